@@ -1,0 +1,2 @@
+import ArgumentParser
+@main struct F: ParsableCommand { func run() {} }

@@ -1,0 +1,96 @@
+/// The kinds of record agents capture. The raw value is the name used in the store and on the wire.
+public enum RecordType: String, Sendable, CaseIterable, Codable {
+    case household, person, socialMap = "socialmap", visit, report, agent
+
+    public var name: LocalizedText {
+        switch self {
+        case .household: LocalizedText(id: "Rumah tangga", en: "Household")
+        case .person: LocalizedText(id: "Orang", en: "Person")
+        case .socialMap: LocalizedText(id: "Entri PMKS/PSKS", en: "PMKS/PSKS entry")
+        case .visit: LocalizedText(id: "Kunjungan rumah", en: "Home visit")
+        case .report: LocalizedText(id: "Laporan bulanan", en: "Monthly report")
+        case .agent: LocalizedText(id: "Petugas", en: "Agent")
+        }
+    }
+
+    /// The letter that starts this type's record ids (`H-…` for a household).
+    public var idPrefix: String {
+        switch self {
+        case .household: "H"
+        case .person: "P"
+        case .socialMap: "S"
+        case .visit: "V"
+        case .report: "R"
+        case .agent: "A"
+        }
+    }
+}
+
+/// A record as a set of named fields: the form in which records are stored, logged and merged.
+///
+/// Every record names the kelurahan it belongs to (`area`), which decides who may see it.
+public protocol FieldRecord: Sendable {
+    static var recordType: RecordType { get }
+    /// Fields holding specific personal data, encrypted at rest.
+    static var sensitiveFields: Set<String> { get }
+    var id: String { get }
+    var area: String { get }
+    var fields: FieldMap { get }
+    init(id: String, fields: FieldMap)
+    func validate(in context: ValidationContext) -> [ValidationIssue]
+}
+
+extension FieldRecord {
+    public static var sensitiveFields: Set<String> { [] }
+}
+
+/// Record ids: a type letter and 12 random Crockford base-32 characters (60 bits), e.g.
+/// `H-7KQ2M9X4TD1B`, safe to mint on any laptop offline.
+public enum RecordID {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func make(_ type: RecordType) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(type, using: &generator)
+    }
+
+    public static func make<G: RandomNumberGenerator>(_ type: RecordType, using generator: inout G) -> String {
+        var out = type.idPrefix + "-"
+        for _ in 0..<12 { out.append(alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))]) }
+        return out
+    }
+
+    /// The record type an id belongs to, from its first letter.
+    public static func type(of id: String) -> RecordType? {
+        RecordType.allCases.first { id.hasPrefix($0.idPrefix + "-") }
+    }
+}
+
+extension FieldMap {
+    func string(_ key: String) -> String { self[key]?.text ?? "" }
+    func optionalString(_ key: String) -> String? {
+        guard let text = self[key]?.text, !text.isEmpty else { return nil }
+        return text
+    }
+}
+
+extension Optional where Wrapped == String {
+    var fieldValue: FieldValue { self.map { $0.isEmpty ? .null : .text($0) } ?? .null }
+}
+
+extension RecordType {
+    /// The Swift type that reads and writes records of this kind.
+    public var recordType: any FieldRecord.Type {
+        switch self {
+        case .household: Household.self
+        case .person: Person.self
+        case .socialMap: SocialMapEntry.self
+        case .visit: HomeVisit.self
+        case .report: MonthlyReport.self
+        case .agent: Agent.self
+        }
+    }
+
+    /// Fields of this kind of record that are encrypted at rest.
+    public var sensitiveFields: Set<String> { recordType.sensitiveFields }
+}

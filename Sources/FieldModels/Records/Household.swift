@@ -1,0 +1,63 @@
+/// A household as on its family card (Kartu Keluarga): the card number, the address and its members.
+public struct Household: FieldRecord, Hashable {
+    public static let recordType = RecordType.household
+    public static let sensitiveFields: Set<String> = ["noKK"]
+
+    public var id: String
+    /// No. KK, the 16-digit family card number.
+    public var noKK: String
+    public var address: String
+    public var rt: String
+    public var rw: String
+    public var kelurahanID: String
+    /// Person ids; merges as a set, element by element.
+    public var members: Set<String>
+
+    public init(id: String = RecordID.make(.household), noKK: String, address: String, rt: String, rw: String,
+                kelurahanID: String, members: Set<String> = []) {
+        self.id = id
+        self.noKK = noKK
+        self.address = address
+        self.rt = rt
+        self.rw = rw
+        self.kelurahanID = kelurahanID
+        self.members = members
+    }
+
+    public var area: String { kelurahanID }
+
+    public var fields: FieldMap {
+        var map: FieldMap = [
+            "noKK": .text(noKK), "address": .text(address), "rt": .text(rt), "rw": .text(rw),
+            "kelurahan": .text(kelurahanID),
+        ]
+        map.setElements("members", members)
+        return map
+    }
+
+    public init(id: String, fields: FieldMap) {
+        self.init(id: id, noKK: fields.string("noKK"), address: fields.string("address"), rt: fields.string("rt"),
+                  rw: fields.string("rw"), kelurahanID: fields.string("kelurahan"), members: fields.setElements("members"))
+    }
+}
+
+/// How a person stands to the head of the family, as on the Kartu Keluarga.
+public enum FamilyRelationship: String, Sendable, CaseIterable, Codable {
+    case kepala, suami, istri, anak, menantu, cucu
+    case orangTua = "orang-tua", mertua, familiLain = "famili-lain", lainnya
+
+    public var name: LocalizedText {
+        switch self {
+        case .kepala: LocalizedText(id: "Kepala keluarga", en: "Head of family")
+        case .suami: LocalizedText(id: "Suami", en: "Husband")
+        case .istri: LocalizedText(id: "Istri", en: "Wife")
+        case .anak: LocalizedText(id: "Anak", en: "Child")
+        case .menantu: LocalizedText(id: "Menantu", en: "Child-in-law")
+        case .cucu: LocalizedText(id: "Cucu", en: "Grandchild")
+        case .orangTua: LocalizedText(id: "Orang tua", en: "Parent")
+        case .mertua: LocalizedText(id: "Mertua", en: "Parent-in-law")
+        case .familiLain: LocalizedText(id: "Famili lain", en: "Other relative")
+        case .lainnya: LocalizedText(id: "Lainnya", en: "Other")
+        }
+    }
+}

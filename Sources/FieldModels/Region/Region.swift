@@ -1,0 +1,70 @@
+/// A kota (city) or kabupaten, known by its 4-digit Kemendagri code (`3374` is Kota Semarang).
+public struct Kota: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+/// A kecamatan (sub-district). Its id is `<kota code>/<slug>`, e.g. `3374/banyumanik`.
+public struct Kecamatan: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var kotaCode: String
+
+    public init(kotaCode: String, name: String) {
+        self.kotaCode = kotaCode
+        self.name = name
+        self.id = kotaCode + "/" + RegionPath.slug(name)
+    }
+}
+
+/// A kelurahan (urban village). Its id is `<kota code>/<kecamatan slug>/<slug>`, so an area
+/// contains another exactly when its id is a path prefix of the other's.
+public struct Kelurahan: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var kecamatanID: String
+    public var postalCode: String?
+
+    public init(kecamatan: Kecamatan, name: String, postalCode: String?) {
+        self.name = name
+        self.kecamatanID = kecamatan.id
+        self.postalCode = postalCode
+        self.id = kecamatan.id + "/" + RegionPath.slug(name)
+    }
+
+    public var kotaCode: String { String(id.prefix(while: { $0 != "/" })) }
+}
+
+/// Paths of the region tree: `3374`, `3374/banyumanik`, `3374/banyumanik/srondol-kulon`.
+public enum RegionPath {
+    /// Lower-case ASCII with dashes: "Karanganyar Gunung" becomes `karanganyar-gunung`.
+    public static func slug(_ name: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in name.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                out.unicodeScalars.append(scalar)
+                pendingDash = false
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
+    }
+
+    /// Whether `area` covers `path`: the same region or one inside it.
+    public static func contains(_ area: String, _ path: String) -> Bool {
+        area.isEmpty || path == area || path.hasPrefix(area + "/")
+    }
+
+    /// The kota code at the start of a region path.
+    public static func kotaCode(of path: String) -> String {
+        String(path.prefix(while: { $0 != "/" }))
+    }
+}

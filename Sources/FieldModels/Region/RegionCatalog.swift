@@ -1,0 +1,126 @@
+/// The region tree of one kota, built from a CSV file such as
+/// `shared/data/kota-semarang-wilayah.csv` (`kecamatan,kelurahan,kodepos`).
+public struct RegionCatalog: Sendable, Hashable {
+    public var kota: Kota
+    public var kecamatan: [Kecamatan]
+    public var kelurahan: [Kelurahan]
+
+    public init(kota: Kota, kecamatan: [Kecamatan], kelurahan: [Kelurahan]) {
+        self.kota = kota
+        self.kecamatan = kecamatan
+        self.kelurahan = kelurahan
+    }
+
+    /// Reads the CSV text. The header must name `kecamatan` and `kelurahan`; `kodepos` is optional.
+    /// Every problem names its line and what to do about it.
+    public static func parse(csv: String, kota: Kota) throws(RegionImportError) -> RegionCatalog {
+        guard kota.code.count == 4, kota.code.allSatisfy(\.isASCIIDigit),
+              RegionCodes.isProvince(String(kota.code.prefix(2))) else {
+            throw RegionImportError(line: 0, text: LocalizedText(
+                id: "Kode kota '\(kota.code)' tidak sah: harus 4 angka dengan kode provinsi yang benar, mis. 3374 untuk Kota Semarang.",
+                en: "City code '\(kota.code)' is not valid: it must be 4 digits starting with a real province code, e.g. 3374 for Kota Semarang."))
+        }
+        let rows = CSV.parse(csv)
+        guard let header = rows.first?.map({ $0.trimmingWhitespace().lowercased() }) else {
+            throw RegionImportError(line: 0, text: LocalizedText(id: "Berkas CSV kosong.", en: "The CSV file is empty."))
+        }
+        guard let kecColumn = header.firstIndex(of: "kecamatan"), let kelColumn = header.firstIndex(of: "kelurahan") else {
+            throw RegionImportError(line: 1, text: LocalizedText(
+                id: "Baris judul harus memuat kolom 'kecamatan' dan 'kelurahan' (ditemukan: \(header.joined(separator: ", "))).",
+                en: "The header must have 'kecamatan' and 'kelurahan' columns (found: \(header.joined(separator: ", ")))."))
+        }
+        let postColumn = header.firstIndex(of: "kodepos")
+        var kecamatanByID: [String: Kecamatan] = [:]
+        var kecamatanOrder: [Kecamatan] = []
+        var kelurahan: [Kelurahan] = []
+        var seen = Set<String>()
+        for (index, row) in rows.enumerated().dropFirst() {
+            let line = index + 1
+            if row.allSatisfy({ $0.trimmingWhitespace().isEmpty }) { continue }
+            func cell(_ column: Int) -> String { column < row.count ? row[column].trimmingWhitespace() : "" }
+            let kecName = cell(kecColumn), kelName = cell(kelColumn)
+            guard !kecName.isEmpty, !kelName.isEmpty else {
+                throw RegionImportError(line: line, text: LocalizedText(
+                    id: "Baris \(line): nama kecamatan dan kelurahan wajib diisi.",
+                    en: "Line \(line): both the kecamatan and the kelurahan name are required."))
+            }
+            var postal: String? = postColumn.map(cell)
+            if postal?.isEmpty == true { postal = nil }
+            if let code = postal, code.count != 5 || !code.allSatisfy(\.isASCIIDigit) {
+                throw RegionImportError(line: line, text: LocalizedText(
+                    id: "Baris \(line): kode pos '\(code)' harus 5 angka.",
+                    en: "Line \(line): postal code '\(code)' must be 5 digits."))
+            }
+            let kec = Kecamatan(kotaCode: kota.code, name: kecName)
+            if kecamatanByID[kec.id] == nil {
+                kecamatanByID[kec.id] = kec
+                kecamatanOrder.append(kec)
+            }
+            let kel = Kelurahan(kecamatan: kec, name: kelName, postalCode: postal)
+            guard seen.insert(kel.id).inserted else {
+                throw RegionImportError(line: line, text: LocalizedText(
+                    id: "Baris \(line): kelurahan '\(kelName)' di kecamatan '\(kecName)' tercantum dua kali.",
+                    en: "Line \(line): kelurahan '\(kelName)' in kecamatan '\(kecName)' is listed twice."))
+            }
+            kelurahan.append(kel)
+        }
+        guard !kelurahan.isEmpty else {
+            throw RegionImportError(line: 0, text: LocalizedText(id: "Berkas CSV tidak berisi kelurahan.", en: "The CSV file lists no kelurahan."))
+        }
+        return RegionCatalog(kota: kota, kecamatan: kecamatanOrder, kelurahan: kelurahan)
+    }
+}
+
+/// Why a region file could not be imported; `line` is 1-based, 0 when it concerns the whole file.
+public struct RegionImportError: Error, Sendable, Hashable {
+    public var line: Int
+    public var text: LocalizedText
+}
+
+/// A small RFC 4180 reader: commas, quoted cells with `""` escapes, CRLF or LF line ends.
+public enum CSV {
+    public static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var cell = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        var pending: Character? = nil
+        while let char = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if char == "\"" {
+                    let next = iterator.next()
+                    if next == "\"" { cell.append("\"") } else { quoted = false; pending = next }
+                } else {
+                    cell.append(char)
+                }
+                continue
+            }
+            switch char {
+            case "\"": quoted = true
+            case ",": row.append(cell); cell = ""
+            case "\n", "\r\n", "\r":
+                row.append(cell); cell = ""
+                rows.append(row); row = []
+            default: cell.append(char)
+            }
+        }
+        if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+        return rows
+    }
+
+    /// One cell, quoted when it holds a comma, a quote or a line break.
+    public static func escape(_ cell: String) -> String {
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for char in self { if char == target { out += replacement } else { out.append(char) } }
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+/// The parts of a NIK: region code (6), birth date DDMMYY with 40 added to DD for women, serial (4).
+public struct NIKParts: Sendable, Hashable {
+    public var provinceCode: String
+    public var kotaCode: String
+    public var kecamatanCode: String
+    public var birthDate: CivilDate
+    public var sex: Sex
+    public var serial: String
+}
+
+/// Rules for NIK and No. KK (Permendagri on population administration), each returning issues
+/// that name the field and say what to do.
+public enum IdentityRules {
+    /// Decodes a NIK. The two-digit year is read as the latest year not after `today`.
+    public static func parseNIK(_ nik: String, today: CivilDate) -> NIKParts? {
+        guard nik.count == 16, nik.allSatisfy(\.isASCIIDigit) else { return nil }
+        let digits = nik.map { Int(String($0))! }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
+        var day = number(6..<8)
+        let month = number(8..<10), yy = number(10..<12)
+        let sex: Sex = day > 40 ? .p : .l
+        if day > 40 { day -= 40 }
+        var year = (today.year / 100) * 100 + yy
+        if year > today.year { year -= 100 }
+        guard var date = CivilDate(year: year, month: month, day: day) else { return nil }
+        if date > today, let earlier = CivilDate(year: year - 100, month: month, day: day) { date = earlier }
+        let text = Array(nik)
+        return NIKParts(provinceCode: String(text[0..<2]), kotaCode: String(text[0..<4]),
+                        kecamatanCode: String(text[0..<6]), birthDate: date, sex: sex, serial: String(text[12..<16]))
+    }
+
+    /// Checks a NIK on its own and against the person's sex, birth date and kelurahan.
+    public static func checkNIK(_ nik: String, sex: Sex?, birthDate: CivilDate?, kotaCode: String?,
+                                today: CivilDate) -> [ValidationIssue] {
+        let nik = nik.trimmingWhitespace()
+        guard nik.count == 16, nik.allSatisfy(\.isASCIIDigit) else {
+            return [.error("nik", "nik.format",
+                           id: "NIK '\(masked(nik))' harus tepat 16 angka (sekarang \(nik.count) karakter). Salin dari KTP atau KK.",
+                           en: "NIK '\(masked(nik))' must be exactly 16 digits (it has \(nik.count) characters). Copy it from the KTP or KK.")]
+        }
+        guard RegionCodes.isProvince(String(nik.prefix(2))) else {
+            return [.error("nik", "nik.province",
+                           id: "NIK diawali '\(nik.prefix(2))', yang bukan kode provinsi. Periksa dua angka pertama.",
+                           en: "NIK starts with '\(nik.prefix(2))', which is not a province code. Check the first two digits.")]
+        }
+        guard let parts = parseNIK(nik, today: today) else {
+            return [.error("nik", "nik.birthdate",
+                           id: "Angka ke-7 s.d. 12 NIK bukan tanggal lahir yang sah (DDMMYY, DD+40 untuk perempuan). Periksa NIK.",
+                           en: "Digits 7 to 12 of the NIK are not a valid birth date (DDMMYY, DD+40 for women). Check the NIK.")]
+        }
+        var issues: [ValidationIssue] = []
+        if parts.serial == "0000" {
+            issues.append(.error("nik", "nik.serial",
+                                 id: "Empat angka terakhir NIK tidak boleh 0000. Periksa NIK.",
+                                 en: "The last four digits of a NIK cannot be 0000. Check the NIK."))
+        }
+        if let sex, sex != parts.sex {
+            issues.append(.error("sex", "nik.sex",
+                                 id: "NIK menunjukkan jenis kelamin \(parts.sex == .p ? "perempuan (tanggal + 40)" : "laki-laki"), tetapi tercatat \(sex == .p ? "perempuan" : "laki-laki"). Periksa --sex atau NIK.",
+                                 en: "The NIK says \(parts.sex == .p ? "female (day + 40)" : "male"), but the person is recorded as \(sex == .p ? "female" : "male"). Check --sex or the NIK."))
+        }
+        if let birthDate, !(birthDate.day == parts.birthDate.day && birthDate.month == parts.birthDate.month
+                             && birthDate.year % 100 == parts.birthDate.year % 100) {
+            issues.append(.warning("birthDate", "nik.birthdate-mismatch",
+                                   id: "Tanggal lahir \(birthDate) tidak sama dengan yang tersirat di NIK (\(parts.birthDate)). Disimpan dan ditandai; cocokkan dengan KTP.",
+                                   en: "Birth date \(birthDate) differs from the one in the NIK (\(parts.birthDate)). Saved and flagged; compare with the KTP."))
+        }
+        if let kotaCode, parts.kotaCode != kotaCode {
+            issues.append(.warning("nik", "nik.region",
+                                   id: "NIK terdaftar di wilayah \(parts.kotaCode), bukan \(kotaCode). Disimpan dan ditandai: pendatang atau salah ketik?",
+                                   en: "The NIK was issued in region \(parts.kotaCode), not \(kotaCode). Saved and flagged: a newcomer or a typo?"))
+        }
+        return issues
+    }
+
+    /// Checks a No. KK: 16 digits, a real province code, the kota's region prefix where known.
+    public static func checkKK(_ kk: String, kotaCode: String?) -> [ValidationIssue] {
+        let kk = kk.trimmingWhitespace()
+        guard kk.count == 16, kk.allSatisfy(\.isASCIIDigit) else {
+            return [.error("noKK", "kk.format",
+                           id: "No. KK '\(masked(kk))' harus tepat 16 angka (sekarang \(kk.count) karakter). Salin dari Kartu Keluarga.",
+                           en: "No. KK '\(masked(kk))' must be exactly 16 digits (it has \(kk.count) characters). Copy it from the family card.")]
+        }
+        guard RegionCodes.isProvince(String(kk.prefix(2))) else {
+            return [.error("noKK", "kk.province",
+                           id: "No. KK diawali '\(kk.prefix(2))', yang bukan kode provinsi. Periksa dua angka pertama.",
+                           en: "No. KK starts with '\(kk.prefix(2))', which is not a province code. Check the first two digits.")]
+        }
+        if let kotaCode, !kk.hasPrefix(kotaCode) {
+            return [.warning("noKK", "kk.region",
+                             id: "No. KK diterbitkan di wilayah \(kk.prefix(4)), bukan \(kotaCode). Disimpan dan ditandai; periksa kembali.",
+                             en: "No. KK was issued in region \(kk.prefix(4)), not \(kotaCode). Saved and flagged; check it again.")]
+        }
+        return []
+    }
+
+    /// A NIK or KK shortened for messages and logs: `3374…0001`. Never print the whole number.
+    public static func masked(_ number: String) -> String {
+        guard number.count > 8 else { return String(repeating: "•", count: number.count) }
+        return number.prefix(4) + "…" + number.suffix(4)
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// The replica's schema, as named migrations. A migration, once released, is never edited:
+/// changes come as new migrations.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE region (
+                    id TEXT PRIMARY KEY NOT NULL, level TEXT NOT NULL, name TEXT NOT NULL,
+                    parent TEXT, postal_code TEXT, kota_code TEXT NOT NULL);
+                CREATE INDEX region_parent ON region(parent);
+                -- Every change ever made or received, one row per field: the history and the sync log.
+                CREATE TABLE change_log (
+                    replica TEXT NOT NULL, counter INTEGER NOT NULL,
+                    tx_replica TEXT NOT NULL, tx_counter INTEGER NOT NULL,
+                    record_type TEXT NOT NULL, record_id TEXT NOT NULL, area TEXT NOT NULL,
+                    field TEXT NOT NULL, value TEXT, sealed BLOB,
+                    supersedes TEXT NOT NULL, lamport INTEGER NOT NULL, wall_time INTEGER NOT NULL,
+                    agent TEXT NOT NULL,
+                    PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                CREATE INDEX change_log_record ON change_log(record_id, lamport);
+                CREATE INDEX change_log_area ON change_log(area);
+                -- Dots some held change has replaced: such a value is never current again.
+                CREATE TABLE superseded (replica TEXT NOT NULL, counter INTEGER NOT NULL,
+                    PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                -- The current value(s) of each field: one, or several while a conflict is open.
+                CREATE TABLE field_value (
+                    record_id TEXT NOT NULL, field TEXT NOT NULL, replica TEXT NOT NULL, counter INTEGER NOT NULL,
+                    lamport INTEGER NOT NULL, value TEXT, sealed BLOB,
+                    PRIMARY KEY (record_id, field, replica, counter)) WITHOUT ROWID;
+                CREATE INDEX field_value_search ON field_value(field, value);
+                CREATE TABLE record (
+                    id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, area TEXT NOT NULL,
+                    deleted INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER NOT NULL,
+                    updated_lamport INTEGER NOT NULL, warnings TEXT NOT NULL DEFAULT '[]');
+                CREATE INDEX record_type_area ON record(type, area);
+                -- Keyed hashes of NIK and No. KK, for lookups without storing the numbers.
+                CREATE TABLE blind_index (kind TEXT NOT NULL, digest BLOB NOT NULL, record_id TEXT NOT NULL,
+                    PRIMARY KEY (kind, digest, record_id)) WITHOUT ROWID;
+                CREATE INDEX blind_index_record ON blind_index(record_id);
+                -- For each replica, the highest counter held with no gaps below it.
+                CREATE TABLE version_vector (replica TEXT PRIMARY KEY NOT NULL, counter INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

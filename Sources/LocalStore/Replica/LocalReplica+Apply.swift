@@ -1,0 +1,142 @@
+import FieldModels
+import Foundation
+import GRDB
+import SyncEngine
+
+/// A current value of a field as stored: who wrote it, when (logically), and what.
+struct LiveValue: Sendable, Hashable {
+    var dot: Dot
+    var lamport: UInt64
+    var value: FieldValue
+
+    static func provisional(_ values: [LiveValue]) -> LiveValue? {
+        values.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
+    }
+}
+
+extension LocalReplica {
+    /// Applies changes made here or received from a peer. Idempotent and order-independent:
+    /// a change already held is skipped; a value some held change supersedes never becomes
+    /// current, whichever of the two arrived first. Returns the ids of the records touched.
+    @discardableResult
+    func apply(_ changes: [Change], in db: Database) throws -> Set<String> {
+        var touched: [String: RecordType] = [:]
+        var lamport = try Meta.integer(db, "lamport")
+        var writers = Set<ReplicaID>()
+        for change in changes {
+            let dotArgs: StatementArguments = [change.dot.replica.rawValue, Int64(change.dot.counter)]
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM change_log WHERE replica = ? AND counter = ?", arguments: dotArgs) == true {
+                continue
+            }
+            let (text, sealed) = try encodeForRest(change.value, type: change.recordType, recordID: change.recordID, field: change.field)
+            try db.execute(sql: """
+                INSERT INTO change_log (replica, counter, tx_replica, tx_counter, record_type, record_id, area, field,
+                                        value, sealed, supersedes, lamport, wall_time, agent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [change.dot.replica.rawValue, Int64(change.dot.counter), change.transaction.replica.rawValue,
+                                 Int64(change.transaction.counter), change.recordType.rawValue, change.recordID, change.area,
+                                 change.field, text, sealed, DotListCoding.encode(change.supersedes), Int64(change.lamport),
+                                 change.wallTime, change.agent])
+            for old in change.supersedes {
+                try db.execute(sql: "INSERT OR IGNORE INTO superseded (replica, counter) VALUES (?, ?)",
+                               arguments: [old.replica.rawValue, Int64(old.counter)])
+                try db.execute(sql: "DELETE FROM field_value WHERE record_id = ? AND field = ? AND replica = ? AND counter = ?",
+                               arguments: [change.recordID, change.field, old.replica.rawValue, Int64(old.counter)])
+            }
+            let isSuperseded = try Bool.fetchOne(db, sql: "SELECT 1 FROM superseded WHERE replica = ? AND counter = ?",
+                                                 arguments: dotArgs) == true
+            if !isSuperseded {
+                try db.execute(sql: """
+                    INSERT INTO field_value (record_id, field, replica, counter, lamport, value, sealed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [change.recordID, change.field, change.dot.replica.rawValue, Int64(change.dot.counter),
+                                     Int64(change.lamport), text, sealed])
+            }
+            lamport = max(lamport, change.lamport)
+            writers.insert(change.dot.replica)
+            touched[change.recordID] = change.recordType
+        }
+        try Meta.set(db, "lamport", String(lamport))
+        for replica in writers { try advanceVector(for: replica, in: db) }
+        for (recordID, type) in touched { try refreshDerivedRows(recordID: recordID, type: type, in: db) }
+        return Set(touched.keys)
+    }
+
+    /// Raises the version-vector entry of `replica` over every counter now held without a gap.
+    private func advanceVector(for replica: ReplicaID, in db: Database) throws {
+        var counter = try Int64.fetchOne(db, sql: "SELECT counter FROM version_vector WHERE replica = ?",
+                                         arguments: [replica.rawValue]) ?? 0
+        let start = counter
+        let later = try Int64.fetchCursor(db, sql: "SELECT counter FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter",
+                                          arguments: [replica.rawValue, counter])
+        while let next = try later.next(), next == counter + 1 { counter = next }
+        guard counter != start else { return }
+        try db.execute(sql: """
+            INSERT INTO version_vector (replica, counter) VALUES (?, ?)
+            ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter
+            """, arguments: [replica.rawValue, counter])
+    }
+
+    /// Rebuilds what is derived from a record's current values: its row (area, deleted flag)
+    /// and the keyed-hash index of its NIK or No. KK.
+    private func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
+        let live = try liveValues(recordID: recordID, in: db)
+        let stats = try Row.fetchOne(db, sql: """
+            SELECT MIN(lamport) AS created, MAX(lamport) AS updated FROM change_log WHERE record_id = ?
+            """, arguments: [recordID])!
+        let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC LIMIT 1",
+                                       arguments: [recordID]) ?? ""
+        let deleted = LiveValue.provisional(live[Change.deletedField] ?? [])?.value == .bool(true)
+        try db.execute(sql: """
+            INSERT INTO record (id, type, area, deleted, created_lamport, updated_lamport) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET area = excluded.area, deleted = excluded.deleted,
+                created_lamport = excluded.created_lamport, updated_lamport = excluded.updated_lamport
+            """, arguments: [recordID, type.rawValue, area, deleted, stats["created"] as Int64, stats["updated"] as Int64])
+        try db.execute(sql: "DELETE FROM blind_index WHERE record_id = ?", arguments: [recordID])
+        let indexed: [(kind: String, field: String)] = switch type {
+        case .person: [("nik", "nik")]
+        case .household: [("kk", "noKK")]
+        default: []
+        }
+        for (kind, field) in indexed {
+            for value in live[field] ?? [] {
+                guard let text = value.value.text, !text.isEmpty else { continue }
+                try db.execute(sql: "INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
+                               arguments: [kind, vault.blindIndex(kind: kind, text), recordID])
+            }
+        }
+    }
+
+    /// The current values of every field of a record, decrypted.
+    func liveValues(recordID: String, in db: Database) throws -> [String: [LiveValue]] {
+        var out: [String: [LiveValue]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT field, replica, counter, lamport, value, sealed FROM field_value WHERE record_id = ?
+            """, arguments: [recordID])
+        while let row = try rows.next() {
+            let field: String = row["field"]
+            out[field, default: []].append(try liveValue(row, recordID: recordID, field: field))
+        }
+        return out
+    }
+
+    func liveValue(_ row: Row, recordID: String, field: String) throws -> LiveValue {
+        LiveValue(dot: Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)),
+                  lamport: UInt64(row["lamport"] as Int64),
+                  value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field))
+    }
+
+    /// A value as it goes to disk: sensitive fields sealed, others as plain text.
+    func encodeForRest(_ value: FieldValue, type: RecordType, recordID: String, field: String) throws -> (String?, Data?) {
+        let text = ValueCoding.encode(value)
+        guard type.sensitiveFields.contains(field), let text else { return (text, nil) }
+        return (nil, try vault.seal(Data(text.utf8), place: recordID + "/" + field))
+    }
+
+    func decodeFromRest(text: String?, sealed: Data?, recordID: String, field: String) throws -> FieldValue {
+        if let sealed {
+            return ValueCoding.decode(String(decoding: try vault.open(sealed, place: recordID + "/" + field), as: UTF8.self))
+        }
+        return ValueCoding.decode(text)
+    }
+}

@@ -1,0 +1,175 @@
+import FieldModels
+import Foundation
+import GRDB
+import Logging
+import SyncEngine
+
+/// One laptop's replica: a single SQLite file holding records, their per-field history and the
+/// keys to its encrypted fields. Works fully offline; every write is one transaction.
+///
+/// ```swift
+/// let replica = try LocalReplica.create(at: .file(path), passphrase: "…", agent: agent)
+/// try replica.save([household, person])       // atomically, with a change per field
+/// ```
+public final class LocalReplica: Sendable {
+    /// Where the replica lives: a file (WAL, `synchronous=NORMAL`), or memory for tests.
+    public enum Location: Sendable {
+        case file(String)
+        case inMemory
+    }
+
+    public let replicaID: ReplicaID
+    public let agent: Agent
+    let writer: any DatabaseWriter
+    let vault: Vault
+    let logger: Logger
+
+    private init(writer: any DatabaseWriter, vault: Vault, replicaID: ReplicaID, agent: Agent) {
+        self.writer = writer
+        self.vault = vault
+        self.replicaID = replicaID
+        self.agent = agent
+        self.logger = Logger(label: "fieldsync.replica")
+    }
+
+    /// Creates a new replica for `agent`, protected by `passphrase`. Refuses an existing one.
+    public static func create(at location: Location, passphrase: String, agent: Agent,
+                              kdf: Vault.KDFParameters = .standard) throws -> LocalReplica {
+        let writer = try connect(location)
+        do {
+            let (vault, envelope) = try Vault.create(passphrase: passphrase, parameters: kdf)
+            let replicaID = ReplicaID.random()
+            try writer.write { db in
+                guard try Meta.get(db, "replica_id") == nil else {
+                    throw StoreError(.alreadyInitialized,
+                                     id: "Replika sudah dibuat di berkas ini. Pakai berkas lain (--db) atau lanjutkan dengan replika yang ada.",
+                                     en: "A replica already exists in this file. Use another file (--db) or keep using the existing one.")
+                }
+                try Meta.set(db, "replica_id", replicaID.rawValue)
+                try Meta.set(db, "vault", String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self))
+                try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
+                try Meta.set(db, "agent_id", agent.id)
+                try Meta.set(db, "counter", "0")
+                try Meta.set(db, "lamport", "0")
+            }
+            return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, agent: agent)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Opens an existing replica file. A wrong passphrase throws `.wrongPassphrase` and changes nothing.
+    public static func open(at location: Location, passphrase: String) throws -> LocalReplica {
+        if case .file(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.notInitialized,
+                             id: "Belum ada replika di \(path). Jalankan dulu: field init",
+                             en: "No replica at \(path). Run this first: field init")
+        }
+        let writer = try connect(location)
+        do {
+            let (envelopeJSON, replicaID, agentJSON, agentID) = try writer.read { db in
+                (try Meta.get(db, "vault"), try Meta.get(db, "replica_id"), try Meta.get(db, "agent"), try Meta.get(db, "agent_id"))
+            }
+            guard let envelopeJSON, let replicaID, let agentJSON, let agentID else {
+                throw StoreError(.notInitialized, id: "Berkas ini belum berisi replika. Jalankan dulu: field init",
+                                 en: "This file holds no replica yet. Run this first: field init")
+            }
+            let envelope = try JSONDecoder().decode(Vault.Envelope.self, from: Data(envelopeJSON.utf8))
+            let vault = try Vault.open(passphrase: passphrase, envelope: envelope)
+            let agent = Agent(id: agentID, fields: try JSONDecoder().decode(FieldMap.self, from: Data(agentJSON.utf8)))
+            return LocalReplica(writer: writer, vault: vault, replicaID: ReplicaID(replicaID), agent: agent)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    static func connect(_ location: Location) throws -> any DatabaseWriter {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            // WAL is set by DatabasePool; this SQLite build defaults to synchronous=FULL.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let writer: any DatabaseWriter
+            switch location {
+            case .file(let path):
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+                writer = try DatabasePool(path: path, configuration: config)
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            case .inMemory:
+                writer = try DatabaseQueue(configuration: config)
+            }
+            try Schema.migrator.migrate(writer)
+            return writer
+        } catch {
+            throw StoreError(.database, id: "Berkas replika tidak dapat dibuka: \(error)",
+                             en: "The replica file cannot be opened: \(error)", cause: SendableCause(error))
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or none of it.
+    func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// The replica's version vector: for each replica, the counter up to which it holds every change.
+    public func versionVector() throws -> VersionVector {
+        try read { db in
+            var counters: [ReplicaID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM version_vector") {
+                counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
+            }
+            return VersionVector(counters)
+        }
+    }
+
+    /// The result of `PRAGMA integrity_check`: `["ok"]` for a sound file.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The journal mode and synchronous level in force, e.g. `("wal", 1)`.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+        }
+    }
+}
+
+/// The `meta` table: small named values of this replica.
+enum Meta {
+    static func get(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    static func set(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
+    static func integer(_ db: Database, _ key: String) throws -> UInt64 {
+        UInt64(try get(db, key) ?? "0") ?? 0
+    }
+}

@@ -1,0 +1,30 @@
+/// What a replica has seen: for each replica, the highest counter up to which it holds every
+/// change (no gaps). Holds one entry per replica that ever wrote, not per record.
+public struct VersionVector: Sendable, Hashable, Codable {
+    public private(set) var counters: [ReplicaID: UInt64]
+
+    public init(_ counters: [ReplicaID: UInt64] = [:]) {
+        self.counters = counters.filter { $0.value > 0 }
+    }
+
+    public subscript(replica: ReplicaID) -> UInt64 {
+        counters[replica] ?? 0
+    }
+
+    public func contains(_ dot: Dot) -> Bool { dot.counter <= self[dot.replica] }
+
+    /// Raises the entry for `replica` to at least `counter`.
+    public mutating func advance(_ replica: ReplicaID, to counter: UInt64) {
+        if counter > self[replica] { counters[replica] = counter }
+    }
+
+    /// The entry-wise maximum.
+    public func merging(_ other: VersionVector) -> VersionVector {
+        VersionVector(counters.merging(other.counters, uniquingKeysWith: max))
+    }
+
+    /// Whether every entry is at least the other's.
+    public func dominates(_ other: VersionVector) -> Bool {
+        other.counters.allSatisfy { self[$0.key] >= $0.value }
+    }
+}
