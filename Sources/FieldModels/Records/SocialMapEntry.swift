@@ -6,7 +6,8 @@ public enum SocialMapKind: String, Sendable, CaseIterable, Codable {
 /// One social-mapping entry: a PMKS category for a person or household, or a PSKS resource.
 public struct SocialMapEntry: FieldRecord, Hashable {
     public static let recordType = RecordType.socialMap
-    public static let sensitiveFields: Set<String> = ["evidence", "notes"]
+    /// The category is sealed too: "ODHA" or "korban NAPZA" next to a person id is itself health data.
+    public static let sensitiveFields: Set<String> = ["category", "evidence", "notes"]
 
     public var id: String
     public var kind: SocialMapKind

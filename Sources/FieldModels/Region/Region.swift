@@ -68,3 +68,31 @@ public enum RegionPath {
         String(path.prefix(while: { $0 != "/" }))
     }
 }
+
+extension RegionPath {
+    /// The candidates (id and name) that `text` names: an exact id, a name (`Srondol Kulon`), or
+    /// a tail of the path (`Banyumanik/Srondol Kulon`), compared by slug.
+    public static func matches(_ text: String, among candidates: [(id: String, name: String)]) -> [String] {
+        let wanted = text.trimmingWhitespace()
+        if let exact = candidates.first(where: { $0.id == wanted }) { return [exact.id] }
+        let parts = wanted.split(separator: "/").map { slug(String($0)) }
+        guard !parts.isEmpty, !parts.contains("") else { return [] }
+        return candidates.filter { candidate in
+            let path = candidate.id.split(separator: "/").map(String.init)
+            if parts.count == 1 && slug(candidate.name) == parts[0] { return true }
+            return path.count >= parts.count && Array(path.suffix(parts.count)) == parts
+        }.map(\.id)
+    }
+}
+
+extension RegionCatalog {
+    /// The ids of regions at `depth` (1 kota, 2 kecamatan, 3 kelurahan) that `text` names.
+    public func resolve(_ text: String, depth: Int) -> [String] {
+        let candidates: [(id: String, name: String)] = switch depth {
+        case 1: [(kota.code, kota.name)]
+        case 2: kecamatan.map { ($0.id, $0.name) }
+        default: kelurahan.map { ($0.id, $0.name) }
+        }
+        return RegionPath.matches(text, among: candidates)
+    }
+}

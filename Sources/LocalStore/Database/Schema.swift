@@ -35,7 +35,9 @@ enum Schema {
                 CREATE TABLE record (
                     id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, area TEXT NOT NULL,
                     deleted INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER NOT NULL,
-                    updated_lamport INTEGER NOT NULL, warnings TEXT NOT NULL DEFAULT '[]');
+                    updated_lamport INTEGER NOT NULL,
+                    -- Rule warnings as sealed JSON: they can quote personal details.
+                    warnings BLOB);
                 CREATE INDEX record_type_area ON record(type, area);
                 -- Keyed hashes of NIK and No. KK, for lookups without storing the numbers.
                 CREATE TABLE blind_index (kind TEXT NOT NULL, digest BLOB NOT NULL, record_id TEXT NOT NULL,

@@ -111,6 +111,7 @@ public final class LocalReplica: Sendable {
     }
 
     /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or none of it.
+    @discardableResult
     func transaction<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in

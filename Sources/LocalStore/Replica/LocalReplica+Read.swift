@@ -1,0 +1,194 @@
+import FieldModels
+import Foundation
+import GRDB
+import SyncEngine
+
+/// A record as the replica holds it: the values shown, whether it is deleted, the warnings
+/// that flag it, and the fields still in conflict.
+public struct StoredRecord<R: FieldRecord>: Sendable {
+    public var record: R
+    public var deleted: Bool
+    public var warnings: [ValidationIssue]
+    public var conflicts: [FieldConflict]
+}
+
+/// A field written concurrently on several devices: every value survives until a person decides.
+public struct FieldConflict: Sendable, Hashable {
+    public var field: String
+    /// The competing values; the first is the one shown meanwhile.
+    public var values: [Authored]
+}
+
+/// A value with who wrote it, on which device, and when.
+public struct Authored: Sendable, Hashable {
+    public var value: FieldValue
+    public var dot: Dot
+    public var agent: String
+    public var wallTime: Int64
+}
+
+/// One line of a search: what was found and a short description to recognise it.
+public struct SearchHit: Sendable, Hashable {
+    public var id: String
+    public var type: RecordType
+    public var area: String
+    /// Why it matched: `nik`, `kk`, `name`, `address`, `rtrw`.
+    public var matchedOn: String
+}
+
+extension LocalReplica {
+    /// The record with this id, or nil when the replica has none.
+    public func record<R: FieldRecord>(_ type: R.Type, id: String) throws -> StoredRecord<R>? {
+        try read { db in try stored(type, id: id, in: db) }
+    }
+
+    /// Every record of a type inside `area` (the agent's whole area by default), oldest first.
+    public func records<R: FieldRecord>(_ type: R.Type, area: String? = nil,
+                                        includeDeleted: Bool = false) throws -> [StoredRecord<R>] {
+        try read { db in
+            let scope = area ?? agent.areaID
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM record WHERE type = ? AND (? = '' OR area = ? OR area LIKE ? ESCAPE '\\')
+                AND (? OR deleted = 0) ORDER BY created_lamport, id
+                """, arguments: [R.recordType.rawValue, scope, scope, Self.likePrefix(scope + "/"), includeDeleted])
+            return try ids.compactMap { try stored(type, id: $0, in: db) }
+        }
+    }
+
+    func stored<R: FieldRecord>(_ type: R.Type, id: String, in db: Database) throws -> StoredRecord<R>? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT type, deleted FROM record WHERE id = ?", arguments: [id]),
+              row["type"] == R.recordType.rawValue else { return nil }
+        let live = try liveValues(recordID: id, in: db)
+        var fields: FieldMap = [:]
+        var conflicts: [FieldConflict] = []
+        for (field, values) in live.sorted(by: { $0.key < $1.key }) where field != Change.deletedField {
+            guard let shown = LiveValue.provisional(values) else { continue }
+            fields[field] = shown.value
+            if Set(values.map(\.value)).count > 1 {
+                let ordered = values.sorted { ($0.lamport, $0.dot) > ($1.lamport, $1.dot) }
+                conflicts.append(FieldConflict(field: field, values: try ordered.map { try authored($0, in: db) }))
+            }
+        }
+        return StoredRecord(record: R(id: id, fields: fields), deleted: row["deleted"], warnings: try warnings(recordID: id, in: db),
+                            conflicts: conflicts)
+    }
+
+    private func authored(_ value: LiveValue, in db: Database) throws -> Authored {
+        let row = try Row.fetchOne(db, sql: "SELECT agent, wall_time FROM change_log WHERE replica = ? AND counter = ?",
+                                   arguments: [value.dot.replica.rawValue, Int64(value.dot.counter)])
+        return Authored(value: value.value, dot: value.dot, agent: row?["agent"] ?? "", wallTime: row?["wall_time"] ?? 0)
+    }
+
+    /// The full id of a record from its id or an unambiguous start of it (`H-7KQ` for
+    /// `H-7KQ2M9X4TD1B`), case-insensitive.
+    public func resolveID(_ text: String, type: RecordType? = nil) throws -> String {
+        let wanted = text.trimmingWhitespace().uppercased()
+        guard wanted.count >= 3 else { throw StoreError.notFound(text) }
+        return try read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM record WHERE id LIKE ? ESCAPE '\\' AND (? IS NULL OR type = ?) ORDER BY id LIMIT 6
+                """, arguments: [Self.likePrefix(wanted), type?.rawValue, type?.rawValue])
+            if ids.contains(wanted) { return wanted }
+            switch ids.count {
+            case 1: return ids[0]
+            case 0: throw StoreError.notFound(text)
+            default:
+                throw StoreError(.notFound, id: "'\(text)' cocok dengan beberapa data (\(ids.joined(separator: ", "))). Ketik lebih banyak huruf.",
+                                 en: "'\(text)' matches several records (\(ids.joined(separator: ", "))). Type more of the id.")
+            }
+        }
+    }
+
+    /// Finds records by NIK or No. KK (16 digits, through the keyed hash), by RT/RW
+    /// (`RT 3 RW 5`, `003/005`), or by part of a name or address.
+    public func search(_ query: String, limit: Int = 50) throws -> [SearchHit] {
+        let text = query.trimmingWhitespace()
+        guard !text.isEmpty else { return [] }
+        return try read { db in
+            var found: [(String, String)] = []
+            if text.count == 16, text.allSatisfy({ $0.isNumber }) {
+                for kind in ["nik", "kk"] {
+                    for id in try String.fetchAll(db, sql: "SELECT record_id FROM blind_index WHERE kind = ? AND digest = ?",
+                                                  arguments: [kind, vault.blindIndex(kind: kind, text)]) {
+                        found.append((id, kind))
+                    }
+                }
+            } else if let (rt, rw) = Self.parseRTRW(text) {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT a.record_id, a.value AS rt, b.value AS rw FROM field_value a
+                    JOIN field_value b ON b.record_id = a.record_id AND b.field = 'rw'
+                    WHERE a.field = 'rt'
+                    """)
+                for row in rows where Self.number(row["rt"]) == rt && (rw == nil || Self.number(row["rw"]) == rw) {
+                    found.append((row["record_id"], "rtrw"))
+                }
+            } else {
+                let pattern = "s%" + Self.likeEscaped(text) + "%"
+                for field in ["name", "address", "label"] {
+                    for id in try String.fetchAll(db, sql: "SELECT DISTINCT record_id FROM field_value WHERE field = ? AND value LIKE ? ESCAPE '\\'",
+                                                  arguments: [field, pattern]) {
+                        found.append((id, field))
+                    }
+                }
+            }
+            var hits: [SearchHit] = []
+            var seen = Set<String>()
+            for (id, matched) in found where !seen.contains(id) {
+                seen.insert(id)
+                guard let row = try Row.fetchOne(db, sql: "SELECT type, area FROM record WHERE id = ? AND deleted = 0", arguments: [id]),
+                      let type = RecordType(rawValue: row["type"]), RegionPath.contains(agent.areaID, row["area"]) else { continue }
+                hits.append(SearchHit(id: id, type: type, area: row["area"], matchedOn: matched))
+                if hits.count == limit { break }
+            }
+            return hits
+        }
+    }
+
+    /// Every change ever made to a record, oldest first, decrypted: who, which field, when, from where.
+    public func history(of recordID: String) throws -> [Change] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM change_log WHERE record_id = ? ORDER BY lamport, replica, counter
+                """, arguments: [recordID]).map { try change(from: $0, in: db) }
+        }
+    }
+
+    func change(from row: Row, in db: Database) throws -> Change {
+        let recordID: String = row["record_id"]
+        let field: String = row["field"]
+        return Change(dot: Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)),
+                      transaction: Dot(ReplicaID(row["tx_replica"]), UInt64(row["tx_counter"] as Int64)),
+                      recordType: RecordType(rawValue: row["record_type"]) ?? .household, recordID: recordID,
+                      area: row["area"], field: field,
+                      value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field),
+                      supersedes: DotListCoding.decode(row["supersedes"]), lamport: UInt64(row["lamport"] as Int64),
+                      wallTime: row["wall_time"], agent: row["agent"])
+    }
+
+    /// `RT 3 RW 5`, `rt03/rw05`, `003/005` or `RT 3`: the RT and, if given, the RW.
+    static func parseRTRW(_ text: String) -> (Int, Int?)? {
+        let lower = text.lowercased()
+        let numbers = lower.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        let letters = lower.filter { $0.isLetter }
+        let slashForm = letters.isEmpty && lower.contains("/") && numbers.count == 2
+        let named = lower.hasPrefix("rt") && ["rt", "rtrw"].contains(letters) && (1...2).contains(numbers.count)
+        guard slashForm || named else { return nil }
+        return (numbers[0], numbers.count > 1 ? numbers[1] : nil)
+    }
+
+    private static func number(_ stored: String?) -> Int? {
+        guard let stored, stored.hasPrefix("s") else { return nil }
+        return Int(stored.dropFirst())
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for char in text {
+            if char == "%" || char == "_" || char == "\\" { out.append("\\") }
+            out.append(char)
+        }
+        return out
+    }
+
+    static func likePrefix(_ text: String) -> String { likeEscaped(text) + "%" }
+}

@@ -1,0 +1,234 @@
+import FieldModels
+import Foundation
+import GRDB
+import SyncEngine
+
+/// What a save wrote: the changes appended to the log and the warnings that flag records.
+public struct SaveResult: Sendable {
+    public var changes: [Change]
+    /// Rule warnings by record id; the records were saved and flagged.
+    public var warnings: [String: [ValidationIssue]]
+}
+
+extension CivilDate {
+    /// The calendar date of `date` in `timeZone` (the laptop's own by default).
+    public init(_ date: Date, in timeZone: TimeZone = .current) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        self = CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+
+extension LocalReplica {
+    /// Saves records in one transaction: a household with its members, or a single edit.
+    ///
+    /// Each record is checked against the agent's area, the imported regions and the rules;
+    /// any error refuses the whole save and nothing is written. For each field whose value
+    /// differs from the current one, one change is appended to the log, naming the values it
+    /// replaces. A field in conflict is left alone unless the new value differs from the value
+    /// shown for it. Warnings are saved with the record and flag it.
+    @discardableResult
+    public func save(_ records: [any FieldRecord], now: Date = Date()) throws -> SaveResult {
+        try transaction { db in
+            for record in records { try checkArea(record, in: db) }
+            let context = try validationContext(for: records, now: now, in: db)
+            var warnings: [String: [ValidationIssue]] = [:]
+            var errors: [ValidationIssue] = []
+            for record in records {
+                let issues = record.validate(in: context)
+                errors += issues.errors
+                warnings[record.id] = issues.warnings
+            }
+            guard errors.isEmpty else {
+                throw StoreError(.validation, LocalizedText(
+                    id: "Data belum disimpan. Perbaiki dulu:\n" + errors.map { "  - " + $0.text.id }.joined(separator: "\n"),
+                    en: "Nothing was saved. Fix these first:\n" + errors.map { "  - " + $0.text.en }.joined(separator: "\n")),
+                    issues: errors)
+            }
+            try checkDuplicateNIK(records.compactMap { $0 as? Person }, in: db)
+
+            var writer = try ChangeWriter(replica: self, now: now, in: db)
+            for record in records {
+                let type = Swift.type(of: record).recordType
+                let live = try liveValues(recordID: record.id, in: db)
+                var fields = record.fields
+                for key in live.keys where fields[key] == nil && key != Change.deletedField {
+                    fields[key] = key.contains("/") ? .bool(false) : .null   // a set element removed
+                }
+                for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
+                    let current = live[field] ?? []
+                    if current.isEmpty, value.isEmptyValue { continue }
+                    if Set(current.map(\.value)) == [value] { continue }
+                    if current.count > 1, LiveValue.provisional(current)?.value == value { continue }
+                    writer.add(type: type, recordID: record.id, area: record.area, field: field, value: value,
+                               supersedes: current.map(\.dot))
+                }
+            }
+            let changes = try writer.commit(in: db)
+            for record in records {
+                try storeWarnings(warnings[record.id] ?? [], recordID: record.id, in: db)
+            }
+            return SaveResult(changes: changes, warnings: warnings.filter { !$0.value.isEmpty })
+        }
+    }
+
+    /// Marks a record deleted with a tombstone. Its history stays; nothing is erased.
+    @discardableResult
+    public func delete(id: String, now: Date = Date()) throws -> [Change] {
+        try transaction { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT type, area, deleted FROM record WHERE id = ?", arguments: [id]),
+                  let type = RecordType(rawValue: row["type"]) else {
+                throw StoreError.notFound(id)
+            }
+            let area: String = row["area"]
+            guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
+            let current = try liveValues(recordID: id, in: db)[Change.deletedField] ?? []
+            if Set(current.map(\.value)) == [.bool(true)] { return [] }
+            var writer = try ChangeWriter(replica: self, now: now, in: db)
+            writer.add(type: type, recordID: id, area: area, field: Change.deletedField, value: .bool(true),
+                       supersedes: current.map(\.dot))
+            return try writer.commit(in: db)
+        }
+    }
+
+    private func checkArea(_ record: any FieldRecord, in db: Database) throws {
+        let type = Swift.type(of: record).recordType
+        guard type != .agent else { return }
+        let area = record.area
+        guard !area.isEmpty else {
+            throw StoreError(.validation, id: "\(type.name.id) \(record.id) belum punya kelurahan (--kelurahan).",
+                             en: "\(type.name.en) \(record.id) has no kelurahan (--kelurahan).")
+        }
+        let regionsKnown = try Bool.fetchOne(db, sql: "SELECT 1 FROM region LIMIT 1") == true
+        if regionsKnown,
+           try String.fetchOne(db, sql: "SELECT level FROM region WHERE id = ?", arguments: [area]) != "kelurahan" {
+            throw StoreError(.unknownRegion,
+                             id: "Kelurahan '\(area)' tidak dikenal. Lihat daftarnya dengan: field region list",
+                             en: "Unknown kelurahan '\(area)'. See the list with: field region list")
+        }
+        guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
+    }
+
+    private func validationContext(for records: [any FieldRecord], now: Date, in db: Database) throws -> ValidationContext {
+        var kota: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, kota_code FROM region WHERE level = 'kelurahan'") {
+            kota[row["id"]] = row["kota_code"]
+        }
+        var persons: [String: Person] = [:]
+        for record in records {
+            if let person = record as? Person { persons[person.id] = person }
+        }
+        for record in records {
+            guard let entry = record as? SocialMapEntry, let personID = entry.personID, persons[personID] == nil else { continue }
+            if let fields = try currentFields(recordID: personID, in: db) { persons[personID] = Person(id: personID, fields: fields) }
+        }
+        let kotaByArea = kota, personByID = persons
+        return ValidationContext(today: CivilDate(now), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] })
+    }
+
+    /// Refuses a NIK that another person in this replica (or in the same save) already has.
+    private func checkDuplicateNIK(_ persons: [Person], in db: Database) throws {
+        var inBatch: [String: Person] = [:]
+        for person in persons where !person.nik.isEmpty {
+            if let other = inBatch[person.nik], other.id != person.id {
+                throw StoreError.duplicateNIK(person.nik, existing: other, kelurahan: other.kelurahanID)
+            }
+            inBatch[person.nik] = person
+            let holders = try String.fetchAll(db, sql: """
+                SELECT b.record_id FROM blind_index b JOIN record r ON r.id = b.record_id
+                WHERE b.kind = 'nik' AND b.digest = ? AND r.deleted = 0 AND b.record_id <> ?
+                """, arguments: [vault.blindIndex(kind: "nik", person.nik), person.id])
+            if let holder = holders.first, let fields = try currentFields(recordID: holder, in: db) {
+                let existing = Person(id: holder, fields: fields)
+                throw StoreError.duplicateNIK(person.nik, existing: existing, kelurahan: existing.kelurahanID)
+            }
+        }
+    }
+
+    /// The shown value of every field of a record, or nil when the replica has no such record.
+    func currentFields(recordID: String, in db: Database) throws -> FieldMap? {
+        let live = try liveValues(recordID: recordID, in: db)
+        guard !live.isEmpty else { return nil }
+        var fields: FieldMap = [:]
+        for (field, values) in live {
+            if let shown = LiveValue.provisional(values) { fields[field] = shown.value }
+        }
+        return fields
+    }
+
+    private func storeWarnings(_ warnings: [ValidationIssue], recordID: String, in db: Database) throws {
+        let sealed = warnings.isEmpty ? nil : try vault.seal(try JSONEncoder().encode(warnings), place: recordID + "/_warnings")
+        try db.execute(sql: "UPDATE record SET warnings = ? WHERE id = ?", arguments: [sealed, recordID])
+    }
+
+    func warnings(recordID: String, in db: Database) throws -> [ValidationIssue] {
+        guard let sealed = try Data.fetchOne(db, sql: "SELECT warnings FROM record WHERE id = ?", arguments: [recordID]) else {
+            return []
+        }
+        return try JSONDecoder().decode([ValidationIssue].self, from: vault.open(sealed, place: recordID + "/_warnings"))
+    }
+}
+
+/// Mints the changes of one local transaction: one Lamport tick for all of them, consecutive
+/// counters, and the transaction named by its first dot.
+struct ChangeWriter {
+    private let replica: LocalReplica
+    private let lamport: UInt64
+    private let wallTime: Int64
+    private var counter: UInt64
+    private var changes: [Change] = []
+
+    init(replica: LocalReplica, now: Date, in db: Database) throws {
+        self.replica = replica
+        self.lamport = try Meta.integer(db, "lamport") + 1
+        self.counter = try Meta.integer(db, "counter")
+        self.wallTime = Int64((now.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    mutating func add(type: RecordType, recordID: String, area: String, field: String, value: FieldValue, supersedes: [Dot]) {
+        counter += 1
+        let dot = Dot(replica.replicaID, counter)
+        changes.append(Change(dot: dot, transaction: changes.first?.dot ?? dot, recordType: type, recordID: recordID,
+                              area: area, field: field, value: value, supersedes: supersedes, lamport: lamport,
+                              wallTime: wallTime, agent: replica.agent.id))
+    }
+
+    func commit(in db: Database) throws -> [Change] {
+        guard !changes.isEmpty else { return [] }
+        try replica.apply(changes, in: db)
+        try Meta.set(db, "counter", String(counter))
+        return changes
+    }
+}
+
+extension FieldValue {
+    /// Nothing worth logging on a new record: no value, empty text, or a set element not present.
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: true
+        case .text(let text): text.isEmpty
+        case .bool(let flag): !flag
+        case .int: false
+        }
+    }
+}
+
+extension StoreError {
+    static func notFound(_ id: String) -> StoreError {
+        StoreError(.notFound, id: "Data '\(id)' tidak ditemukan. Cari dulu dengan: field search NAMA",
+                   en: "No record '\(id)'. Find it first with: field search NAME")
+    }
+
+    static func outsideArea(_ area: String, agent: Agent) -> StoreError {
+        StoreError(.outsideArea,
+                   id: "'\(area)' di luar wilayah tugas Anda (\(agent.areaID)). Data hanya boleh dicatat di wilayah sendiri.",
+                   en: "'\(area)' is outside your assigned area (\(agent.areaID)). You can only record data in your own area.")
+    }
+
+    static func duplicateNIK(_ nik: String, existing: Person, kelurahan: String) -> StoreError {
+        StoreError(.duplicateNIK,
+                   id: "NIK \(IdentityRules.masked(nik)) sudah terdaftar atas nama \(existing.name) (\(existing.id), \(kelurahan)). Tidak disimpan. Ubah data orang itu dengan: field person edit \(existing.id)",
+                   en: "NIK \(IdentityRules.masked(nik)) is already recorded for \(existing.name) (\(existing.id), \(kelurahan)). Not saved. Edit that person instead: field person edit \(existing.id)")
+    }
+}
