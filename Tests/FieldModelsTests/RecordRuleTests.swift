@@ -1,0 +1,102 @@
+@testable import FieldModels
+import Testing
+
+@Suite("Category, age, required-field and date rules")
+struct RecordRuleTests {
+    static let today = CivilDate(year: 2026, month: 11, day: 22)!
+    static let kel = "3374/banyumanik/srondol-kulon"
+
+    static func person(born: String, relationship: FamilyRelationship = .anak, sex: Sex = .l) -> Person {
+        Person(id: "P-TEST00000001", nik: "", name: "Dewi", sex: sex, birthDate: CivilDate(born), relationship: relationship,
+               householdID: "H-TEST00000001", kelurahanID: kel)
+    }
+
+    /// (category, birth date, relationship, expected error codes, expected warning codes)
+    static let ageCases: [(PMKSCategory, String, FamilyRelationship, [String], [String])] = [
+        (.anakTelantar, "2009-11-23", .anak, [], []),                      // 17 the day before turning 18
+        (.anakTelantar, "2008-11-22", .anak, ["category.age"], []),        // 18 today: no longer anak
+        (.anakJalanan, "2020-01-01", .anak, [], []),
+        (.anakBalitaTelantar, "2022-11-23", .anak, [], []),                // 4
+        (.anakBalitaTelantar, "2021-11-22", .anak, ["category.age"], []),  // 5
+        (.lanjutUsiaTelantar, "1966-11-22", .kepala, [], []),              // 60 today
+        (.lanjutUsiaTelantar, "1966-11-23", .kepala, ["category.age"], []), // 59
+        (.gelandangan, "1990-01-01", .kepala, [], []),                      // 36, head
+        (.gelandangan, "2007-11-23", .kepala, [], ["spm.gepeng-age"]),      // 18, head: outside 19–60
+        (.pengemis, "1960-01-01", .kepala, [], ["spm.gepeng-age"]),         // 66, head
+        (.pengemis, "1960-01-01", .orangTua, [], []),                       // not a head: the SPM rule does not apply
+        (.penyandangDisabilitas, "1950-01-01", .kepala, [], []),           // no age bound
+    ]
+
+    @Test("PMKS categories and age", arguments: ageCases.indices)
+    func categoryAge(_ index: Int) {
+        let (category, born, relationship, errors, warnings) = Self.ageCases[index]
+        let subject = Self.person(born: born, relationship: relationship)
+        let entry = SocialMapEntry(kind: .pmks, category: category.rawValue, personID: subject.id,
+                                   assessmentDate: Self.today, kelurahanID: Self.kel)
+        let issues = entry.validate(in: ValidationContext(today: Self.today, person: { $0 == subject.id ? subject : nil }))
+        #expect(issues.errors.map(\.code) == errors, "\(category) born \(born)")
+        #expect(issues.warnings.map(\.code) == warnings, "\(category) born \(born)")
+        #expect(issues.allSatisfy { $0.field == "category" && $0.text.id.contains("Dewi") })
+    }
+
+    @Test("Entry rules: subject, category, dates", arguments: [
+        (SocialMapEntry(kind: .pmks, category: "odha", assessmentDate: today, kelurahanID: kel), ["subject.required"]),
+        (SocialMapEntry(kind: .pmks, category: "odha", householdID: "H-X", assessmentDate: today, kelurahanID: kel), ["subject.person"]),
+        (SocialMapEntry(kind: .pmks, category: "fakir-miskin", householdID: "H-X", assessmentDate: today, kelurahanID: kel), []),
+        (SocialMapEntry(kind: .pmks, category: "miskin", personID: "P-X", assessmentDate: today, kelurahanID: kel), ["category.unknown"]),
+        (SocialMapEntry(kind: .pmks, category: "odha", personID: "P-X", assessmentDate: nil, kelurahanID: kel), ["assessmentDate.required"]),
+        (SocialMapEntry(kind: .pmks, category: "odha", personID: "P-X", assessmentDate: CivilDate("2026-11-23"), kelurahanID: kel),
+         ["assessmentDate.future"]),
+        (SocialMapEntry(kind: .psks, category: "karang-taruna", label: "Karang Taruna RW 05", assessmentDate: today, kelurahanID: kel), []),
+        (SocialMapEntry(kind: .psks, category: "karang-taruna", assessmentDate: today, kelurahanID: kel), ["label.required"]),
+        (SocialMapEntry(kind: .psks, category: "odha", label: "X", assessmentDate: today, kelurahanID: kel), ["category.unknown"]),
+    ])
+    func entryRules(_ entry: SocialMapEntry, _ codes: [String]) {
+        #expect(entry.validate(in: ValidationContext(today: Self.today)).errors.map(\.code) == codes)
+    }
+
+    @Test("Household and person required fields name the flag to use")
+    func requiredFields() {
+        let household = Household(noKK: "3374061203150007", address: " ", rt: "0", rw: "1234", kelurahanID: "")
+        let issues = household.validate(in: ValidationContext(today: Self.today))
+        #expect(Set(issues.errors.map(\.code)) == ["address.required", "kelurahan.required", "rt.format", "rw.format"])
+        #expect(issues.first { $0.code == "address.required" }?.text.id.contains("--address") == true)
+
+        let nobody = Person(nik: "", name: "", sex: nil, birthDate: CivilDate("2027-01-01"), relationship: nil,
+                            householdID: "", kelurahanID: Self.kel)
+        let personIssues = nobody.validate(in: ValidationContext(today: Self.today))
+        #expect(Set(personIssues.errors.map(\.code)) == ["name.required", "sex.required", "birthDate.future"])
+        #expect(personIssues.warnings.map(\.code) == ["nik.missing"])
+    }
+
+    @Test("Home visit rules")
+    func visitRules() {
+        var visit = HomeVisit(date: Self.today, agentID: "A-1", householdID: "H-1", purpose: "Asesmen awal", kelurahanID: Self.kel)
+        #expect(visit.validate(in: ValidationContext(today: Self.today)).isEmpty)
+        visit.followUpDate = CivilDate("2026-11-01")
+        visit.referralStatus = .diajukan
+        visit.householdID = nil
+        visit.date = CivilDate("2026-12-01")
+        let codes = Set(visit.validate(in: ValidationContext(today: Self.today)).map(\.code))
+        #expect(codes == ["followUpDate.before", "referral.required", "subject.required", "date.future"])
+    }
+
+    @Test("Agent rules: area level by role, NTR validity")
+    func agentRules() {
+        let psm = Agent(name: "Siti", role: .psm, areaID: "3374/banyumanik", ntrNumber: "1",
+                        ntrValidFrom: CivilDate("2024-01-01"), ntrValidUntil: CivilDate("2025-12-31"))
+        let issues = psm.validate(in: ValidationContext(today: Self.today))
+        #expect(issues.errors.map(\.code) == ["area.depth"])
+        #expect(issues.warnings.map(\.code) == ["ntr.expired"])
+        let tksk = Agent(name: "Agus", role: .tksk, areaID: "3374/banyumanik")
+        #expect(tksk.validate(in: ValidationContext(today: Self.today)).isEmpty)
+    }
+
+    @Test("Dates parse from forms and reject impossible days", arguments: [
+        ("2026-11-22", "2026-11-22"), ("22-11-2026", "2026-11-22"), ("22/11/2026", "2026-11-22"),
+        ("2024-02-29", "2024-02-29"), ("2023-02-29", nil), ("2026-13-01", nil), ("22-11-26", nil), ("", nil),
+    ] as [(String, String?)])
+    func dates(_ text: String, _ expected: String?) {
+        #expect(CivilDate(text)?.description == expected)
+    }
+}

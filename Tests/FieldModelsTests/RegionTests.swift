@@ -1,0 +1,60 @@
+import Foundation
+@testable import FieldModels
+import Testing
+
+@Suite("Regions imported from CSV")
+struct RegionTests {
+    static let semarang = Kota(code: "3374", name: "Kota Semarang")
+
+    /// `../shared/data/kota-semarang-wilayah.csv`, beside the repository.
+    static var sharedFile: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/kota-semarang-wilayah.csv")
+    }
+
+    @Test("The real Kota Semarang file: 16 kecamatan, 177 kelurahan, postal codes kept")
+    func realFile() throws {
+        let catalog = try RegionCatalog.parse(csv: String(contentsOf: Self.sharedFile, encoding: .utf8), kota: Self.semarang)
+        #expect(catalog.kecamatan.count == 16)
+        #expect(catalog.kelurahan.count == 177)
+        #expect(Set(catalog.kelurahan.map(\.id)).count == 177)
+        let srondol = try #require(catalog.kelurahan.first { $0.name == "Srondol Kulon" })
+        #expect(srondol.id == "3374/banyumanik/srondol-kulon" && srondol.kotaCode == "3374")
+        #expect(srondol.postalCode?.count == 5)
+        #expect(catalog.resolve("Srondol Kulon", depth: 3) == [srondol.id])
+        #expect(catalog.resolve("banyumanik", depth: 2) == ["3374/banyumanik"])
+        #expect(catalog.resolve("Kota Semarang", depth: 1) == ["3374"])
+    }
+
+    @Test("Bad files are refused with the line and what to do", arguments: [
+        ("kec,kel\nA,B\n", 1, "kecamatan"),
+        ("kecamatan,kelurahan\nA,\n", 2, "required"),
+        ("kecamatan,kelurahan,kodepos\nA,B,5026\n", 2, "5 digits"),
+        ("kecamatan,kelurahan\nA,B\nA,B\n", 3, "twice"),
+        ("kecamatan,kelurahan\n", 0, "no kelurahan"),
+        ("", 0, "empty"),
+    ] as [(String, Int, String)])
+    func badFiles(_ csv: String, _ line: Int, _ phrase: String) {
+        #expect {
+            _ = try RegionCatalog.parse(csv: csv, kota: Self.semarang)
+        } throws: { error in
+            guard let error = error as? RegionImportError else { return false }
+            return error.line == line && error.text.en.contains(phrase) && !error.text.id.isEmpty
+        }
+    }
+
+    @Test("A city code must be 4 digits with a real province", arguments: ["337", "9974", "33a4"])
+    func badKota(_ code: String) {
+        #expect(throws: RegionImportError.self) {
+            try RegionCatalog.parse(csv: "kecamatan,kelurahan\nA,B\n", kota: Kota(code: code, name: "X"))
+        }
+    }
+
+    @Test("CSV cells: quotes, commas and CRLF")
+    func csv() {
+        #expect(CSV.parse("a,\"b, c\",\"d \"\"e\"\"\"\r\n1,2,3") == [["a", "b, c", "d \"e\""], ["1", "2", "3"]])
+        #expect(CSV.escape("Jl. Mawar, 12") == "\"Jl. Mawar, 12\"")
+        #expect(RegionPath.contains("3374/banyumanik", "3374/banyumanik/srondol-kulon"))
+        #expect(!RegionPath.contains("3374/banyu", "3374/banyumanik/srondol-kulon"))
+    }
+}
