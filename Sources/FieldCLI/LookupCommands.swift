@@ -1,0 +1,193 @@
+import ArgumentParser
+import FieldModels
+import Foundation
+import LocalStore
+import SyncEngine
+
+struct SearchCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "search",
+            abstract: L("Cari menurut nama, alamat, NIK, No. KK atau RT/RW.", "Search by name, address, NIK, No. KK or RT/RW."),
+            discussion: L("""
+                Contoh:
+                  field search budi                 nama atau alamat (sebagian, huruf besar/kecil sama)
+                  field search 3374061505800003     NIK atau No. KK (16 angka)
+                  field search "RT 3 RW 5"          atau 003/005
+                """, """
+                Examples:
+                  field search budi                 name or address (any part, any case)
+                  field search 3374061505800003     NIK or No. KK (16 digits)
+                  field search "RT 3 RW 5"          or 003/005
+                """))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp(L("Yang dicari.", "What to look for."))) var query: [String]
+
+    func run() throws {
+        let console = global.console
+        try console.run {
+            let replica = try global.openReplica()
+            let hits = try replica.search(query.joined(separator: " "))
+            struct Hit: Encodable { var id, type, matchedOn, summary: String }
+            var out: [Hit] = []
+            for hit in hits {
+                let summary: String
+                switch hit.type {
+                case .person:
+                    let person = try replica.record(Person.self, id: hit.id)?.record
+                    summary = "\(person?.name ?? "") (\(person?.householdID ?? ""))"
+                case .household:
+                    let household = try replica.record(Household.self, id: hit.id)?.record
+                    summary = "\(household?.address ?? ""), RT \(household?.rt ?? "")/RW \(household?.rw ?? "")"
+                default:
+                    summary = hit.type.name.text
+                }
+                out.append(Hit(id: hit.id, type: hit.type.rawValue, matchedOn: hit.matchedOn, summary: summary))
+                console.line("\(hit.id)  \(hit.type.name.text.padding(toLength: 16, withPad: " ", startingAt: 0)) \(summary)")
+            }
+            if hits.isEmpty { console.say("Tidak ditemukan.", "Nothing found.") }
+            try console.emit(out)
+        }
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "history",
+            abstract: L("Riwayat satu data: siapa mengubah kolom apa, kapan, dari perangkat mana.",
+                        "History of one record: who changed which field, when, from which device."),
+            discussion: L("Contoh: field history H-7KQ2   (NIK dan No. KK disamarkan kecuali --reveal)",
+                          "Example: field history H-7KQ2   (NIK and No. KK are masked unless --reveal)"))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument var id: String
+    @Flag(help: ArgumentHelp(L("Tampilkan nilai sensitif lengkap.", "Show sensitive values in full."))) var reveal = false
+
+    func run() throws {
+        let console = global.console
+        try console.run {
+            let replica = try global.openReplica()
+            let id = try replica.resolveID(self.id)
+            let changes = try replica.history(of: id)
+            struct Entry: Encodable { var time, agent, device, dot, field, value: String; var replaces: [String] }
+            var out: [Entry] = []
+            for change in changes {
+                let sensitive = change.recordType.sensitiveFields.contains(change.field)
+                var value = change.value.description
+                if sensitive && !reveal { value = ["nik", "noKK"].contains(change.field) ? IdentityRules.masked(value) : L("(tersembunyi)", "(hidden)") }
+                if change.field == Change.deletedField { value = L("DIHAPUS", "DELETED") }
+                let entry = Entry(time: Timestamp.text(change.wallTime), agent: change.agent, device: change.dot.replica.rawValue,
+                                  dot: "\(change.dot.replica.rawValue):\(change.dot.counter)", field: change.field, value: value,
+                                  replaces: change.supersedes.map { "\($0.replica.rawValue):\($0.counter)" })
+                out.append(entry)
+                console.line("\(entry.time)  \(entry.agent)  \(L("perangkat", "device")) \(entry.device.prefix(8))  \(entry.field.padding(toLength: 16, withPad: " ", startingAt: 0)) \(value)")
+            }
+            console.say("\(changes.count) perubahan pada \(id).", "\(changes.count) changes to \(id).")
+            try console.emit(out)
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "export", abstract: L("Ekspor data.", "Export data."), subcommands: [CSVExport.self])
+    }
+
+    struct CSVExport: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                commandName: "csv",
+                abstract: L("Ekspor ke CSV (untuk spreadsheet).", "Export to CSV (for spreadsheets)."),
+                discussion: L("""
+                    Contoh: field export csv --type person --output warga.csv
+                    Jenis: household, person, pmks, psks, visit. NIK dan No. KK disamarkan, kolom sensitif
+                    dikosongkan, kecuali dengan --include-sensitive (jaga berkasnya baik-baik).
+                    """, """
+                    Example: field export csv --type person --output people.csv
+                    Types: household, person, pmks, psks, visit. NIK and No. KK are masked and sensitive
+                    columns left empty, unless --include-sensitive is given (keep that file safe).
+                    """))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("household | person | pmks | psks | visit")) var type: String = "household"
+        @Option(help: ArgumentHelp(L("Berkas keluaran (bawaan: layar).", "Output file (default: standard output)."))) var output: String?
+        @Flag(name: .customLong("include-sensitive")) var includeSensitive = false
+
+        func run() throws {
+            let console = global.console
+            try console.run {
+                let replica = try global.openReplica()
+                let rows: [[String: FieldValue]]
+                let sensitive: Set<String>
+                switch type {
+                case "household": rows = try replica.records(Household.self).map { $0.record.fields }; sensitive = Household.sensitiveFields
+                case "person": rows = try replica.records(Person.self).map { $0.record.fields.merging(["id": .text($0.record.id)]) { a, _ in a } }
+                    sensitive = Person.sensitiveFields
+                case "pmks", "psks":
+                    rows = try replica.records(SocialMapEntry.self).filter { $0.record.kind.rawValue == type }.map { $0.record.fields }
+                    sensitive = SocialMapEntry.sensitiveFields.subtracting(["category"])
+                case "visit": rows = try replica.records(HomeVisit.self).map { $0.record.fields }; sensitive = HomeVisit.sensitiveFields
+                default:
+                    throw CLIError("--type '\(type)' tidak dikenal. Pilihan: household, person, pmks, psks, visit.",
+                                   "--type '\(type)' is not known. Choices: household, person, pmks, psks, visit.", field: "type")
+                }
+                let text = Self.csv(rows, sensitive: includeSensitive ? [] : sensitive)
+                if let output {
+                    FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+                    console.say("\(rows.count) baris ditulis ke \(output).", "\(rows.count) rows written to \(output).")
+                } else {
+                    print(text, terminator: "")
+                }
+            }
+        }
+
+        /// Columns in a stable order; set-valued fields joined with `|`.
+        static func csv(_ rows: [[String: FieldValue]], sensitive: Set<String>) -> String {
+            var columns = Set<String>()
+            for row in rows { for key in row.keys { columns.insert(key.split(separator: "/").first.map(String.init) ?? key) } }
+            let ordered = columns.sorted { ($0 == "id" ? "" : $0) < ($1 == "id" ? "" : $1) }
+            var out = ordered.map(CSV.escape).joined(separator: ",") + "\n"
+            for row in rows {
+                let cells = ordered.map { column -> String in
+                    let elements = row.setElements(column)
+                    var value = elements.isEmpty ? (row[column]?.description ?? "") : elements.sorted().joined(separator: "|")
+                    if sensitive.contains(column) { value = ["nik", "noKK"].contains(column) ? IdentityRules.masked(value) : "" }
+                    return CSV.escape(value)
+                }
+                out += cells.joined(separator: ",") + "\n"
+            }
+            return out
+        }
+    }
+}
+
+/// For the crash test: saves households of three in a loop, printing `ACK <id>` after each
+/// commit, until killed.
+struct StressWriteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "_stress-write", shouldDisplay: false)
+
+    @OptionGroup var global: GlobalOptions
+    @Option var count: Int = 1_000_000
+
+    func run() throws {
+        let replica = try global.openReplica()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<count {
+            var household = Household(noKK: "", address: "Jl. Uji \(generator.next() % 1000)", rt: "001", rw: "001",
+                                      kelurahanID: replica.agent.areaID)
+            let people = (0..<3).map { index in
+                Person(nik: "", name: "Warga \(index)", sex: .l, birthDate: nil, relationship: index == 0 ? .kepala : .anak,
+                       householdID: household.id, kelurahanID: household.kelurahanID)
+            }
+            household.members = Set(people.map(\.id))
+            _ = try replica.save([household] + people)
+            print("ACK \(household.id)")
+            fflush(nil)
+        }
+    }
+}

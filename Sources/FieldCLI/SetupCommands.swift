@@ -1,0 +1,207 @@
+import ArgumentParser
+import FieldModels
+import Foundation
+import LocalStore
+
+struct InitCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "init",
+            abstract: L("Siapkan laptop ini: buat replika terenkripsi untuk seorang petugas.",
+                        "Set up this laptop: create an encrypted replica for one agent."),
+            discussion: L("""
+                Contoh (PSM di Srondol Kulon, memuat daftar wilayah Kota Semarang sekaligus):
+                  field init --name "Siti Aminah" --role psm --area "Srondol Kulon" --ntr NTR-3374-0012 \\
+                      --regions kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
+                Peran: psm, psm-koordinator (wilayah: kelurahan), tksk, pkh-pendamping (kecamatan), dinas (kota).
+                Tanpa --regions, --area harus berupa jalur wilayah, mis. 3374/banyumanik/srondol-kulon.
+                Kata sandi melindungi NIK, No. KK dan data sensitif; bila hilang, data tidak dapat dibuka.
+                """, """
+                Example (a PSM in Srondol Kulon, loading the Kota Semarang region list at once):
+                  field init --name "Siti Aminah" --role psm --area "Srondol Kulon" --ntr NTR-3374-0012 \\
+                      --regions kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
+                Roles: psm, psm-koordinator (area: a kelurahan), tksk, pkh-pendamping (a kecamatan), dinas (the city).
+                Without --regions, --area must be a region path, e.g. 3374/banyumanik/srondol-kulon.
+                The passphrase protects NIK, No. KK and sensitive data; if it is lost, the data cannot be opened.
+                """))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp(L("Nama petugas.", "Agent's name."))) var name: String?
+    @Option(help: ArgumentHelp(L("Peran: psm, psm-koordinator, tksk, pkh-pendamping, dinas.",
+                                 "Role: psm, psm-koordinator, tksk, pkh-pendamping, dinas."))) var role: String?
+    @Option(help: ArgumentHelp(L("Wilayah tugas: nama atau jalur wilayah.", "Assigned area: a name or region path."))) var area: String?
+    @Option(help: ArgumentHelp(L("Nomor Tanda Registrasi (NTR).", "Registration number (NTR)."))) var ntr: String?
+    @Option(name: .customLong("ntr-from"), help: ArgumentHelp(L("NTR berlaku sejak (YYYY-MM-DD).", "NTR valid from."))) var ntrFrom: String?
+    @Option(name: .customLong("ntr-until"), help: ArgumentHelp(L("NTR berlaku sampai.", "NTR valid until."))) var ntrUntil: String?
+    @Option(help: ArgumentHelp(L("Berkas CSV wilayah untuk dimuat (kecamatan,kelurahan,kodepos).",
+                                 "Region CSV file to load (kecamatan,kelurahan,kodepos)."), valueName: "FILE")) var regions: String?
+    @Option(name: .customLong("kota-code"), help: ArgumentHelp(L("Kode kota Kemendagri, mis. 3374.", "City code, e.g. 3374."))) var kotaCode: String?
+    @Option(name: .customLong("kota-name"), help: ArgumentHelp(L("Nama kota, mis. \"Kota Semarang\".", "City name."))) var kotaName: String?
+    /// scrypt cost for tests (2^N); the default is the standard cost.
+    @Option(name: .customLong("kdf-cost"), help: .hidden) var kdfCost: Int?
+
+    func run() throws {
+        let console = global.console
+        try console.run {
+            let name = try value(name, ask: L("Nama petugas", "Agent's name"), flag: "name")
+            let roleText = try value(role, ask: L("Peran (psm, psm-koordinator, tksk, pkh-pendamping, dinas)",
+                                                  "Role (psm, psm-koordinator, tksk, pkh-pendamping, dinas)"), flag: "role")
+            let role = try Parse.choice(roleText, flag: "role", as: AgentRole.self)!
+            let areaText = try value(area, ask: L("Wilayah tugas", "Assigned area"), flag: "area")
+
+            var catalog: RegionCatalog?
+            if let regions { catalog = try RegionCommand.Import.load(regions, kotaCode: kotaCode, kotaName: kotaName, fallback: nil) }
+            let areaID = try resolveArea(areaText, role: role, catalog: catalog)
+            let agent = Agent(name: name, role: role, areaID: areaID, ntrNumber: ntr ?? "",
+                              ntrValidFrom: try Parse.date(ntrFrom, flag: "ntr-from"),
+                              ntrValidUntil: try Parse.date(ntrUntil, flag: "ntr-until"))
+            let issues = agent.validate(in: ValidationContext(today: CivilDate(Date())))
+            if let error = issues.errors.first { throw CLIError(error.text.id, error.text.en, field: error.field) }
+
+            let path = global.databasePath
+            if FileManager.default.fileExists(atPath: path) {
+                throw StoreError(.alreadyInitialized, id: "Sudah ada replika di \(path). Pakai --db BERKAS lain untuk replika baru.",
+                                 en: "A replica already exists at \(path). Use --db OTHER-FILE for a new one.")
+            }
+            let kdf = kdfCost.map { Vault.KDFParameters(logN: $0) } ?? .standard
+            let replica = try LocalReplica.create(at: .file(path), passphrase: global.passphrase(confirm: true), agent: agent, kdf: kdf)
+            if let catalog { try replica.importRegions(catalog) }
+            try replica.save([agent])
+            console.say("Replika dibuat: \(path)", "Replica created: \(path)")
+            console.say("  Petugas : \(agent.name) (\(role.name.id)), \(agent.id)", "  Agent   : \(agent.name) (\(role.name.en)), \(agent.id)")
+            console.say("  Wilayah : \(areaID)", "  Area    : \(areaID)")
+            console.say("  Perangkat: \(replica.replicaID.rawValue)", "  Device  : \(replica.replicaID.rawValue)")
+            for warning in issues.warnings { console.line(L("  Peringatan: ", "  Warning: ") + warning.text.text) }
+            if catalog == nil {
+                console.say("Langkah berikut: field region import BERKAS.csv", "Next: field region import FILE.csv")
+            } else {
+                console.say("Langkah berikut: field household add --help", "Next: field household add --help")
+            }
+            struct Created: Encodable { var path, replica, agent, area: String }
+            try console.emit(Created(path: path, replica: replica.replicaID.rawValue, agent: agent.id, area: areaID))
+        }
+    }
+
+    private func value(_ given: String?, ask question: String, flag: String) throws -> String {
+        if let given, !given.isEmpty { return given }
+        if Terminal.isInteractive, let answer = Terminal.ask(question), !answer.isEmpty { return answer }
+        throw CLIError("--\(flag) wajib diisi. Lihat: field init --help", "--\(flag) is required. See: field init --help", field: flag)
+    }
+
+    private func resolveArea(_ text: String, role: AgentRole, catalog: RegionCatalog?) throws -> String {
+        if let catalog {
+            let ids = catalog.resolve(text, depth: role.areaDepth)
+            if ids.count == 1 { return ids[0] }
+            throw CLIError(ids.isEmpty ? "Wilayah '\(text)' tidak ada di daftar wilayah untuk peran \(role.rawValue)."
+                                       : "Ada beberapa wilayah bernama '\(text)': \(ids.joined(separator: ", ")). Pakai jalurnya.",
+                           ids.isEmpty ? "Area '\(text)' is not in the region list for role \(role.rawValue)."
+                                       : "Several areas are named '\(text)': \(ids.joined(separator: ", ")). Use the path.",
+                           field: "area", code: Exit.notFound)
+        }
+        let parts = text.split(separator: "/").map(String.init)
+        guard parts.count == role.areaDepth, parts.first.map({ $0.count == 4 && Int($0) != nil }) == true else {
+            throw CLIError("Tanpa --regions, --area harus jalur wilayah, mis. 3374/banyumanik/srondol-kulon (dapat: '\(text)').",
+                           "Without --regions, --area must be a region path, e.g. 3374/banyumanik/srondol-kulon (got '\(text)').",
+                           field: "area")
+        }
+        return text
+    }
+}
+
+struct RegionCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "region",
+                             abstract: L("Daftar wilayah: kota, kecamatan, kelurahan.", "Region list: city, kecamatan, kelurahan."),
+                             subcommands: [Import.self, List.self])
+    }
+
+    struct Import: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                abstract: L("Muat wilayah dari berkas CSV.", "Load regions from a CSV file."),
+                discussion: L("""
+                    Berkas CSV berkolom kecamatan,kelurahan[,kodepos], satu kelurahan per baris. Contoh:
+                      field region import kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
+                    Memuat berkas yang sama dua kali tidak mengubah apa pun.
+                    """, """
+                    A CSV file with columns kecamatan,kelurahan[,kodepos], one kelurahan per line. Example:
+                      field region import kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
+                    Importing the same file twice changes nothing.
+                    """))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("Berkas CSV.", "CSV file."), valueName: "FILE")) var file: String
+        @Option(name: .customLong("kota-code"), help: ArgumentHelp(L("Kode kota (bawaan: kota wilayah tugas).",
+                                                                     "City code (default: the city of your area)."))) var kotaCode: String?
+        @Option(name: .customLong("kota-name"), help: ArgumentHelp(L("Nama kota.", "City name."))) var kotaName: String?
+
+        func run() throws {
+            let console = global.console
+            try console.run {
+                let replica = try global.openReplica()
+                let kota = RegionPath.kotaCode(of: replica.agent.areaID)
+                let fallback = try replica.region(id: kotaCode ?? kota).map { Kota(code: $0.id, name: $0.name) }
+                let catalog = try Self.load(file, kotaCode: kotaCode ?? kota, kotaName: kotaName, fallback: fallback)
+                let summary = try replica.importRegions(catalog)
+                console.say("\(catalog.kota.name): \(summary.kecamatan) kecamatan, \(summary.kelurahan) kelurahan (\(summary.added) baru, \(summary.unchanged) sudah ada).",
+                            "\(catalog.kota.name): \(summary.kecamatan) kecamatan, \(summary.kelurahan) kelurahan (\(summary.added) new, \(summary.unchanged) already there).")
+                struct Summary: Encodable { var kota: String; var kecamatan, kelurahan, added, unchanged: Int }
+                try console.emit(Summary(kota: catalog.kota.code, kecamatan: summary.kecamatan, kelurahan: summary.kelurahan,
+                                         added: summary.added, unchanged: summary.unchanged))
+            }
+        }
+
+        static func load(_ file: String, kotaCode: String?, kotaName: String?, fallback: Kota?) throws -> RegionCatalog {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("Berkas '\(file)' tidak dapat dibaca. Periksa nama dan letaknya.",
+                               "Cannot read the file '\(file)'. Check its name and location.", field: "file", code: Exit.notFound)
+            }
+            guard let code = kotaCode ?? fallback?.code, let name = kotaName ?? fallback?.name else {
+                throw CLIError("Sebutkan kotanya: --kota-code 3374 --kota-name \"Kota Semarang\".",
+                               "Name the city: --kota-code 3374 --kota-name \"Kota Semarang\".", field: "kota-code")
+            }
+            do {
+                return try RegionCatalog.parse(csv: String(decoding: data, as: UTF8.self), kota: Kota(code: code, name: name))
+            } catch {
+                let prefix = error.line > 0 ? "\(file):\(error.line): " : "\(file): "
+                throw CLIError(prefix + error.text.id, prefix + error.text.en, field: "file")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: L("Tampilkan kecamatan, atau kelurahan dalam satu kecamatan.",
+                                             "List the kecamatan, or the kelurahan of one kecamatan."),
+                                 discussion: L("Contoh: field region list --kecamatan Banyumanik",
+                                               "Example: field region list --kecamatan Banyumanik"))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(L("Kecamatan yang kelurahannya ditampilkan.", "Kecamatan whose kelurahan to list."))) var kecamatan: String?
+
+        func run() throws {
+            let console = global.console
+            try console.run {
+                let replica = try global.openReplica()
+                let parent: String
+                if let kecamatan {
+                    parent = try replica.resolveRegion(kecamatan, level: .kecamatan).id
+                } else {
+                    parent = RegionPath.kotaCode(of: replica.agent.areaID)
+                }
+                let entries = try replica.regions(under: parent)
+                if entries.isEmpty {
+                    console.say("Belum ada wilayah. Muat dengan: field region import BERKAS.csv",
+                                "No regions yet. Load them with: field region import FILE.csv")
+                }
+                for entry in entries {
+                    console.line("\(entry.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(entry.postalCode ?? "     ")  \(entry.id)")
+                }
+                try console.emit(entries)
+            }
+        }
+    }
+}

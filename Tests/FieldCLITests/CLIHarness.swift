@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Runs the built `field` binary against a replica file of its own, as a user would.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+        func jsonObject() throws -> [String: Any] { try #require(try json() as? [String: Any]) }
+        func jsonArray() throws -> [[String: Any]] { try #require(try json() as? [[String: Any]]) }
+    }
+
+    let directory: URL
+    var passphrase = "rahasia-srondol-42"
+    var database: String { directory.appendingPathComponent("replica.sqlite").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// The `field` executable beside the test bundle (`.build/<triple>/debug/field`).
+    static let executable: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("field")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/field")
+    }()
+
+    /// `../shared/data/kota-semarang-wilayah.csv`, beside the repository.
+    static let semarangCSV = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/kota-semarang-wilayah.csv").path
+
+    func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["FIELD_LANG"] = nil
+        env["FIELD_DB"] = database
+        env["FIELD_PASSPHRASE"] = passphrase
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    func process(_ arguments: [String], env: [String: String] = [:]) -> Process {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = environment(env)
+        process.currentDirectoryURL = directory
+        return process
+    }
+
+    @discardableResult
+    func run(_ arguments: String..., env: [String: String] = [:]) throws -> Result {
+        try run(arguments, env: env)
+    }
+
+    func run(_ arguments: [String], env: [String: String] = [:]) throws -> Result {
+        let process = process(arguments, env: env)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A PSM replica for Srondol Kulon with the Kota Semarang regions (fast KDF for tests).
+    func initPSM(area: String = "Srondol Kulon") throws -> Result {
+        try run("init", "--name", "Siti Aminah", "--role", "psm", "--area", area, "--ntr", "NTR-3374-0012",
+                "--regions", Self.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10")
+    }
+}
