@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(
             name: "LocalStoreTests",
             dependencies: ["LocalStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "FieldCLITests", dependencies: ["FieldCLI", "LocalStore"]),
+        .testTarget(
+            name: "FieldCLITests",
+            dependencies: ["FieldCLI", "LocalStore", "FieldModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SyncServerTests", dependencies: ["SyncServer"]),
     ]
 )

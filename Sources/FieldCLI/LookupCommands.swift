@@ -175,10 +175,15 @@ struct StressWriteCommand: ParsableCommand {
     @Option var count: Int = 1_000_000
 
     func run() throws {
+        try global.console.run { try write() }
+    }
+
+    private func write() throws {
         let replica = try global.openReplica()
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<count {
-            var household = Household(noKK: "", address: "Jl. Uji \(generator.next() % 1000)", rt: "001", rw: "001",
+            let kk = "3374061203" + String(100_000 + generator.next() % 900_000)
+            var household = Household(noKK: kk, address: "Jl. Uji \(generator.next() % 1000)", rt: "001", rw: "001",
                                       kelurahanID: replica.agent.areaID)
             let people = (0..<3).map { index in
                 Person(nik: "", name: "Warga \(index)", sex: .l, birthDate: nil, relationship: index == 0 ? .kepala : .anak,

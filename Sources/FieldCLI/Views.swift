@@ -97,7 +97,11 @@ struct HouseholdView: Encodable {
         rw = household.rw
         kelurahan = try replica.region(id: household.kelurahanID)?.name ?? household.kelurahanID
         deleted = stored.deleted
-        let people = try household.members.sorted().compactMap { try replica.record(Person.self, id: $0) }
+        let order = FamilyRelationship.allCases
+        let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.sorted {
+            (order.firstIndex(of: $0.record.relationship ?? .lainnya) ?? 99, $0.record.birthDate?.description ?? "", $0.record.id)
+                < (order.firstIndex(of: $1.record.relationship ?? .lainnya) ?? 99, $1.record.birthDate?.description ?? "", $1.record.id)
+        }
         members = people.map { PersonRow($0, reveal: reveal) }
         let ids = Set([household.id] + household.members)
         entries = try replica.records(SocialMapEntry.self, area: household.kelurahanID)

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import GRDB
+@testable import LocalStore
 
 /// Runs the built `field` binary against a replica file of its own, as a user would.
 struct CLI {
@@ -75,5 +77,11 @@ struct CLI {
     func initPSM(area: String = "Srondol Kulon") throws -> Result {
         try run("init", "--name", "Siti Aminah", "--role", "psm", "--area", area, "--ntr", "NTR-3374-0012",
                 "--regions", Self.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10")
+    }
+}
+
+extension LocalReplica {
+    func count(_ table: String) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }
