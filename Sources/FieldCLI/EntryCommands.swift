@@ -13,9 +13,7 @@ struct EntryFields: ParsableArguments {
     @Option(help: ArgumentHelp(L("Catatan (dienkripsi).", "Notes (encrypted)."))) var notes: String?
 
     func save(kind: SocialMapKind, label: String, global: GlobalOptions) throws {
-        let console = global.console
-        try console.run {
-            let replica = try global.openReplica()
+        try global.withReplica { replica, console in
             guard let category = category ?? (Terminal.isInteractive && !global.json ? Terminal.ask(L("Kategori", "Category")) : nil) else {
                 throw CLIError("--category wajib diisi. Lihat daftarnya: field \(kind.rawValue) add --help",
                                "--category is required. See the list: field \(kind.rawValue) add --help", field: "category")
@@ -156,9 +154,7 @@ struct VisitCommand: ParsableCommand {
         @Option(name: .customLong("follow-up"), help: ArgumentHelp(L("Tanggal tindak lanjut.", "Follow-up date."))) var followUp: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let interactive = Terminal.isInteractive && !global.json
                 let householdID = try household.map { try replica.resolveID($0, type: .household) }
                 let personID = try person.map { try replica.resolveID($0, type: .person) }
@@ -192,9 +188,7 @@ struct VisitCommand: ParsableCommand {
         var due: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let householdID = try household.map { try replica.resolveID($0, type: .household) }
                 let dueBy = try Parse.date(due, flag: "due")
                 let visits = try replica.records(HomeVisit.self).map(\.record)

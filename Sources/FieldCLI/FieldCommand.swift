@@ -77,6 +77,12 @@ extension GlobalOptions {
     }
 
     var console: Console { Console(options: self) }
+
+    /// Runs a command body with the opened replica, reporting every error clearly.
+    func withReplica(_ body: (LocalReplica, Console) throws -> Void) throws {
+        let console = self.console
+        try console.run { try body(try openReplica(), console) }
+    }
 }
 
 /// Reading flag values into record fields, with messages that name the flag.

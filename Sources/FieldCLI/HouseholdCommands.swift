@@ -43,9 +43,7 @@ struct HouseholdCommand: ParsableCommand {
                                      "Member: \"NAME;SEX;BIRTH-DATE;RELATIONSHIP;NIK\"; may be repeated."))) var member: [String] = []
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let interactive = Terminal.isInteractive && !global.json
                 func field(_ given: String?, _ question: String) -> String {
                     if let given { return given }
@@ -88,11 +86,9 @@ struct HouseholdCommand: ParsableCommand {
         @Option var rw: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id, type: .household)
-                guard var household = try replica.record(Household.self, id: id)?.record else { throw StoreError(.notFound, id: id, en: id) }
+                var household = try replica.existing(Household.self, id: id).record
                 if [kk, address, rt, rw].allSatisfy({ $0 == nil }) {
                     guard Terminal.isInteractive && !global.json else {
                         throw CLIError("Sebutkan yang diubah, mis. --address atau --rt. Lihat: field household edit --help",
@@ -126,11 +122,9 @@ struct HouseholdCommand: ParsableCommand {
         @Flag(help: ArgumentHelp(L("Tampilkan NIK dan No. KK lengkap.", "Show full NIK and No. KK."))) var reveal = false
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id, type: .household)
-                guard let stored = try replica.record(Household.self, id: id) else { throw StoreError(.notFound, id: id, en: id) }
+                let stored = try replica.existing(Household.self, id: id)
                 let view = try HouseholdView(stored, replica: replica, reveal: reveal)
                 view.print(to: console)
                 try console.emit(view)
@@ -150,9 +144,7 @@ struct HouseholdCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Hanya kelurahan ini.", "Only this kelurahan."))) var kelurahan: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let area = try kelurahan.map { try replica.resolveRegion($0).id }
                 let wantRT = Parse.rtrw(rt), wantRW = Parse.rtrw(rw)
                 let households = try replica.records(Household.self, area: area).filter {

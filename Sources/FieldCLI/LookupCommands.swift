@@ -26,9 +26,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp(L("Yang dicari.", "What to look for."))) var query: [String]
 
     func run() throws {
-        let console = global.console
-        try console.run {
-            let replica = try global.openReplica()
+        try global.withReplica { replica, console in
             let hits = try replica.search(query.joined(separator: " "))
             struct Hit: Encodable { var id, type, matchedOn, summary: String }
             var out: [Hit] = []
@@ -68,9 +66,7 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(L("Tampilkan nilai sensitif lengkap.", "Show sensitive values in full."))) var reveal = false
 
     func run() throws {
-        let console = global.console
-        try console.run {
-            let replica = try global.openReplica()
+        try global.withReplica { replica, console in
             let id = try replica.resolveID(self.id)
             let changes = try replica.history(of: id)
             struct Entry: Encodable { var time, agent, device, dot, field, value: String; var replaces: [String] }
@@ -119,9 +115,7 @@ struct ExportCommand: ParsableCommand {
         @Flag(name: .customLong("include-sensitive")) var includeSensitive = false
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let rows: [[String: FieldValue]]
                 let sensitive: Set<String>
                 switch type {

@@ -61,16 +61,14 @@ struct PersonCommand: ParsableCommand {
         @OptionGroup var fields: PersonFields
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let interactive = Terminal.isInteractive && !global.json
                 guard let householdText = household ?? (interactive ? Terminal.ask(L("ID rumah tangga", "Household id")) : nil) else {
                     throw CLIError("--household wajib diisi: orang dicatat di rumah tangganya.",
                                    "--household is required: a person is recorded in a household.", field: "household")
                 }
                 let householdID = try replica.resolveID(householdText, type: .household)
-                guard var home = try replica.record(Household.self, id: householdID)?.record else { throw StoreError(.notFound, id: householdID, en: householdID) }
+                var home = try replica.existing(Household.self, id: householdID).record
                 var person: Person
                 if fields.isEmpty && interactive {
                     person = try MemberSpec.ask(household: home)
@@ -99,11 +97,9 @@ struct PersonCommand: ParsableCommand {
         @OptionGroup var fields: PersonFields
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id, type: .person)
-                guard var person = try replica.record(Person.self, id: id)?.record else { throw StoreError(.notFound, id: id, en: id) }
+                var person = try replica.existing(Person.self, id: id).record
                 if fields.isEmpty {
                     guard Terminal.isInteractive && !global.json else {
                         throw CLIError("Sebutkan yang diubah, mis. --name atau --status. Lihat: field person edit --help",

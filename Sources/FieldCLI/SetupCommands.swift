@@ -138,9 +138,7 @@ struct RegionCommand: ParsableCommand {
         @Option(name: .customLong("kota-name"), help: ArgumentHelp(L("Nama kota.", "City name."))) var kotaName: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let kota = RegionPath.kotaCode(of: replica.agent.areaID)
                 let fallback = try replica.region(id: kotaCode ?? kota).map { Kota(code: $0.id, name: $0.name) }
                 let catalog = try Self.load(file, kotaCode: kotaCode ?? kota, kotaName: kotaName, fallback: fallback)
@@ -183,9 +181,7 @@ struct RegionCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Kecamatan yang kelurahannya ditampilkan.", "Kecamatan whose kelurahan to list."))) var kecamatan: String?
 
         func run() throws {
-            let console = global.console
-            try console.run {
-                let replica = try global.openReplica()
+            try global.withReplica { replica, console in
                 let parent: String
                 if let kecamatan {
                     parent = try replica.resolveRegion(kecamatan, level: .kecamatan).id

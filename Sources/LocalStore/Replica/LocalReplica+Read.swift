@@ -42,6 +42,12 @@ extension LocalReplica {
         try read { db in try stored(type, id: id, in: db) }
     }
 
+    /// The record with this id; a clear `notFound` error when the replica has none.
+    public func existing<R: FieldRecord>(_ type: R.Type, id: String) throws -> StoredRecord<R> {
+        guard let stored = try record(type, id: id) else { throw StoreError.notFound(id) }
+        return stored
+    }
+
     /// Every record of a type inside `area` (the agent's whole area by default), oldest first.
     public func records<R: FieldRecord>(_ type: R.Type, area: String? = nil,
                                         includeDeleted: Bool = false) throws -> [StoredRecord<R>] {
