@@ -99,4 +99,21 @@ struct RecordRuleTests {
     func dates(_ text: String, _ expected: String?) {
         #expect(CivilDate(text)?.description == expected)
     }
+
+    @Test("Monthly report rules: period, approver, approval date", arguments: [
+        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "12 kunjungan", nextMonthPlan: "Pendataan RW 05",
+                       evaluation: "Baik", kelurahanID: kel), [String]()),
+        (MonthlyReport(agentID: "A-1", period: "2026-13", lastMonth: "", nextMonthPlan: "", evaluation: "", kelurahanID: kel),
+         ["period.format"]),
+        (MonthlyReport(agentID: "A-1", period: "Oktober", lastMonth: "", nextMonthPlan: "", evaluation: "", kelurahanID: kel),
+         ["period.format"]),
+        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "", nextMonthPlan: "", evaluation: "", status: .approved,
+                       kelurahanID: kel), ["approvedBy.required"]),
+        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "", nextMonthPlan: "", evaluation: "", status: .approved,
+                       approvedBy: "Lurah Srondol Kulon", approvedOn: CivilDate("2026-12-01"), kelurahanID: kel), ["approvedOn.future"]),
+    ])
+    func reportRules(_ report: MonthlyReport, _ codes: [String]) {
+        #expect(report.validate(in: ValidationContext(today: Self.today)).errors.map(\.code) == codes)
+        #expect(MonthlyReport(id: report.id, fields: report.fields) == report, "fields round-trip")
+    }
 }
