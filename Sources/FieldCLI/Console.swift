@@ -168,8 +168,6 @@ enum Terminal {
 
     /// Reads a passphrase without echoing it.
     static func secret(_ question: String) -> String? {
-        print(question + ": ", terminator: "")
-        fflush(nil)
         var old = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &old) == 0
         if haveTerminal {
@@ -177,6 +175,9 @@ enum Terminal {
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
         }
+        // The prompt comes after echo is off, so nothing typed after it is shown.
+        print(question + ": ", terminator: "")
+        fflush(nil)
         defer {
             if haveTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &old) }
             print("")

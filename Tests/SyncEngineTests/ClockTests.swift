@@ -28,17 +28,52 @@ struct ClockTests {
         #expect(clock.tick() == 42)
     }
 
-    @Test("The value shown during a conflict is the same whatever order the values come in")
+    @Test("The value shown during a conflict is the same whatever order the versions come in")
     func provisional() {
-        func change(_ replica: ReplicaID, _ counter: UInt64, lamport: UInt64, _ text: String) -> Change {
-            Change(dot: Dot(replica, counter), transaction: Dot(replica, counter), recordType: .household, recordID: "H-1",
-                   area: "3374/x/y", field: "address", value: .text(text), supersedes: [], lamport: lamport, wallTime: 0, agent: "A-1")
-        }
-        let values = [change(a, 1, lamport: 5, "Jl. A"), change(b, 1, lamport: 5, "Jl. B"), change(a, 2, lamport: 4, "Jl. C")]
-        let shown = Set([values, values.reversed(), [values[1], values[2], values[0]]].map { FieldState(values: $0).provisional?.value })
-        #expect(shown == [.text("Jl. B")], "equal Lamport times are broken by replica id")
-        #expect(FieldState(values: values).isConflict)
-        #expect(!FieldState(values: [values[0]]).isConflict)
+        let versions = [FieldVersion(dot: Dot(a, 1), lamport: 5, value: .text("Jl. A")),
+                        FieldVersion(dot: Dot(b, 1), lamport: 5, value: .text("Jl. B")),
+                        FieldVersion(dot: Dot(a, 2), lamport: 4, value: .text("Jl. C"))]
+        let orders = [versions, versions.reversed(), [versions[1], versions[2], versions[0]]]
+        #expect(Set(orders.map { MergeRules.shown("address", $0) }) == [.text("Jl. B")], "equal Lamport times are broken by dot")
+        #expect(MergeRules.isConflict("address", versions))
+        #expect(!MergeRules.isConflict("address", [versions[0]]))
+        let sameValue = [versions[0], FieldVersion(dot: Dot(b, 2), lamport: 9, value: .text("Jl. A"))]
+        #expect(!MergeRules.isConflict("address", sameValue), "the same value written twice is no conflict")
+    }
+
+    @Test("Set elements: a concurrent add survives a remove (add-wins) and never conflicts")
+    func setElements() {
+        let added = FieldVersion(dot: Dot(a, 1), lamport: 3, value: .bool(true))
+        let removed = FieldVersion(dot: Dot(b, 1), lamport: 7, value: .bool(false))
+        #expect(MergeRules.shown("members/P-1", [removed, added]) == .bool(true))
+        #expect(!MergeRules.isConflict("members/P-1", [removed, added]))
+        #expect(MergeRules.shown("members/P-1", [removed]) == .bool(false))
+    }
+
+    @Test("A live tombstone beside versions it did not see is a delete-edit conflict")
+    func deleteStatus() {
+        let tomb = FieldVersion(dot: Dot(a, 5), lamport: 5, value: .bool(true))
+        let edit = FieldVersion(dot: Dot(b, 3), lamport: 4, value: .text("Jl. B"))
+        #expect(MergeRules.status([Change.deletedField: [tomb]]) == .deleted)
+        #expect(MergeRules.status([Change.deletedField: [tomb], "address": [edit]]) == .deleteConflict)
+        #expect(MergeRules.status(["address": [edit]]) == .alive)
+    }
+
+    @Test("Writing a record changes only what differs, and leaves a conflict alone unless the value differs")
+    func edits() {
+        let live: [String: [FieldVersion]] = [
+            "address": [FieldVersion(dot: Dot(a, 1), lamport: 1, value: .text("Jl. A")),
+                        FieldVersion(dot: Dot(b, 1), lamport: 2, value: .text("Jl. B"))],
+            "rt": [FieldVersion(dot: Dot(a, 2), lamport: 1, value: .text("003"))],
+            "members/P-1": [FieldVersion(dot: Dot(a, 3), lamport: 1, value: .bool(true))],
+        ]
+        let untouched = MergeRules.edits(writing: ["address": .text("Jl. B"), "rt": .text("003"), "members/P-1": .bool(true)], over: live)
+        #expect(untouched.isEmpty)
+        let changed = MergeRules.edits(writing: ["address": .text("Jl. C"), "rt": .text("004")], over: live)
+        #expect(changed.map(\.field) == ["address", "members/P-1", "rt"])
+        #expect(changed.first?.supersedes == [Dot(a, 1), Dot(b, 1)])
+        #expect(changed[1].value == .bool(false), "a whole-record write removes the set elements it no longer lists")
+        #expect(MergeRules.edits(writing: ["rt": .text("004")], over: live, removingAbsentSetElements: false).map(\.field) == ["rt"])
     }
 
     @Test("Record ids carry their type and are safe to mint offline")

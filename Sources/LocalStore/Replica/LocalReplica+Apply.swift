@@ -3,17 +3,6 @@ import Foundation
 import GRDB
 import SyncEngine
 
-/// A current value of a field as stored: who wrote it, when (logically), and what.
-struct LiveValue: Sendable, Hashable {
-    var dot: Dot
-    var lamport: UInt64
-    var value: FieldValue
-
-    static func provisional(_ values: [LiveValue]) -> LiveValue? {
-        values.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
-    }
-}
-
 extension LocalReplica {
     /// Applies changes made here or received from a peer. Idempotent and order-independent:
     /// a change already held is skipped; a value some held change supersedes never becomes
@@ -40,8 +29,9 @@ extension LocalReplica {
             for old in change.supersedes {
                 try db.execute(sql: "INSERT OR IGNORE INTO superseded (replica, counter) VALUES (?, ?)",
                                arguments: [old.replica.rawValue, Int64(old.counter)])
-                try db.execute(sql: "DELETE FROM field_value WHERE record_id = ? AND field = ? AND replica = ? AND counter = ?",
-                               arguments: [change.recordID, change.field, old.replica.rawValue, Int64(old.counter)])
+                // Any field of the record: a tombstone replaces every version its writer saw.
+                try db.execute(sql: "DELETE FROM field_value WHERE record_id = ? AND replica = ? AND counter = ?",
+                               arguments: [change.recordID, old.replica.rawValue, Int64(old.counter)])
             }
             let isSuperseded = try Bool.fetchOne(db, sql: "SELECT 1 FROM superseded WHERE replica = ? AND counter = ?",
                                                  arguments: dotArgs) == true
@@ -86,7 +76,7 @@ extension LocalReplica {
             """, arguments: [recordID])!
         let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC LIMIT 1",
                                        arguments: [recordID]) ?? ""
-        let deleted = LiveValue.provisional(live[Change.deletedField] ?? [])?.value == .bool(true)
+        let deleted = MergeRules.status(live) == .deleted
         try db.execute(sql: """
             INSERT INTO record (id, type, area, deleted, created_lamport, updated_lamport) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET area = excluded.area, deleted = excluded.deleted,
@@ -108,8 +98,8 @@ extension LocalReplica {
     }
 
     /// The current values of every field of a record, decrypted.
-    func liveValues(recordID: String, in db: Database) throws -> [String: [LiveValue]] {
-        var out: [String: [LiveValue]] = [:]
+    func liveValues(recordID: String, in db: Database) throws -> [String: [FieldVersion]] {
+        var out: [String: [FieldVersion]] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT field, replica, counter, lamport, value, sealed FROM field_value WHERE record_id = ?
             """, arguments: [recordID])
@@ -120,8 +110,8 @@ extension LocalReplica {
         return out
     }
 
-    func liveValue(_ row: Row, recordID: String, field: String) throws -> LiveValue {
-        LiveValue(dot: Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)),
+    func liveValue(_ row: Row, recordID: String, field: String) throws -> FieldVersion {
+        FieldVersion(dot: Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)),
                   lamport: UInt64(row["lamport"] as Int64),
                   value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field))
     }

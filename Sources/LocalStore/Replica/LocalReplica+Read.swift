@@ -65,21 +65,17 @@ extension LocalReplica {
         guard let row = try Row.fetchOne(db, sql: "SELECT type, deleted FROM record WHERE id = ?", arguments: [id]),
               row["type"] == R.recordType.rawValue else { return nil }
         let live = try liveValues(recordID: id, in: db)
-        var fields: FieldMap = [:]
+        let fields = MergeRules.fields(live)
         var conflicts: [FieldConflict] = []
-        for (field, values) in live.sorted(by: { $0.key < $1.key }) where field != Change.deletedField {
-            guard let shown = LiveValue.provisional(values) else { continue }
-            fields[field] = shown.value
-            if Set(values.map(\.value)).count > 1 {
-                let ordered = values.sorted { ($0.lamport, $0.dot) > ($1.lamport, $1.dot) }
-                conflicts.append(FieldConflict(field: field, values: try ordered.map { try authored($0, in: db) }))
-            }
+        for (field, values) in live.sorted(by: { $0.key < $1.key }) where MergeRules.isConflict(field, values) {
+            let ordered = values.sorted { ($0.lamport, $0.dot) > ($1.lamport, $1.dot) }
+            conflicts.append(FieldConflict(field: field, values: try ordered.map { try authored($0, in: db) }))
         }
         return StoredRecord(record: R(id: id, fields: fields), deleted: row["deleted"], warnings: try warnings(recordID: id, in: db),
                             conflicts: conflicts)
     }
 
-    private func authored(_ value: LiveValue, in db: Database) throws -> Authored {
+    private func authored(_ value: FieldVersion, in db: Database) throws -> Authored {
         let row = try Row.fetchOne(db, sql: "SELECT agent, wall_time FROM change_log WHERE replica = ? AND counter = ?",
                                    arguments: [value.dot.replica.rawValue, Int64(value.dot.counter)])
         return Authored(value: value.value, dot: value.dot, agent: row?["agent"] ?? "", wallTime: row?["wall_time"] ?? 0)

@@ -52,17 +52,9 @@ extension LocalReplica {
             for record in records {
                 let type = Swift.type(of: record).recordType
                 let live = try liveValues(recordID: record.id, in: db)
-                var fields = record.fields
-                for key in live.keys where fields[key] == nil && key != Change.deletedField {
-                    fields[key] = key.contains("/") ? .bool(false) : .null   // a set element removed
-                }
-                for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
-                    let current = live[field] ?? []
-                    if current.isEmpty, value.isEmptyValue { continue }
-                    if Set(current.map(\.value)) == [value] { continue }
-                    if current.count > 1, LiveValue.provisional(current)?.value == value { continue }
-                    writer.add(type: type, recordID: record.id, area: record.area, field: field, value: value,
-                               supersedes: current.map(\.dot))
+                for edit in MergeRules.edits(writing: record.fields, over: live) {
+                    writer.add(type: type, recordID: record.id, area: record.area, field: edit.field, value: edit.value,
+                               supersedes: edit.supersedes)
                 }
             }
             let changes = try writer.commit(in: db)
@@ -83,11 +75,13 @@ extension LocalReplica {
             }
             let area: String = row["area"]
             guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
-            let current = try liveValues(recordID: id, in: db)[Change.deletedField] ?? []
-            if Set(current.map(\.value)) == [.bool(true)] { return [] }
+            let live = try liveValues(recordID: id, in: db)
+            if MergeRules.status(live) == .deleted { return [] }
+            // The tombstone replaces every version it saw, so an edit it did not see stays
+            // current beside it: a delete-edit conflict, never a silent loss.
             var writer = try ChangeWriter(replica: self, now: now, in: db)
             writer.add(type: type, recordID: id, area: area, field: Change.deletedField, value: .bool(true),
-                       supersedes: current.map(\.dot))
+                       supersedes: live.values.flatMap { $0.map(\.dot) }.sorted())
             return try writer.commit(in: db)
         }
     }
@@ -149,12 +143,7 @@ extension LocalReplica {
     /// The shown value of every field of a record, or nil when the replica has no such record.
     func currentFields(recordID: String, in db: Database) throws -> FieldMap? {
         let live = try liveValues(recordID: recordID, in: db)
-        guard !live.isEmpty else { return nil }
-        var fields: FieldMap = [:]
-        for (field, values) in live {
-            if let shown = LiveValue.provisional(values) { fields[field] = shown.value }
-        }
-        return fields
+        return live.isEmpty ? nil : MergeRules.fields(live)
     }
 
     private func storeWarnings(_ warnings: [ValidationIssue], recordID: String, in db: Database) throws {
@@ -199,18 +188,6 @@ struct ChangeWriter {
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
         return changes
-    }
-}
-
-extension FieldValue {
-    /// Nothing worth logging on a new record: no value, empty text, or a set element not present.
-    var isEmptyValue: Bool {
-        switch self {
-        case .null: true
-        case .text(let text): text.isEmpty
-        case .bool(let flag): !flag
-        case .int: false
-        }
     }
 }
 

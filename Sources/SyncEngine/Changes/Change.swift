@@ -46,20 +46,3 @@ public struct Change: Sendable, Hashable, Codable {
 
     public var isTombstone: Bool { field == Change.deletedField && value == .bool(true) }
 }
-
-/// The current values of one field, as the changes that wrote them.
-public struct FieldState: Sendable, Hashable {
-    public var values: [Change]
-
-    public init(values: [Change]) {
-        self.values = values
-    }
-
-    public var isConflict: Bool { Set(values.map(\.value)).count > 1 }
-
-    /// The value every replica shows while a conflict is open: the highest Lamport time, ties
-    /// broken by replica id. Deterministic, so all replicas agree without talking.
-    public var provisional: Change? {
-        values.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
-    }
-}

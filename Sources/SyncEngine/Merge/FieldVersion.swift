@@ -1,0 +1,110 @@
+import FieldModels
+
+/// One current value of a field as a store holds it: the dot that wrote it, its Lamport time
+/// and the value. A field has one current version normally, several after concurrent writes.
+public struct FieldVersion: Sendable, Hashable {
+    public var dot: Dot
+    public var lamport: UInt64
+    public var value: FieldValue
+
+    public init(dot: Dot, lamport: UInt64, value: FieldValue) {
+        self.dot = dot
+        self.lamport = lamport
+        self.value = value
+    }
+
+    public init(_ change: Change) {
+        self.init(dot: change.dot, lamport: change.lamport, value: change.value)
+    }
+}
+
+/// The merge rules, as pure functions of a record's current versions. Every store uses these,
+/// so every replica that holds the same changes shows the same record.
+public enum MergeRules {
+    /// Whether a field is one element of a set-valued field (`members/P-…`, `needs/permakanan`).
+    public static func isSetElement(_ field: String) -> Bool { field.contains("/") }
+
+    /// The version shown for a field while several are current: the highest Lamport time, ties
+    /// broken by dot. Deterministic, so all replicas agree without talking.
+    public static func provisional(_ versions: [FieldVersion]) -> FieldVersion? {
+        versions.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
+    }
+
+    /// The value shown for a field. A set element is present when any current version adds it
+    /// (add-wins: a remove only removes the adds it saw, so a concurrent add survives).
+    public static func shown(_ field: String, _ versions: [FieldVersion]) -> FieldValue? {
+        guard !versions.isEmpty else { return nil }
+        if isSetElement(field) { return .bool(versions.contains { $0.value == .bool(true) }) }
+        return provisional(versions)?.value
+    }
+
+    /// Whether a person must decide: concurrent versions with different values. Set elements
+    /// never conflict (add-wins); the same value written twice is no conflict.
+    public static func isConflict(_ field: String, _ versions: [FieldVersion]) -> Bool {
+        !isSetElement(field) && Set(versions.map(\.value)).count > 1
+    }
+
+    /// Whether a record is deleted, alive, or deleted on one side while edited on another.
+    ///
+    /// A tombstone supersedes every version of the record its writer saw, so versions still
+    /// current beside a live tombstone were written concurrently with the delete.
+    public static func status(_ live: [String: [FieldVersion]]) -> RecordStatus {
+        let tombstone = live[Change.deletedField].flatMap { shown(Change.deletedField, $0) } == .bool(true)
+        guard tombstone else { return .alive }
+        let editedConcurrently = live.contains { field, versions in field != Change.deletedField && !versions.isEmpty }
+        return editedConcurrently ? .deleteConflict : .deleted
+    }
+
+    /// The fields shown for a record (tombstone marker left out; set elements present as `true`).
+    public static func fields(_ live: [String: [FieldVersion]]) -> FieldMap {
+        var fields: FieldMap = [:]
+        for (field, versions) in live where field != Change.deletedField {
+            if let value = shown(field, versions) { fields[field] = value }
+        }
+        return fields
+    }
+
+    /// What writing `fields` onto a record changes: for each field whose value differs from the
+    /// one shown, the new value and the versions it replaces. A field in conflict is left alone
+    /// unless the new value differs from the value shown (an untouched form field must not
+    /// settle a conflict by accident). Fields absent from `fields` are left alone, except that a
+    /// whole-record write (`removingAbsentSetElements`) removes set elements it no longer lists.
+    public static func edits(writing fields: FieldMap, over live: [String: [FieldVersion]],
+                             removingAbsentSetElements: Bool = true) -> [(field: String, value: FieldValue, supersedes: [Dot])] {
+        var target = fields
+        if removingAbsentSetElements {
+            for (field, versions) in live where isSetElement(field) && target[field] == nil && shown(field, versions) == .bool(true) {
+                target[field] = .bool(false)
+            }
+        }
+        var out: [(String, FieldValue, [Dot])] = []
+        for (field, value) in target.sorted(by: { $0.key < $1.key }) {
+            let current = live[field] ?? []
+            if current.isEmpty, value.isEmptyValue { continue }
+            if isSetElement(field) ? shown(field, current) == value : Set(current.map(\.value)) == [value] { continue }
+            if isConflict(field, current), provisional(current)?.value == value { continue }
+            out.append((field, value, current.map(\.dot).sorted()))
+        }
+        return out
+    }
+}
+
+/// Whether a record is there for people to see.
+public enum RecordStatus: String, Sendable, Hashable, Codable {
+    case alive
+    case deleted
+    /// Deleted on one replica while edited on another: kept visible and flagged for a person.
+    case deleteConflict = "delete-conflict"
+}
+
+extension FieldValue {
+    /// Nothing worth logging on a new field: no value, empty text, or a set element not present.
+    public var isEmptyValue: Bool {
+        switch self {
+        case .null: true
+        case .text(let text): text.isEmpty
+        case .bool(let flag): !flag
+        case .int: false
+        }
+    }
+}
