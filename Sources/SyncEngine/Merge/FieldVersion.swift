@@ -2,7 +2,7 @@ import FieldModels
 
 /// One current value of a field as a store holds it: the dot that wrote it, its Lamport time
 /// and the value. A field has one current version normally, several after concurrent writes.
-public struct FieldVersion: Sendable, Hashable {
+public struct FieldVersion: Sendable, Hashable, Codable {
     public var dot: Dot
     public var lamport: UInt64
     public var value: FieldValue

@@ -1,0 +1,141 @@
+import FieldModels
+
+/// A replica held in memory: the reference implementation of the merge, used by the scenario
+/// and property tests (and a model of what `LocalReplica` does in SQL).
+///
+/// ```swift
+/// let a = MemoryReplica(ReplicaID("aaaa")), b = MemoryReplica(ReplicaID("bbbb"))
+/// try a.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. A")], wallTime: 0)
+/// try Sync.untilQuiet([a, b])
+/// ```
+public final class MemoryReplica: ReplicaStore {
+    public private(set) var replicaID: ReplicaID
+    public var agent: String
+    private(set) var log: [Dot: Change] = [:]
+    private var superseded = Set<Dot>()
+    private var live: [String: [String: [Dot: FieldVersion]]] = [:]
+    private var vector = VersionVector()
+    private var counter: UInt64 = 0
+    private var clock = LogicalClock()
+
+    public init(_ replicaID: ReplicaID, agent: String = "A-TEST") {
+        self.replicaID = replicaID
+        self.agent = agent
+    }
+
+    public func versionVector() throws -> VersionVector { vector }
+
+    public func changes(notIn vector: VersionVector) throws -> [Change] {
+        log.values.filter { !vector.contains($0.dot) }.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+    }
+
+    public func receive(_ changes: [Change]) throws {
+        var writers = Set<ReplicaID>()
+        for change in changes where log[change.dot] == nil {
+            log[change.dot] = change
+            for old in change.supersedes {
+                superseded.insert(old)
+                for field in live[change.recordID]?.keys.map({ $0 }) ?? [] {
+                    live[change.recordID]?[field]?[old] = nil
+                }
+            }
+            if !superseded.contains(change.dot) {
+                live[change.recordID, default: [:]][change.field, default: [:]][change.dot] = FieldVersion(change)
+            }
+            clock.observe(change.lamport)
+            writers.insert(change.dot.replica)
+        }
+        for replica in writers {
+            var next = vector[replica]
+            while log[Dot(replica, next + 1)] != nil { next += 1 }
+            vector.advance(replica, to: next)
+        }
+    }
+
+    public func snapshot() throws -> ReplicaSnapshot {
+        var records: [String: (type: RecordType, area: String, live: [String: [FieldVersion]])] = [:]
+        let latest = Dictionary(grouping: log.values, by: \.recordID).mapValues { changes in
+            changes.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }!
+        }
+        for (id, change) in latest {
+            let fields = (live[id] ?? [:]).mapValues { Array($0.values) }.filter { !$0.value.isEmpty }
+            records[id] = (change.recordType, change.area, fields)
+        }
+        return ReplicaSnapshot(records: records)
+    }
+
+    /// The current versions of a record's fields.
+    public func liveVersions(of recordID: String) -> [String: [FieldVersion]] {
+        (live[recordID] ?? [:]).mapValues { Array($0.values) }.filter { !$0.value.isEmpty }
+    }
+
+    // MARK: Local writes
+
+    /// Writes some fields of a record (a partial write: fields not named are left alone).
+    @discardableResult
+    public func write(_ recordID: String, type: RecordType, area: String, fields: FieldMap, wallTime: Int64) throws -> [Change] {
+        let edits = MergeRules.edits(writing: fields, over: liveVersions(of: recordID), removingAbsentSetElements: false)
+        return try commit(edits.map { ($0.field, $0.value, $0.supersedes) }, recordID: recordID, type: type, area: area,
+                          wallTime: wallTime)
+    }
+
+    /// Deletes a record with a tombstone that replaces every version this replica holds of it.
+    @discardableResult
+    public func delete(_ recordID: String, wallTime: Int64) throws -> [Change] {
+        guard let existing = log.values.filter({ $0.recordID == recordID }).max(by: { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }) else {
+            return []
+        }
+        let seen = liveVersions(of: recordID).values.flatMap { $0.map(\.dot) }.sorted()
+        return try commit([(Change.deletedField, .bool(true), seen)], recordID: recordID, type: existing.recordType,
+                          area: existing.area, wallTime: wallTime)
+    }
+
+    /// Settles a conflict on one field: a change that supersedes exactly the versions now current.
+    @discardableResult
+    public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
+        guard let existing = log.values.first(where: { $0.recordID == recordID }) else { return [] }
+        let seen = (liveVersions(of: recordID)[field] ?? []).map(\.dot).sorted()
+        return try commit([(field, value, seen)], recordID: recordID, type: existing.recordType, area: existing.area,
+                          wallTime: wallTime)
+    }
+
+    private func commit(_ edits: [(String, FieldValue, [Dot])], recordID: String, type: RecordType, area: String,
+                        wallTime: Int64) throws -> [Change] {
+        guard !edits.isEmpty else { return [] }
+        let lamport = clock.tick()
+        var changes: [Change] = []
+        for (field, value, supersedes) in edits {
+            counter += 1
+            let dot = Dot(replicaID, counter)
+            changes.append(Change(dot: dot, transaction: changes.first?.dot ?? dot, recordType: type, recordID: recordID,
+                                  area: area, field: field, value: value, supersedes: supersedes, lamport: lamport,
+                                  wallTime: wallTime, agent: agent))
+        }
+        try receive(changes)
+        return changes
+    }
+
+    // MARK: Backups
+
+    /// A copy of this replica as a backup file would hold it.
+    public func backup() -> MemoryReplica {
+        let copy = MemoryReplica(replicaID, agent: agent)
+        copy.log = log
+        copy.superseded = superseded
+        copy.live = live
+        copy.vector = vector
+        copy.counter = counter
+        copy.clock = clock
+        return copy
+    }
+
+    /// Opens a restored backup: the file's history has rewound, so its counters would repeat dots
+    /// peers already hold. It takes a new replica id before writing anything (its old changes
+    /// keep their dots; peers send back the ones made after the backup).
+    public func restored(newID: ReplicaID) -> MemoryReplica {
+        let copy = backup()
+        copy.replicaID = newID
+        copy.counter = 0
+        return copy
+    }
+}

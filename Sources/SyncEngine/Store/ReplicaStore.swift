@@ -1,0 +1,68 @@
+import FieldModels
+
+/// What the sync engine needs of a replica, whatever holds it (memory, SQLite, the server).
+///
+/// ```swift
+/// try Sync.pull(into: laptop, from: server)   // laptop asks for what it lacks, applies it
+/// ```
+public protocol ReplicaStore: AnyObject {
+    var replicaID: ReplicaID { get }
+    /// For each replica, the counter up to which this one holds every change.
+    func versionVector() throws -> VersionVector
+    /// Every change held here that a replica knowing `vector` may lack, whole transactions
+    /// together, oldest first. May repeat changes the other holds beyond its vector (harmless).
+    func changes(notIn vector: VersionVector) throws -> [Change]
+    /// Applies received changes in one atomic step. Idempotent and order-free.
+    func receive(_ changes: [Change]) throws
+    /// The records and conflicts this replica shows.
+    func snapshot() throws -> ReplicaSnapshot
+}
+
+/// Splitting a delta into batches that never cut a transaction (a household and its members
+/// travel together).
+public enum Batching {
+    public static func batches(_ changes: [Change], maxChanges: Int) -> [[Change]] {
+        var batches: [[Change]] = []
+        var current: [Change] = []
+        var index = 0
+        while index < changes.count {
+            var end = index + 1
+            while end < changes.count && changes[end].transaction == changes[index].transaction { end += 1 }
+            let transaction = changes[index..<end]
+            if !current.isEmpty && current.count + transaction.count > maxChanges {
+                batches.append(current)
+                current = []
+            }
+            current += transaction
+            index = end
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+}
+
+/// Delta sync between two stores.
+public enum Sync {
+    /// `receiver` asks `sender` for what it lacks and applies it, batch by batch. Returns the
+    /// number of changes sent.
+    @discardableResult
+    public static func pull(into receiver: any ReplicaStore, from sender: any ReplicaStore, maxBatch: Int = 500) throws -> Int {
+        let delta = try sender.changes(notIn: receiver.versionVector())
+        for batch in Batching.batches(delta, maxChanges: maxBatch) { try receiver.receive(batch) }
+        return delta.count
+    }
+
+    /// Every pair exchanges in both directions until a full round moves nothing new.
+    /// Returns the number of rounds.
+    @discardableResult
+    public static func untilQuiet(_ replicas: [any ReplicaStore], maxRounds: Int = 50) throws -> Int {
+        for round in 1...maxRounds {
+            let before = try replicas.map { try $0.versionVector() }
+            for a in replicas {
+                for b in replicas where a !== b { try pull(into: a, from: b) }
+            }
+            if try replicas.map({ try $0.versionVector() }) == before { return round }
+        }
+        return maxRounds
+    }
+}
