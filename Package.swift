@@ -49,10 +49,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine"]),
+        .target(name: "SyncTestSupport", dependencies: ["SyncEngine"], path: "Tests/SyncTestSupport"),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncTestSupport"]),
         .testTarget(
             name: "LocalStoreTests",
-            dependencies: ["LocalStore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["LocalStore", "SyncTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldCLITests",
             dependencies: ["FieldCLI", "LocalStore", "FieldModels", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,6 +1,7 @@
 import FieldModels
 import Foundation
 import SyncEngine
+import SyncTestSupport
 import Testing
 
 /// Runs every `conflicts/*.json` file: the scenarios are the documentation of the merge rules.
@@ -119,18 +120,5 @@ struct ScenarioRunner {
                 #expect(actual == wanted, "\(label): \(name) conflicts")
             }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64): every random history can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

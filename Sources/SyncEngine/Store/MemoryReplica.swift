@@ -8,7 +8,7 @@ import FieldModels
 /// try a.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. A")], wallTime: 0)
 /// try Sync.untilQuiet([a, b])
 /// ```
-public final class MemoryReplica: ReplicaStore {
+public final class MemoryReplica: WritableReplica {
     public private(set) var replicaID: ReplicaID
     public var agent: String
     private(set) var log: [Dot: Change] = [:]

@@ -66,3 +66,18 @@ public enum Sync {
         return maxRounds
     }
 }
+
+/// A replica an agent writes to directly: what the property tests drive, and what settling a
+/// conflict needs. Writes here skip the record rules of `FieldModels`; the CLI saves through
+/// them.
+public protocol WritableReplica: ReplicaStore {
+    /// Writes these fields (only these) of a record; returns the changes made.
+    @discardableResult
+    func write(_ recordID: String, type: RecordType, area: String, fields: FieldMap, wallTime: Int64) throws -> [Change]
+    /// Deletes a record with a tombstone over every version held of it.
+    @discardableResult
+    func delete(_ recordID: String, wallTime: Int64) throws -> [Change]
+    /// Settles one field: a change superseding exactly the versions now current.
+    @discardableResult
+    func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change]
+}
