@@ -53,10 +53,13 @@ public struct RandomHistory {
 
     /// Runs one history on replicas made by `make`, returning what went wrong (nothing when the
     /// properties hold).
-    public func run(make: (ReplicaID) throws -> any WritableReplica) throws -> Failure? {
+    ///
+    /// `reopen`, when given, closes and reopens a replica at random moments (a restart).
+    public func run(make: (ReplicaID) throws -> any WritableReplica,
+                    reopen: ((any WritableReplica) throws -> any WritableReplica)? = nil) throws -> Failure? {
         var random = SeededGenerator(seed: seed)
         let count = Int.random(in: replicaCount, using: &random)
-        let replicas = try (0..<count).map { try make(ReplicaID("r" + String($0))) }
+        var replicas = try (0..<count).map { try make(ReplicaID("r" + String($0))) }
         var written: [Dot: Change] = [:]
         var groups: [Int] = Array(repeating: 0, count: count)   // a partition: replicas sync within a group
         for step in 0..<operations {
@@ -86,9 +89,14 @@ public struct RandomHistory {
                         written[change.dot] = change
                     }
                 }
-            case 60..<65:
+            case 60..<63:
+                if let reopen {
+                    let index = Int.random(in: 0..<count, using: &random)
+                    replicas[index] = try reopen(replicas[index])
+                }
+            case 63..<66:
                 groups = (0..<count).map { _ in Int.random(in: 0...1, using: &random) }
-            case 65..<68:
+            case 66..<69:
                 groups = Array(repeating: 0, count: count)
             default:
                 let a = Int.random(in: 0..<count, using: &random), b = Int.random(in: 0..<count, using: &random)

@@ -74,7 +74,7 @@ extension LocalReplica {
         let stats = try Row.fetchOne(db, sql: """
             SELECT MIN(lamport) AS created, MAX(lamport) AS updated FROM change_log WHERE record_id = ?
             """, arguments: [recordID])!
-        let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC LIMIT 1",
+        let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
                                        arguments: [recordID]) ?? ""
         let deleted = MergeRules.status(live) == .deleted
         try db.execute(sql: """

@@ -69,20 +69,12 @@ extension LocalReplica {
     @discardableResult
     public func delete(id: String, now: Date = Date()) throws -> [Change] {
         try transaction { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT type, area, deleted FROM record WHERE id = ?", arguments: [id]),
-                  let type = RecordType(rawValue: row["type"]) else {
-                throw StoreError.notFound(id)
-            }
-            let area: String = row["area"]
+            guard let (_, area) = try typeAndArea(of: id, in: db) else { throw StoreError.notFound(id) }
             guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
-            let live = try liveValues(recordID: id, in: db)
-            if MergeRules.status(live) == .deleted { return [] }
+            if MergeRules.status(try liveValues(recordID: id, in: db)) == .deleted { return [] }
             // The tombstone replaces every version it saw, so an edit it did not see stays
             // current beside it: a delete-edit conflict, never a silent loss.
-            var writer = try ChangeWriter(replica: self, now: now, in: db)
-            writer.add(type: type, recordID: id, area: area, field: Change.deletedField, value: .bool(true),
-                       supersedes: live.values.flatMap { $0.map(\.dot) }.sorted())
-            return try writer.commit(in: db)
+            return try tombstone(id, wallTime: ChangeWriter.millis(now), in: db)
         }
     }
 
@@ -169,11 +161,17 @@ struct ChangeWriter {
     private var changes: [Change] = []
 
     init(replica: LocalReplica, now: Date, in db: Database) throws {
+        try self.init(replica: replica, wallTime: Self.millis(now), in: db)
+    }
+
+    init(replica: LocalReplica, wallTime: Int64, in db: Database) throws {
         self.replica = replica
         self.lamport = try Meta.integer(db, "lamport") + 1
         self.counter = try Meta.integer(db, "counter")
-        self.wallTime = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        self.wallTime = wallTime
     }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     mutating func add(type: RecordType, recordID: String, area: String, field: String, value: FieldValue, supersedes: [Dot]) {
         counter += 1

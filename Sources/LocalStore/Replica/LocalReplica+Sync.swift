@@ -1,0 +1,82 @@
+import FieldModels
+import Foundation
+import GRDB
+import SyncEngine
+
+/// The SQLite replica as the sync engine sees it: deltas by version vector, atomic idempotent
+/// receive, snapshots by the shared merge rules, and direct writes for settling conflicts.
+extension LocalReplica: WritableReplica {
+    public func changes(notIn vector: VersionVector) throws -> [Change] {
+        try read { db in
+            var out: [Change] = []
+            for replica in try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log") {
+                let known = Int64(vector[ReplicaID(replica)])
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ?",
+                                            arguments: [replica, known]) {
+                    out.append(try change(from: row, in: db))
+                }
+            }
+            return out.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+        }
+    }
+
+    /// Applies a received batch in one transaction: all of it, or none of it.
+    public func receive(_ changes: [Change]) throws {
+        try transaction { db in try apply(changes, in: db) }
+    }
+
+    public func snapshot() throws -> ReplicaSnapshot {
+        try read { db in
+            var records: [String: (type: RecordType, area: String, live: [String: [FieldVersion]])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, type, area FROM record") {
+                let id: String = row["id"]
+                guard let type = RecordType(rawValue: row["type"]) else { continue }
+                records[id] = (type, row["area"], try liveValues(recordID: id, in: db))
+            }
+            return ReplicaSnapshot(records: records)
+        }
+    }
+
+    @discardableResult
+    public func write(_ recordID: String, type: RecordType, area: String, fields: FieldMap, wallTime: Int64) throws -> [Change] {
+        try transaction { db in
+            var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
+            let live = try liveValues(recordID: recordID, in: db)
+            for edit in MergeRules.edits(writing: fields, over: live, removingAbsentSetElements: false) {
+                writer.add(type: type, recordID: recordID, area: area, field: edit.field, value: edit.value, supersedes: edit.supersedes)
+            }
+            return try writer.commit(in: db)
+        }
+    }
+
+    @discardableResult
+    public func delete(_ recordID: String, wallTime: Int64) throws -> [Change] {
+        try transaction { db in try tombstone(recordID, wallTime: wallTime, in: db) }
+    }
+
+    @discardableResult
+    public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
+        try transaction { db in
+            guard let (type, area) = try typeAndArea(of: recordID, in: db) else { throw StoreError.notFound(recordID) }
+            let seen = (try liveValues(recordID: recordID, in: db)[field] ?? []).map(\.dot).sorted()
+            var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
+            writer.add(type: type, recordID: recordID, area: area, field: field, value: value, supersedes: seen)
+            return try writer.commit(in: db)
+        }
+    }
+
+    /// A tombstone over every version of the record held here; nothing when there is no such record.
+    func tombstone(_ recordID: String, wallTime: Int64, in db: Database) throws -> [Change] {
+        guard let (type, area) = try typeAndArea(of: recordID, in: db) else { return [] }
+        let seen = try liveValues(recordID: recordID, in: db).values.flatMap { $0.map(\.dot) }.sorted()
+        var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
+        writer.add(type: type, recordID: recordID, area: area, field: Change.deletedField, value: .bool(true), supersedes: seen)
+        return try writer.commit(in: db)
+    }
+
+    func typeAndArea(of recordID: String, in db: Database) throws -> (RecordType, String)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT type, area FROM record WHERE id = ?", arguments: [recordID]),
+              let type = RecordType(rawValue: row["type"]) else { return nil }
+        return (type, row["area"])
+    }
+}
