@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["LocalStore", "SyncTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldCLITests",
-            dependencies: ["FieldCLI", "LocalStore", "FieldModels", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["FieldCLI", "LocalStore", "FieldModels", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SyncServerTests", dependencies: ["SyncServer"]),
     ]
 )

@@ -39,7 +39,7 @@ struct Field: ParsableCommand {
             subcommands: [
                 InitCommand.self, RegionCommand.self, HouseholdCommand.self, PersonCommand.self, PMKSCommand.self,
                 PSKSCommand.self, VisitCommand.self, SearchCommand.self, HistoryCommand.self, ExportCommand.self,
-                StressWriteCommand.self,
+                ConflictsCommand.self, StressWriteCommand.self,
             ])
     }
 

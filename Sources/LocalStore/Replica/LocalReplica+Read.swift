@@ -66,13 +66,26 @@ extension LocalReplica {
               row["type"] == R.recordType.rawValue else { return nil }
         let live = try liveValues(recordID: id, in: db)
         let fields = MergeRules.fields(live)
+        let conflicts = try fieldConflicts(live, in: db)
+        return StoredRecord(record: R(id: id, fields: fields), deleted: row["deleted"], warnings: try warnings(recordID: id, in: db),
+                            conflicts: conflicts)
+    }
+
+    /// The fields of a record in conflict, each value with who wrote it, where and when; the
+    /// value shown first. A delete conflict appears as field `_deleted` with the tombstone and,
+    /// as `true`/`false`, any concurrent restore.
+    public func conflicts(of recordID: String) throws -> [FieldConflict] {
+        try read { db in try fieldConflicts(try liveValues(recordID: recordID, in: db), in: db) }
+    }
+
+    func fieldConflicts(_ live: [String: [FieldVersion]], in db: Database) throws -> [FieldConflict] {
         var conflicts: [FieldConflict] = []
-        for (field, values) in live.sorted(by: { $0.key < $1.key }) where MergeRules.isConflict(field, values) {
+        for (field, values) in live.sorted(by: { $0.key < $1.key })
+        where MergeRules.isConflict(field, values) || (field == Change.deletedField && MergeRules.status(live) == .deleteConflict) {
             let ordered = values.sorted { ($0.lamport, $0.dot) > ($1.lamport, $1.dot) }
             conflicts.append(FieldConflict(field: field, values: try ordered.map { try authored($0, in: db) }))
         }
-        return StoredRecord(record: R(id: id, fields: fields), deleted: row["deleted"], warnings: try warnings(recordID: id, in: db),
-                            conflicts: conflicts)
+        return conflicts
     }
 
     private func authored(_ value: FieldVersion, in db: Database) throws -> Authored {

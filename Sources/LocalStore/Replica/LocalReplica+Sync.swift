@@ -58,9 +58,20 @@ extension LocalReplica: WritableReplica {
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         try transaction { db in
             guard let (type, area) = try typeAndArea(of: recordID, in: db) else { throw StoreError.notFound(recordID) }
-            let seen = (try liveValues(recordID: recordID, in: db)[field] ?? []).map(\.dot).sorted()
+            let live = try liveValues(recordID: recordID, in: db)
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
-            writer.add(type: type, recordID: recordID, area: area, field: field, value: value, supersedes: seen)
+            writer.add(type: type, recordID: recordID, area: area, field: field, value: value,
+                       supersedes: (live[field] ?? []).map(\.dot).sorted())
+            if field == Change.deletedField && value == .bool(false) {
+                // Keeping a deleted record brings back what the delete had hidden.
+                let restored = try MergeRules.restoredFields(live) { dot in
+                    try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter = ?",
+                                     arguments: [dot.replica.rawValue, Int64(dot.counter)]).map { try change(from: $0, in: db) }
+                }
+                for (field, value) in restored.sorted(by: { $0.key < $1.key }) {
+                    writer.add(type: type, recordID: recordID, area: area, field: field, value: value, supersedes: [])
+                }
+            }
             return try writer.commit(in: db)
         }
     }

@@ -89,6 +89,23 @@ public enum MergeRules {
     }
 }
 
+extension MergeRules {
+    /// What keeping a deleted record brings back: for each field left with no current version,
+    /// the newest value the live tombstones replaced. `change` looks a dot up in the store.
+    public static func restoredFields(_ live: [String: [FieldVersion]], change: (Dot) throws -> Change?) rethrows -> FieldMap {
+        var newest: [String: Change] = [:]
+        for tombstone in live[Change.deletedField] ?? [] where tombstone.value == .bool(true) {
+            guard let marker = try change(tombstone.dot) else { continue }
+            for dot in marker.supersedes {
+                guard let old = try change(dot), old.field != Change.deletedField, (live[old.field] ?? []).isEmpty else { continue }
+                if let kept = newest[old.field], (kept.lamport, kept.dot) > (old.lamport, old.dot) { continue }
+                newest[old.field] = old
+            }
+        }
+        return newest.mapValues(\.value)
+    }
+}
+
 /// Whether a record is there for people to see.
 public enum RecordStatus: String, Sendable, Hashable, Codable {
     case alive

@@ -94,9 +94,12 @@ public final class MemoryReplica: WritableReplica {
     @discardableResult
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         guard let existing = log.values.first(where: { $0.recordID == recordID }) else { return [] }
-        let seen = (liveVersions(of: recordID)[field] ?? []).map(\.dot).sorted()
-        return try commit([(field, value, seen)], recordID: recordID, type: existing.recordType, area: existing.area,
-                          wallTime: wallTime)
+        let live = liveVersions(of: recordID)
+        var edits: [(String, FieldValue, [Dot])] = [(field, value, (live[field] ?? []).map(\.dot).sorted())]
+        if field == Change.deletedField && value == .bool(false) {
+            edits += MergeRules.restoredFields(live) { log[$0] }.sorted { $0.key < $1.key }.map { ($0.key, $0.value, []) }
+        }
+        return try commit(edits, recordID: recordID, type: existing.recordType, area: existing.area, wallTime: wallTime)
     }
 
     private func commit(_ edits: [(String, FieldValue, [Dot])], recordID: String, type: RecordType, area: String,

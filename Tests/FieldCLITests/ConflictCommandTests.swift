@@ -1,0 +1,61 @@
+import FieldModels
+import Foundation
+@testable import LocalStore
+import SyncEngine
+import Testing
+
+@Suite("field conflicts: see and settle what two laptops changed differently")
+struct ConflictCommandTests {
+    @Test("A concurrent edit from another laptop shows as a conflict and is settled by choosing a value")
+    func fieldConflict() throws {
+        let cli = try CLI()
+        #expect(try cli.initPSM().status == 0)
+        let id = try #require(try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. Mawar 12",
+                                          "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
+        // Another laptop gets the household, then both change the address offline.
+        let other = MemoryReplica(ReplicaID("ffff000000000001"), agent: "A-OTHER")
+        try Sync.pull(into: other, from: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase))
+        try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["address": .text("Jl. Melati 3")], wallTime: 1)
+        #expect(try cli.run("household", "edit", id, "--address", "Jl. Anggrek 1").status == 0)
+        try Sync.pull(into: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase), from: other)
+
+        let list = try cli.run("conflicts", "list", "--json").jsonArray()
+        #expect(list.count == 1 && list.first?["field"] as? String == "address")
+        let show = try cli.run("conflicts", "show", id)
+        #expect(show.stdout.contains("Jl. Melati 3") && show.stdout.contains("Jl. Anggrek 1") && show.stdout.contains("A-OTHER"))
+        #expect(try cli.run("household", "show", id, "--json").jsonObject()["conflicts"] as? [Any] != nil)
+
+        let bad = try cli.run("conflicts", "resolve", id, "--field", "address", "--choose", "3")
+        #expect(bad.status == 64 && bad.stderr.contains("1 sampai 2"))
+        let values = try #require(try cli.run("conflicts", "show", id, "--json").jsonArray().first?["values"] as? [[String: Any]])
+        let second = try #require(values[1]["value"] as? String)
+        #expect(try cli.run("conflicts", "resolve", id, "--field", "address", "--choose", "2").status == 0)
+        #expect(try cli.run("conflicts", "list", "--json").jsonArray().isEmpty)
+        #expect(try cli.run("household", "show", id, "--json").jsonObject()["address"] as? String == second)
+
+        // The resolution syncs like any change: the other laptop settles too.
+        try Sync.pull(into: other, from: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase))
+        #expect(try other.snapshot().conflicts.isEmpty)
+        #expect(try other.snapshot().records[id]?.fields["address"] == .text(second))
+    }
+
+    @Test("A household deleted here but edited on another laptop is kept with --keep")
+    func deleteConflict() throws {
+        let cli = try CLI()
+        #expect(try cli.initPSM().status == 0)
+        let id = try #require(try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. Mawar 12",
+                                          "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
+        let other = MemoryReplica(ReplicaID("ffff000000000002"), agent: "A-OTHER")
+        let local = try LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase)
+        try Sync.pull(into: other, from: local)
+        try local.delete(id: id)
+        try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["rt": .text("004")], wallTime: 1)
+        try Sync.pull(into: local, from: other)
+        #expect(try cli.run("conflicts", "list").stdout.contains("dihapus di satu laptop"))
+        #expect(try cli.run("conflicts", "resolve", id, "--keep").status == 0)
+        #expect(try cli.run("conflicts", "list", "--json").jsonArray().isEmpty)
+        let kept = try #require(try cli.run("household", "list", "--json").jsonArray().first)
+        #expect(kept["rt"] as? String == "004", "the other laptop's edit survives")
+        #expect(kept["address"] as? String == "Jl. Mawar 12", "what the delete had hidden comes back")
+    }
+}
