@@ -55,4 +55,10 @@ struct SyncPropertyTests {
         #expect(try file.snapshot() == memory.snapshot())
         #expect(try file.snapshot().records["H-1"]?.status == .deleteConflict)
     }
+
+    @Test("Tombstone compaction on replica files", arguments: StoreKind.allCases)
+    func compaction(kind: StoreKind) throws {
+        let problems = try CompactionCheck.run { _ in try Fixture.replica(kind) }
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }

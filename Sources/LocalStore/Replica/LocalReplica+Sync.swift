@@ -38,6 +38,29 @@ extension LocalReplica: WritableReplica {
     }
 
     @discardableResult
+    public func compact(seenBy vectors: [VersionVector]) throws -> [String] {
+        try transaction { db in
+            var forgotten: [String] = []
+            for id in try String.fetchAll(db, sql: "SELECT id FROM record WHERE deleted = 1 ORDER BY id") {
+                let dots = try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [id])
+                    .map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+                let status = MergeRules.status(try liveValues(recordID: id, in: db))
+                guard MergeRules.isCompactable(status: status, dots: dots, seenBy: vectors) else { continue }
+                for dot in dots {
+                    try db.execute(sql: "DELETE FROM superseded WHERE replica = ? AND counter = ?",
+                                   arguments: [dot.replica.rawValue, Int64(dot.counter)])
+                }
+                for table in ["change_log", "field_value", "blind_index"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE record_id = ?", arguments: [id])
+                }
+                try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
+                forgotten.append(id)
+            }
+            return forgotten
+        }
+    }
+
+    @discardableResult
     public func write(_ recordID: String, type: RecordType, area: String, fields: FieldMap, wallTime: Int64) throws -> [Change] {
         try transaction { db in
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)

@@ -69,6 +69,24 @@ public final class MemoryReplica: WritableReplica {
         (live[recordID] ?? [:]).mapValues { Array($0.values) }.filter { !$0.value.isEmpty }
     }
 
+    @discardableResult
+    public func compact(seenBy vectors: [VersionVector]) throws -> [String] {
+        let snapshot = try snapshot()
+        let byRecord = Dictionary(grouping: log.values, by: \.recordID)
+        var forgotten: [String] = []
+        for (id, changes) in byRecord.sorted(by: { $0.key < $1.key }) {
+            guard let status = snapshot.records[id]?.status,
+                  MergeRules.isCompactable(status: status, dots: changes.map(\.dot), seenBy: vectors) else { continue }
+            for change in changes {
+                log[change.dot] = nil
+                superseded.remove(change.dot)
+            }
+            live[id] = nil
+            forgotten.append(id)
+        }
+        return forgotten
+    }
+
     // MARK: Local writes
 
     /// Writes some fields of a record (a partial write: fields not named are left alone).

@@ -16,6 +16,19 @@ public protocol ReplicaStore: AnyObject {
     func receive(_ changes: [Change]) throws
     /// The records and conflicts this replica shows.
     func snapshot() throws -> ReplicaSnapshot
+    /// Forgets deleted records whose every change (tombstone included) all of `vectors` cover:
+    /// pass the version vectors of every replica in scope, this one's too. A record still in a
+    /// delete conflict, or whose tombstone any replica may lack, is kept. Returns the ids forgotten.
+    @discardableResult
+    func compact(seenBy vectors: [VersionVector]) throws -> [String]
+}
+
+extension MergeRules {
+    /// Whether a deleted record may be forgotten: deleted without conflict, and every change of
+    /// it covered by every vector in scope (so no replica can send an edit the tombstone missed).
+    public static func isCompactable(status: RecordStatus, dots: [Dot], seenBy vectors: [VersionVector]) -> Bool {
+        status == .deleted && !vectors.isEmpty && dots.allSatisfy { dot in vectors.allSatisfy { $0.contains(dot) } }
+    }
 }
 
 /// Splitting a delta into batches that never cut a transaction (a household and its members
