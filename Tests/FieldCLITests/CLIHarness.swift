@@ -18,6 +18,13 @@ struct CLI {
     let directory: URL
     var passphrase = "rahasia-srondol-42"
     var database: String { directory.appendingPathComponent("replica.sqlite").path }
+    /// High-water marks of this test's replicas (never the user's ~/.local/state).
+    var stateDirectory: String { directory.appendingPathComponent("state").path }
+
+    /// The replica file opened in this process, as the CLI would open it.
+    func openReplica() throws -> LocalReplica {
+        try LocalReplica.open(at: .file(database), passphrase: passphrase, stateDirectory: stateDirectory)
+    }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-cli-\(UUID().uuidString)")
@@ -41,6 +48,7 @@ struct CLI {
         env["FIELD_LANG"] = nil
         env["FIELD_DB"] = database
         env["FIELD_PASSPHRASE"] = passphrase
+        env["FIELD_STATE_DIR"] = stateDirectory
         for (key, value) in extra { env[key] = value }
         return env
     }

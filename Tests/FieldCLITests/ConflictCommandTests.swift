@@ -14,10 +14,10 @@ struct ConflictCommandTests {
                                           "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
         // Another laptop gets the household, then both change the address offline.
         let other = MemoryReplica(ReplicaID("ffff000000000001"), agent: "A-OTHER")
-        try Sync.pull(into: other, from: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase))
+        try Sync.pull(into: other, from: cli.openReplica())
         try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["address": .text("Jl. Melati 3")], wallTime: 1)
         #expect(try cli.run("household", "edit", id, "--address", "Jl. Anggrek 1").status == 0)
-        try Sync.pull(into: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase), from: other)
+        try Sync.pull(into: cli.openReplica(), from: other)
 
         let list = try cli.run("conflicts", "list", "--json").jsonArray()
         #expect(list.count == 1 && list.first?["field"] as? String == "address")
@@ -34,7 +34,7 @@ struct ConflictCommandTests {
         #expect(try cli.run("household", "show", id, "--json").jsonObject()["address"] as? String == second)
 
         // The resolution syncs like any change: the other laptop settles too.
-        try Sync.pull(into: other, from: LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase))
+        try Sync.pull(into: other, from: cli.openReplica())
         #expect(try other.snapshot().conflicts.isEmpty)
         #expect(try other.snapshot().records[id]?.fields["address"] == .text(second))
     }
@@ -46,7 +46,7 @@ struct ConflictCommandTests {
         let id = try #require(try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. Mawar 12",
                                           "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
         let other = MemoryReplica(ReplicaID("ffff000000000002"), agent: "A-OTHER")
-        let local = try LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase)
+        let local = try cli.openReplica()
         try Sync.pull(into: other, from: local)
         try local.delete(id: id)
         try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["rt": .text("004")], wallTime: 1)

@@ -48,7 +48,7 @@ struct CrashTests {
         }
         #expect(acknowledged.count >= rounds)
 
-        let replica = try LocalReplica.open(at: .file(cli.database), passphrase: cli.passphrase)
+        let replica = try cli.openReplica()
         #expect(try replica.integrityCheck() == ["ok"])
         let households = try replica.records(Household.self)
         let people = try replica.records(Person.self)

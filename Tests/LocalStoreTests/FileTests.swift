@@ -1,6 +1,7 @@
 import FieldModels
 import Foundation
 @testable import LocalStore
+import SyncEngine
 import Testing
 
 @Suite("Replica file: durability settings and privacy at rest")
@@ -43,7 +44,7 @@ struct FileTests {
         }
         #expect(disk.range(of: Data("Budi Santoso".utf8)) != nil, "names are not sealed: the check above can see text")
         #expect(try replica.search(people[1].nik).map(\.id) == [people[1].id])
-        let reopened = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase)
+        let reopened = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
         #expect(try reopened.record(SocialMapEntry.self, id: entry.id)?.record.pmksCategory == .odha)
     }
 
@@ -57,12 +58,12 @@ struct FileTests {
         let vectorBefore = try replica.versionVector()
 
         let error = try #require(throws: StoreError.self) {
-            try LocalReplica.open(at: .file(path), passphrase: "salah-kata-sandi")
+            try LocalReplica.open(at: .file(path), passphrase: "salah-kata-sandi", stateDirectory: Fixture.stateDirectory)
         }
         #expect(error.code == .wrongPassphrase)
         #expect(error.text.id.contains("Kata sandi salah") && error.text.en.contains("Nothing was changed"))
 
-        let again = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase)
+        let again = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
         #expect(try again.count("change_log") == before)
         #expect(try again.versionVector() == vectorBefore)
         #expect(try again.record(Person.self, id: people[0].id)?.record == people[0])
@@ -73,12 +74,52 @@ struct FileTests {
         let path = Fixture.temporaryPath()
         _ = try Fixture.replica(.file, path: path)
         let twice = try #require(throws: StoreError.self) {
-            try LocalReplica.create(at: .file(path), passphrase: "x", agent: Fixture.agent, kdf: .testing)
+            try LocalReplica.create(at: .file(path), passphrase: "x", agent: Fixture.agent, kdf: .testing, stateDirectory: Fixture.stateDirectory)
         }
         #expect(twice.code == .alreadyInitialized)
         let missing = try #require(throws: StoreError.self) {
             try LocalReplica.open(at: .file(Fixture.temporaryPath()), passphrase: "x")
         }
         #expect(missing.code == .notInitialized && missing.text.id.contains("field init"))
+    }
+
+    @Test("A file restored from an old backup takes a new replica id on opening, so nothing it writes is dropped by peers")
+    func restoredBackupTakesNewIdentity() throws {
+        let path = Fixture.temporaryPath()
+        let backup = path + ".monday"
+        let peer = MemoryReplica(ReplicaID("ffff00000000peer"))
+        let (household, _) = Fixture.family()
+        let original: ReplicaID
+        do {
+            let replica = try Fixture.replica(.file, path: path)
+            try replica.save([household], now: Fixture.now)
+            try Sync.pull(into: peer, from: replica)
+            original = replica.replicaID
+        }   // closed: the WAL is checkpointed into the file
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
+        do {
+            let replica = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
+            #expect(replica.replicaID == original, "an ordinary reopen keeps the id")
+            var tuesday = household
+            tuesday.address = "Jl. Selasa 2"
+            try replica.save([tuesday], now: Fixture.now)
+            try Sync.pull(into: peer, from: replica)
+        }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+
+        let restored = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
+        #expect(restored.replicaID != original)
+        var wednesday = try restored.existing(Household.self, id: household.id).record
+        wednesday.rt = "009"
+        let changes = try restored.save([wednesday], now: Fixture.now).changes
+        #expect(changes.map(\.dot) == [Dot(restored.replicaID, 1)])
+        try Sync.pull(into: peer, from: restored)
+        try Sync.pull(into: restored, from: peer)
+        #expect(try restored.snapshot() == peer.snapshot())
+        let shown = try restored.existing(Household.self, id: household.id).record
+        #expect(shown.address == "Jl. Selasa 2" && shown.rt == "009", "Tuesday's edit came back; Wednesday's was not dropped")
+        let again = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
+        #expect(again.replicaID == restored.replicaID, "the new id sticks")
     }
 }

@@ -29,6 +29,9 @@ enum Fixture {
 
     static let agent = Agent(id: "A-PSM0000SRK1", name: "Siti Aminah", role: .psm, areaID: kelurahan, ntrNumber: "NTR-3374-0012")
 
+    /// Where these tests keep high-water marks (never the user's ~/.local/state).
+    static let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-state-\(UUID().uuidString)").path
+
     static func temporaryPath() -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-tests-\(UUID().uuidString)")
         return dir.appendingPathComponent("replica.sqlite").path
@@ -39,7 +42,8 @@ enum Fixture {
         case .file: .file(path ?? temporaryPath())
         case .memory: .inMemory
         }
-        let replica = try LocalReplica.create(at: location, passphrase: passphrase, agent: agent, kdf: .testing)
+        let replica = try LocalReplica.create(at: location, passphrase: passphrase, agent: agent, kdf: .testing,
+                                              stateDirectory: stateDirectory)
         try replica.importRegions(catalog)
         return replica
     }

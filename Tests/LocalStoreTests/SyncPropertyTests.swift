@@ -23,12 +23,13 @@ struct SyncPropertyTests {
             let failure = try history.run(make: { id in
                 if id.rawValue.hasSuffix("1") || id.rawValue.hasSuffix("3") { return MemoryReplica(id) }
                 let path = directory.appendingPathComponent("\(id.rawValue).sqlite").path
-                let replica = try LocalReplica.create(at: .file(path), passphrase: Fixture.passphrase, agent: Fixture.agent, kdf: .testing)
+                let replica = try LocalReplica.create(at: .file(path), passphrase: Fixture.passphrase, agent: Fixture.agent, kdf: .testing,
+                                                      stateDirectory: Fixture.stateDirectory)
                 paths[ObjectIdentifier(replica)] = path
                 return replica
             }, reopen: { old in
                 guard let path = paths[ObjectIdentifier(old)] else { return old }
-                let replica = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase)
+                let replica = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
                 paths[ObjectIdentifier(replica)] = path
                 return replica
             })

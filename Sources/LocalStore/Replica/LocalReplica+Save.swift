@@ -185,6 +185,8 @@ struct ChangeWriter {
         guard !changes.isEmpty else { return [] }
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
+        let mark = replica.mark, counter = counter
+        db.afterNextTransaction(onCommit: { _ in mark.record(counter) })
         return changes
     }
 }

@@ -16,6 +16,8 @@ public final class LocalReplica: Sendable {
     public enum Location: Sendable {
         case file(String)
         case inMemory
+
+        var isFile: Bool { if case .file = self { true } else { false } }
     }
 
     public let replicaID: ReplicaID
@@ -23,18 +25,22 @@ public final class LocalReplica: Sendable {
     let writer: any DatabaseWriter
     let vault: Vault
     let logger: Logger
+    let mark: HighWaterMark
 
-    private init(writer: any DatabaseWriter, vault: Vault, replicaID: ReplicaID, agent: Agent) {
+    private init(writer: any DatabaseWriter, vault: Vault, replicaID: ReplicaID, agent: Agent, stateDirectory: String?) {
         self.writer = writer
         self.vault = vault
         self.replicaID = replicaID
         self.agent = agent
         self.logger = Logger(label: "fieldsync.replica")
+        self.mark = HighWaterMark(directory: stateDirectory, replica: replicaID)
     }
 
     /// Creates a new replica for `agent`, protected by `passphrase`. Refuses an existing one.
+    /// `stateDirectory` keeps the replica's high-water mark outside the file (nil: none).
     public static func create(at location: Location, passphrase: String, agent: Agent,
-                              kdf: Vault.KDFParameters = .standard) throws -> LocalReplica {
+                              kdf: Vault.KDFParameters = .standard,
+                              stateDirectory: String? = HighWaterMark.defaultDirectory) throws -> LocalReplica {
         let writer = try connect(location)
         do {
             let (vault, envelope) = try Vault.create(passphrase: passphrase, parameters: kdf)
@@ -52,14 +58,18 @@ public final class LocalReplica: Sendable {
                 try Meta.set(db, "counter", "0")
                 try Meta.set(db, "lamport", "0")
             }
-            return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, agent: agent)
+            return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, agent: agent,
+                                stateDirectory: location.isFile ? stateDirectory : nil)
         } catch {
             throw StoreError.wrap(error)
         }
     }
 
     /// Opens an existing replica file. A wrong passphrase throws `.wrongPassphrase` and changes nothing.
-    public static func open(at location: Location, passphrase: String) throws -> LocalReplica {
+    /// A file restored from an old backup (its counter is below the high-water mark kept in
+    /// `stateDirectory`) takes a new replica id here, before anything is written.
+    public static func open(at location: Location, passphrase: String,
+                            stateDirectory: String? = HighWaterMark.defaultDirectory) throws -> LocalReplica {
         if case .file(let path) = location, !FileManager.default.fileExists(atPath: path) {
             throw StoreError(.notInitialized,
                              id: "Belum ada replika di \(path). Jalankan dulu: field init",
@@ -77,10 +87,29 @@ public final class LocalReplica: Sendable {
             let envelope = try JSONDecoder().decode(Vault.Envelope.self, from: Data(envelopeJSON.utf8))
             let vault = try Vault.open(passphrase: passphrase, envelope: envelope)
             let agent = Agent(id: agentID, fields: try JSONDecoder().decode(FieldMap.self, from: Data(agentJSON.utf8)))
-            return LocalReplica(writer: writer, vault: vault, replicaID: ReplicaID(replicaID), agent: agent)
+            let directory = location.isFile ? stateDirectory : nil
+            var identity = ReplicaID(replicaID)
+            let counter = try writer.read { db in try Meta.integer(db, "counter") }
+            if HighWaterMark(directory: directory, replica: identity).read() > counter {
+                identity = try takeNewIdentity(after: identity, in: writer)
+            }
+            return LocalReplica(writer: writer, vault: vault, replicaID: identity, agent: agent, stateDirectory: directory)
         } catch {
             throw StoreError.wrap(error)
         }
+    }
+
+    /// Gives a rewound file a fresh replica id: its old changes keep their dots; its new ones
+    /// can no longer collide with what it had made before the backup was restored.
+    private static func takeNewIdentity(after old: ReplicaID, in writer: any DatabaseWriter) throws -> ReplicaID {
+        let fresh = ReplicaID.random()
+        try writer.write { db in
+            try Meta.set(db, "replica_id", fresh.rawValue)
+            try Meta.set(db, "counter", "0")
+            try Meta.set(db, "previous_replica_ids", ((try Meta.get(db, "previous_replica_ids")).map { $0 + "," } ?? "") + old.rawValue)
+        }
+        Logger(label: "fieldsync.replica").warning("replica file restored from an older copy; new replica id \(fresh) (was \(old))")
+        return fresh
     }
 
     static func connect(_ location: Location) throws -> any DatabaseWriter {

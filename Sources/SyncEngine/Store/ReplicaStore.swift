@@ -60,7 +60,12 @@ public enum Sync {
     /// number of changes sent.
     @discardableResult
     public static func pull(into receiver: any ReplicaStore, from sender: any ReplicaStore, maxBatch: Int = 500) throws -> Int {
-        let delta = try sender.changes(notIn: receiver.versionVector())
+        let known = try receiver.versionVector()
+        let claimed = try sender.versionVector()[receiver.replicaID]
+        guard claimed <= known[receiver.replicaID] else {
+            throw SyncError.rewound(receiver.replicaID, holds: known[receiver.replicaID], peerHolds: claimed)
+        }
+        let delta = try sender.changes(notIn: known)
         for batch in Batching.batches(delta, maxChanges: maxBatch) { try receiver.receive(batch) }
         return delta.count
     }
@@ -93,4 +98,23 @@ public protocol WritableReplica: ReplicaStore {
     /// Settles one field: a change superseding exactly the versions now current.
     @discardableResult
     func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change]
+}
+
+/// Why a sync stopped.
+public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A peer holds more of this replica's own changes than it does: the replica was restored
+    /// from an older copy and kept its id, so its new changes could reuse dots. Nothing was
+    /// exchanged; the replica must take a new id (`LocalReplica.open` does so on its own when
+    /// its high-water mark survived).
+    case rewound(ReplicaID, holds: UInt64, peerHolds: UInt64)
+
+    public var text: LocalizedText {
+        switch self {
+        case .rewound(let id, let holds, let peer):
+            LocalizedText(id: "Replika \(id) tampaknya dipulihkan dari salinan lama (punya \(holds) perubahan sendiri, rekan mengenal \(peer)). Sinkronisasi dihentikan agar tidak ada data tertimpa; hubungi admin Dinas.",
+                          en: "Replica \(id) seems restored from an old copy (it holds \(holds) of its own changes, the peer knows \(peer)). Sync stopped so nothing is overwritten; contact the Dinas admin.")
+        }
+    }
+
+    public var description: String { text.en }
 }
