@@ -62,4 +62,10 @@ struct SyncPropertyTests {
         let problems = try CompactionCheck.run { _ in try Fixture.replica(kind) }
         #expect(problems.isEmpty, "\(problems)")
     }
+
+    @Test("Retired devices on replica files", arguments: StoreKind.allCases)
+    func retirement(kind: StoreKind) throws {
+        let problems = try RetirementCheck.run { _ in try Fixture.replica(kind) }
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }

@@ -1,6 +1,6 @@
 /// The kinds of record agents capture. The raw value is the name used in the store and on the wire.
 public enum RecordType: String, Sendable, CaseIterable, Codable {
-    case household, person, socialMap = "socialmap", visit, report, agent
+    case household, person, socialMap = "socialmap", visit, report, agent, device
 
     public var name: LocalizedText {
         switch self {
@@ -10,6 +10,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .visit: LocalizedText(id: "Kunjungan rumah", en: "Home visit")
         case .report: LocalizedText(id: "Laporan bulanan", en: "Monthly report")
         case .agent: LocalizedText(id: "Petugas", en: "Agent")
+        case .device: LocalizedText(id: "Perangkat", en: "Device")
         }
     }
 
@@ -22,6 +23,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .visit: "V"
         case .report: "R"
         case .agent: "A"
+        case .device: "D"
         }
     }
 }
@@ -88,6 +90,7 @@ extension RecordType {
         case .visit: HomeVisit.self
         case .report: MonthlyReport.self
         case .agent: Agent.self
+        case .device: Device.self
         }
     }
 

@@ -8,6 +8,7 @@ import SyncEngine
 extension LocalReplica: WritableReplica {
     public func changes(notIn vector: VersionVector) throws -> [Change] {
         try read { db in
+            let vector = try retirements(in: db).unfold(vector)
             var out: [Change] = []
             for replica in try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log") {
                 let known = Int64(vector[ReplicaID(replica)])
@@ -40,6 +41,8 @@ extension LocalReplica: WritableReplica {
     @discardableResult
     public func compact(seenBy vectors: [VersionVector]) throws -> [String] {
         try transaction { db in
+            let retirements = try retirements(in: db)
+            let vectors = vectors.map(retirements.unfold)
             var forgotten: [String] = []
             for id in try String.fetchAll(db, sql: "SELECT id FROM record WHERE deleted = 1 ORDER BY id") {
                 let dots = try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [id])

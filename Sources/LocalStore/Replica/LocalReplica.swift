@@ -164,15 +164,28 @@ public final class LocalReplica: Sendable {
         }
     }
 
-    /// The replica's version vector: for each replica, the counter up to which it holds every change.
+    /// The version vector this replica exchanges: for each replica, the counter up to which it
+    /// holds every change, with retired devices folded in once all their changes are held.
     public func versionVector() throws -> VersionVector {
-        try read { db in
-            var counters: [ReplicaID: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM version_vector") {
-                counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
-            }
-            return VersionVector(counters)
+        try read { db in try retirements(in: db).fold(fullVersionVector(in: db)) }
+    }
+
+    /// Every entry, retired devices included.
+    func fullVersionVector(in db: Database) throws -> VersionVector {
+        var counters: [ReplicaID: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM version_vector") {
+            counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
         }
+        return VersionVector(counters)
+    }
+
+    /// The retired devices this replica knows of, from its `D-…` records.
+    func retirements(in db: Database) throws -> Retirements {
+        var devices: [String: [String: [FieldVersion]]] = [:]
+        for id in try String.fetchAll(db, sql: "SELECT id FROM record WHERE type = ?", arguments: [RecordType.device.rawValue]) {
+            devices[id] = try liveValues(recordID: id, in: db)
+        }
+        return Retirements(devices: devices)
     }
 
     /// The result of `PRAGMA integrity_check`: `["ok"]` for a sound file.

@@ -1,10 +1,15 @@
 /// What a replica has seen: for each replica, the highest counter up to which it holds every
-/// change (no gaps). Holds one entry per replica that ever wrote, not per record.
+/// change (no gaps). Holds one entry per replica that wrote, except retired ones: once a
+/// replica holds every change of every retired device it knows of, it exchanges the vector
+/// without their entries and names them all by one `retiredDigest` (see `Retirements`).
 public struct VersionVector: Sendable, Hashable, Codable {
     public private(set) var counters: [ReplicaID: UInt64]
+    /// Stands for the entries of retired devices folded out of `counters`; 0 when none are.
+    public var retiredDigest: UInt64
 
-    public init(_ counters: [ReplicaID: UInt64] = [:]) {
+    public init(_ counters: [ReplicaID: UInt64] = [:], retiredDigest: UInt64 = 0) {
         self.counters = counters.filter { $0.value > 0 }
+        self.retiredDigest = retiredDigest
     }
 
     public subscript(replica: ReplicaID) -> UInt64 {
@@ -16,6 +21,11 @@ public struct VersionVector: Sendable, Hashable, Codable {
     /// Raises the entry for `replica` to at least `counter`.
     public mutating func advance(_ replica: ReplicaID, to counter: UInt64) {
         if counter > self[replica] { counters[replica] = counter }
+    }
+
+    /// Drops an entry (for a retired device).
+    public mutating func remove(_ replica: ReplicaID) {
+        counters[replica] = nil
     }
 
     /// The entry-wise maximum.

@@ -23,10 +23,17 @@ public final class MemoryReplica: WritableReplica {
         self.agent = agent
     }
 
-    public func versionVector() throws -> VersionVector { vector }
+    /// The vector this replica exchanges (retired devices folded in once all their changes are held).
+    public func versionVector() throws -> VersionVector { retirements().fold(vector) }
 
     public func changes(notIn vector: VersionVector) throws -> [Change] {
-        log.values.filter { !vector.contains($0.dot) }.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+        let known = retirements().unfold(vector)
+        return log.values.filter { !known.contains($0.dot) }.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+    }
+
+    /// The retired devices this replica knows of.
+    public func retirements() -> Retirements {
+        Retirements(devices: live.filter { $0.key.hasPrefix("D-") }.mapValues { $0.mapValues { Array($0.values) } })
     }
 
     public func receive(_ changes: [Change]) throws {
@@ -72,6 +79,8 @@ public final class MemoryReplica: WritableReplica {
     @discardableResult
     public func compact(seenBy vectors: [VersionVector]) throws -> [String] {
         let snapshot = try snapshot()
+        let retirements = retirements()
+        let vectors = vectors.map(retirements.unfold)
         let byRecord = Dictionary(grouping: log.values, by: \.recordID)
         var forgotten: [String] = []
         for (id, changes) in byRecord.sorted(by: { $0.key < $1.key }) {
