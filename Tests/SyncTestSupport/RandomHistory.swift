@@ -136,7 +136,11 @@ public struct RandomHistory {
 
     private func faultyPull(into receiver: any ReplicaStore, from sender: any ReplicaStore,
                             random: inout SeededGenerator) throws {
-        let delta = try sender.changes(notIn: receiver.versionVector())
+        let delta = try sender.changes(notIn: Sync.knowledge(of: receiver, for: sender))
+        let held = Set(try receiver.changes(notIn: VersionVector()).map(\.dot))
+        if let resent = delta.first(where: { held.contains($0.dot) }) {
+            throw Failure(seed: seed, problems: ["a delta resent \(resent.dot), which the receiver already holds"])
+        }
         var batches = Batching.batches(delta, maxChanges: Int.random(in: 1...6, using: &random))
         if Bool.random(using: &random) { batches.shuffle(using: &random) }
         if Int.random(in: 0..<4, using: &random) == 0 { batches += batches.shuffled(using: &random) }

@@ -14,7 +14,8 @@ extension LocalReplica: WritableReplica {
                 let known = Int64(vector[ReplicaID(replica)])
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ?",
                                             arguments: [replica, known]) {
-                    out.append(try change(from: row, in: db))
+                    let change = try change(from: row, in: db)
+                    if !vector.beyond.contains(change.dot) { out.append(change) }
                 }
             }
             return out.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }

@@ -171,12 +171,24 @@ public final class LocalReplica: Sendable {
     }
 
     /// Every entry, retired devices included.
+    public func fullVersionVector() throws -> VersionVector {
+        try read { db in try fullVersionVector(in: db) }
+    }
+
+    public func retirements() throws -> Retirements {
+        try read { db in try retirements(in: db) }
+    }
+
     func fullVersionVector(in db: Database) throws -> VersionVector {
         var counters: [ReplicaID: UInt64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM version_vector") {
             counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
         }
-        return VersionVector(counters)
+        let beyond = try Row.fetchAll(db, sql: """
+            SELECT c.replica, c.counter FROM change_log c LEFT JOIN version_vector v ON v.replica = c.replica
+            WHERE c.counter > COALESCE(v.counter, 0)
+            """).map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+        return VersionVector(counters, beyond: Set(beyond))
     }
 
     /// The retired devices this replica knows of, from its `D-…` records.

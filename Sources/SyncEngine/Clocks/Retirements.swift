@@ -51,8 +51,10 @@ public struct Retirements: Sendable, Hashable {
     /// A peer's exchanged vector with the entries it folded read back, when it folded the same
     /// set this replica knows; otherwise as sent (what it folded counts as unknown).
     public func unfold(_ exchanged: VersionVector) -> VersionVector {
-        guard exchanged.retiredDigest != 0, exchanged.retiredDigest == digest else { return VersionVector(exchanged.counters) }
-        var full = VersionVector(exchanged.counters)
+        guard exchanged.retiredDigest != 0, exchanged.retiredDigest == digest else {
+            return VersionVector(exchanged.counters, beyond: exchanged.beyond)
+        }
+        var full = VersionVector(exchanged.counters, beyond: exchanged.beyond)
         for (replica, final) in finalCounters { full.advance(replica, to: final) }
         return full
     }

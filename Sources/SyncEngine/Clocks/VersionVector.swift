@@ -1,22 +1,27 @@
 /// What a replica has seen: for each replica, the highest counter up to which it holds every
-/// change (no gaps). Holds one entry per replica that wrote, except retired ones: once a
+/// change (no gaps), plus the dots it holds beyond such a gap (after an out-of-order or cut
+/// delivery; normally none), so a peer sends exactly what it lacks. Holds one entry per
+/// replica that wrote, except retired ones: once a
 /// replica holds every change of every retired device it knows of, it exchanges the vector
 /// without their entries and names them all by one `retiredDigest` (see `Retirements`).
 public struct VersionVector: Sendable, Hashable, Codable {
     public private(set) var counters: [ReplicaID: UInt64]
     /// Stands for the entries of retired devices folded out of `counters`; 0 when none are.
     public var retiredDigest: UInt64
+    /// Dots held above the gap-free counters.
+    public var beyond: Set<Dot>
 
-    public init(_ counters: [ReplicaID: UInt64] = [:], retiredDigest: UInt64 = 0) {
+    public init(_ counters: [ReplicaID: UInt64] = [:], retiredDigest: UInt64 = 0, beyond: Set<Dot> = []) {
         self.counters = counters.filter { $0.value > 0 }
         self.retiredDigest = retiredDigest
+        self.beyond = beyond
     }
 
     public subscript(replica: ReplicaID) -> UInt64 {
         counters[replica] ?? 0
     }
 
-    public func contains(_ dot: Dot) -> Bool { dot.counter <= self[dot.replica] }
+    public func contains(_ dot: Dot) -> Bool { dot.counter <= self[dot.replica] || beyond.contains(dot) }
 
     /// Raises the entry for `replica` to at least `counter`.
     public mutating func advance(_ replica: ReplicaID, to counter: UInt64) {

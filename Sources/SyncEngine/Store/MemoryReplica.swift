@@ -24,7 +24,13 @@ public final class MemoryReplica: WritableReplica {
     }
 
     /// The vector this replica exchanges (retired devices folded in once all their changes are held).
-    public func versionVector() throws -> VersionVector { retirements().fold(vector) }
+    public func versionVector() throws -> VersionVector { retirements().fold(try fullVersionVector()) }
+
+    public func fullVersionVector() throws -> VersionVector {
+        var full = vector
+        full.beyond = Set(log.keys.filter { !vector.contains($0) })
+        return full
+    }
 
     public func changes(notIn vector: VersionVector) throws -> [Change] {
         let known = retirements().unfold(vector)

@@ -7,10 +7,15 @@ import FieldModels
 /// ```
 public protocol ReplicaStore: AnyObject {
     var replicaID: ReplicaID { get }
-    /// For each replica, the counter up to which this one holds every change.
+    /// What this replica has seen, as it exchanges it (retired devices folded in).
     func versionVector() throws -> VersionVector
-    /// Every change held here that a replica knowing `vector` may lack, whole transactions
-    /// together, oldest first. May repeat changes the other holds beyond its vector (harmless).
+    /// The same with every retired device named: for a peer that does not know the same
+    /// retirements.
+    func fullVersionVector() throws -> VersionVector
+    /// The retired devices this replica knows of.
+    func retirements() throws -> Retirements
+    /// Exactly the changes held here that a replica knowing `vector` lacks, whole transactions
+    /// together.
     func changes(notIn vector: VersionVector) throws -> [Change]
     /// Applies received changes in one atomic step. Idempotent and order-free.
     func receive(_ changes: [Change]) throws
@@ -60,7 +65,7 @@ public enum Sync {
     /// number of changes sent.
     @discardableResult
     public static func pull(into receiver: any ReplicaStore, from sender: any ReplicaStore, maxBatch: Int = 500) throws -> Int {
-        let known = try receiver.versionVector()
+        let known = try knowledge(of: receiver, for: sender)
         let claimed = try sender.versionVector()[receiver.replicaID]
         guard claimed <= known[receiver.replicaID] else {
             throw SyncError.rewound(receiver.replicaID, holds: known[receiver.replicaID], peerHolds: claimed)
@@ -68,6 +73,14 @@ public enum Sync {
         let delta = try sender.changes(notIn: known)
         for batch in Batching.batches(delta, maxChanges: maxBatch) { try receiver.receive(batch) }
         return delta.count
+    }
+
+    /// What `receiver` tells `sender` it has seen: its exchanged vector, or its full one when
+    /// the two do not know the same retired devices (one more round trip on the wire).
+    public static func knowledge(of receiver: any ReplicaStore, for sender: any ReplicaStore) throws -> VersionVector {
+        let folded = try receiver.versionVector()
+        guard folded.retiredDigest != 0, folded.retiredDigest != (try sender.retirements().digest) else { return folded }
+        return try receiver.fullVersionVector()
     }
 
     /// Every pair exchanges in both directions until a full round moves nothing new.
