@@ -25,3 +25,22 @@ struct RewindTests {
         #expect(try a.snapshot().records["H-1"]?.fields == ["address": .text("Jl. Selasa"), "rt": .text("009")])
     }
 }
+
+@Suite("Conflicts as values")
+struct ConflictValueTests {
+    @Test("A field conflict holds every concurrent value with its author, device and time")
+    func conflictCarriesAuthors() throws {
+        let a = MemoryReplica(ReplicaID("a"), agent: "A-SITI"), b = MemoryReplica(ReplicaID("b"), agent: "A-JOKO")
+        try a.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. 1")], wallTime: 1_000)
+        try Sync.untilQuiet([a, b])
+        try a.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. A")], wallTime: 2_000)
+        try b.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. B")], wallTime: 3_000)
+        try Sync.untilQuiet([a, b])
+        let conflict = try #require(try a.snapshot().conflicts.first)
+        #expect(conflict.kind == .field && conflict.field == "address")
+        #expect(conflict.versions.map(\.agent) == ["A-SITI", "A-JOKO"])
+        #expect(conflict.versions.map(\.dot.replica) == [ReplicaID("a"), ReplicaID("b")])
+        #expect(conflict.versions.map(\.wallTime) == [2_000, 3_000])
+        #expect(try b.snapshot().conflicts == a.snapshot().conflicts)
+    }
+}

@@ -101,7 +101,9 @@ extension LocalReplica {
     func liveValues(recordID: String, in db: Database) throws -> [String: [FieldVersion]] {
         var out: [String: [FieldVersion]] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT field, replica, counter, lamport, value, sealed FROM field_value WHERE record_id = ?
+            SELECT f.field, f.replica, f.counter, f.lamport, f.value, f.sealed, c.agent, c.wall_time
+            FROM field_value f JOIN change_log c ON c.replica = f.replica AND c.counter = f.counter
+            WHERE f.record_id = ?
             """, arguments: [recordID])
         while let row = try rows.next() {
             let field: String = row["field"]
@@ -112,8 +114,9 @@ extension LocalReplica {
 
     func liveValue(_ row: Row, recordID: String, field: String) throws -> FieldVersion {
         FieldVersion(dot: Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)),
-                  lamport: UInt64(row["lamport"] as Int64),
-                  value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field))
+                     lamport: UInt64(row["lamport"] as Int64),
+                     value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field),
+                     agent: row["agent"], wallTime: row["wall_time"])
     }
 
     /// A value as it goes to disk: sensitive fields sealed, others as plain text.

@@ -15,16 +15,8 @@ public struct StoredRecord<R: FieldRecord>: Sendable {
 /// A field written concurrently on several devices: every value survives until a person decides.
 public struct FieldConflict: Sendable, Hashable {
     public var field: String
-    /// The competing values; the first is the one shown meanwhile.
-    public var values: [Authored]
-}
-
-/// A value with who wrote it, on which device, and when.
-public struct Authored: Sendable, Hashable {
-    public var value: FieldValue
-    public var dot: Dot
-    public var agent: String
-    public var wallTime: Int64
+    /// The competing versions (value, device, agent, time); the first is the one shown meanwhile.
+    public var values: [FieldVersion]
 }
 
 /// One line of a search: what was found and a short description to recognise it.
@@ -66,7 +58,7 @@ extension LocalReplica {
               row["type"] == R.recordType.rawValue else { return nil }
         let live = try liveValues(recordID: id, in: db)
         let fields = MergeRules.fields(live)
-        let conflicts = try fieldConflicts(live, in: db)
+        let conflicts = Self.fieldConflicts(live)
         return StoredRecord(record: R(id: id, fields: fields), deleted: row["deleted"], warnings: try warnings(recordID: id, in: db),
                             conflicts: conflicts)
     }
@@ -75,23 +67,17 @@ extension LocalReplica {
     /// value shown first. A delete conflict appears as field `_deleted` with the tombstone and,
     /// as `true`/`false`, any concurrent restore.
     public func conflicts(of recordID: String) throws -> [FieldConflict] {
-        try read { db in try fieldConflicts(try liveValues(recordID: recordID, in: db), in: db) }
+        try read { db in Self.fieldConflicts(try liveValues(recordID: recordID, in: db)) }
     }
 
-    func fieldConflicts(_ live: [String: [FieldVersion]], in db: Database) throws -> [FieldConflict] {
+    static func fieldConflicts(_ live: [String: [FieldVersion]]) -> [FieldConflict] {
         var conflicts: [FieldConflict] = []
         for (field, values) in live.sorted(by: { $0.key < $1.key })
         where MergeRules.isConflict(field, values) || (field == Change.deletedField && MergeRules.status(live) == .deleteConflict) {
             let ordered = values.sorted { ($0.lamport, $0.dot) > ($1.lamport, $1.dot) }
-            conflicts.append(FieldConflict(field: field, values: try ordered.map { try authored($0, in: db) }))
+            conflicts.append(FieldConflict(field: field, values: ordered))
         }
         return conflicts
-    }
-
-    private func authored(_ value: FieldVersion, in db: Database) throws -> Authored {
-        let row = try Row.fetchOne(db, sql: "SELECT agent, wall_time FROM change_log WHERE replica = ? AND counter = ?",
-                                   arguments: [value.dot.replica.rawValue, Int64(value.dot.counter)])
-        return Authored(value: value.value, dot: value.dot, agent: row?["agent"] ?? "", wallTime: row?["wall_time"] ?? 0)
     }
 
     /// The full id of a record from its id or an unambiguous start of it (`H-7KQ` for

@@ -1,20 +1,26 @@
 import FieldModels
 
-/// One current value of a field as a store holds it: the dot that wrote it, its Lamport time
-/// and the value. A field has one current version normally, several after concurrent writes.
+/// One current value of a field as a store holds it: the value, the dot that wrote it (its
+/// device), its Lamport time, and who wrote it when (for people; never for ordering). A field
+/// has one current version normally, several after concurrent writes.
 public struct FieldVersion: Sendable, Hashable, Codable {
     public var dot: Dot
     public var lamport: UInt64
     public var value: FieldValue
+    public var agent: String
+    /// The writer's wall clock, milliseconds since 1970: shown to people, never compared.
+    public var wallTime: Int64
 
-    public init(dot: Dot, lamport: UInt64, value: FieldValue) {
+    public init(dot: Dot, lamport: UInt64, value: FieldValue, agent: String = "", wallTime: Int64 = 0) {
         self.dot = dot
         self.lamport = lamport
         self.value = value
+        self.agent = agent
+        self.wallTime = wallTime
     }
 
     public init(_ change: Change) {
-        self.init(dot: change.dot, lamport: change.lamport, value: change.value)
+        self.init(dot: change.dot, lamport: change.lamport, value: change.value, agent: change.agent, wallTime: change.wallTime)
     }
 }
 
