@@ -52,10 +52,7 @@ extension LocalReplica {
             for record in records {
                 let type = Swift.type(of: record).recordType
                 let live = try liveValues(recordID: record.id, in: db)
-                for edit in MergeRules.edits(writing: record.fields, over: live) {
-                    writer.add(type: type, recordID: record.id, area: record.area, field: edit.field, value: edit.value,
-                               supersedes: edit.supersedes)
-                }
+                writer.add(MergeRules.edits(writing: record.fields, over: live), type: type, recordID: record.id, area: record.area)
             }
             let changes = try writer.commit(in: db)
             for record in records {
@@ -173,12 +170,14 @@ struct ChangeWriter {
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
-    mutating func add(type: RecordType, recordID: String, area: String, field: String, value: FieldValue, supersedes: [Dot]) {
-        counter += 1
-        let dot = Dot(replica.replicaID, counter)
-        changes.append(Change(dot: dot, transaction: changes.first?.dot ?? dot, recordType: type, recordID: recordID,
-                              area: area, field: field, value: value, supersedes: supersedes, lamport: lamport,
-                              wallTime: wallTime, agent: replica.agent.id))
+    mutating func add(_ edits: [MergeRules.Edit], type: RecordType, recordID: String, area: String) {
+        for edit in edits {
+            counter += 1
+            let dot = Dot(replica.replicaID, counter)
+            changes.append(Change(dot: dot, transaction: changes.first?.dot ?? dot, recordType: type, recordID: recordID,
+                                  area: area, field: edit.field, value: edit.value, supersedes: edit.supersedes,
+                                  lamport: lamport, wallTime: wallTime, agent: replica.agent.id))
+        }
     }
 
     func commit(in db: Database) throws -> [Change] {

@@ -69,9 +69,8 @@ extension LocalReplica: WritableReplica {
         try transaction { db in
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
             let live = try liveValues(recordID: recordID, in: db)
-            for edit in MergeRules.edits(writing: fields, over: live, removingAbsentSetElements: false) {
-                writer.add(type: type, recordID: recordID, area: area, field: edit.field, value: edit.value, supersedes: edit.supersedes)
-            }
+            writer.add(MergeRules.edits(writing: fields, over: live, removingAbsentSetElements: false),
+                       type: type, recordID: recordID, area: area)
             return try writer.commit(in: db)
         }
     }
@@ -85,20 +84,12 @@ extension LocalReplica: WritableReplica {
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         try transaction { db in
             guard let (type, area) = try typeAndArea(of: recordID, in: db) else { throw StoreError.notFound(recordID) }
-            let live = try liveValues(recordID: recordID, in: db)
-            var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
-            writer.add(type: type, recordID: recordID, area: area, field: field, value: value,
-                       supersedes: (live[field] ?? []).map(\.dot).sorted())
-            if field == Change.deletedField && value == .bool(false) {
-                // Keeping a deleted record brings back what the delete had hidden.
-                let restored = try MergeRules.restoredFields(live) { dot in
-                    try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter = ?",
-                                     arguments: [dot.replica.rawValue, Int64(dot.counter)]).map { try change(from: $0, in: db) }
-                }
-                for (field, value) in restored.sorted(by: { $0.key < $1.key }) {
-                    writer.add(type: type, recordID: recordID, area: area, field: field, value: value, supersedes: [])
-                }
+            let edits = try MergeRules.resolution(of: field, to: value, over: liveValues(recordID: recordID, in: db)) { dot in
+                try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter = ?",
+                                 arguments: [dot.replica.rawValue, Int64(dot.counter)]).map { try change(from: $0, in: db) }
             }
+            var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
+            writer.add(edits, type: type, recordID: recordID, area: area)
             return try writer.commit(in: db)
         }
     }
@@ -106,9 +97,8 @@ extension LocalReplica: WritableReplica {
     /// A tombstone over every version of the record held here; nothing when there is no such record.
     func tombstone(_ recordID: String, wallTime: Int64, in db: Database) throws -> [Change] {
         guard let (type, area) = try typeAndArea(of: recordID, in: db) else { return [] }
-        let seen = try liveValues(recordID: recordID, in: db).values.flatMap { $0.map(\.dot) }.sorted()
         var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
-        writer.add(type: type, recordID: recordID, area: area, field: Change.deletedField, value: .bool(true), supersedes: seen)
+        writer.add(MergeRules.tombstone(over: try liveValues(recordID: recordID, in: db)), type: type, recordID: recordID, area: area)
         return try writer.commit(in: db)
     }
 

@@ -76,14 +76,14 @@ public enum MergeRules {
     /// settle a conflict by accident). Fields absent from `fields` are left alone, except that a
     /// whole-record write (`removingAbsentSetElements`) removes set elements it no longer lists.
     public static func edits(writing fields: FieldMap, over live: [String: [FieldVersion]],
-                             removingAbsentSetElements: Bool = true) -> [(field: String, value: FieldValue, supersedes: [Dot])] {
+                             removingAbsentSetElements: Bool = true) -> [Edit] {
         var target = fields
         if removingAbsentSetElements {
             for (field, versions) in live where isSetElement(field) && target[field] == nil && shown(field, versions) == .bool(true) {
                 target[field] = .bool(false)
             }
         }
-        var out: [(String, FieldValue, [Dot])] = []
+        var out: [Edit] = []
         for (field, value) in target.sorted(by: { $0.key < $1.key }) {
             let current = live[field] ?? []
             if current.isEmpty, value.isEmptyValue { continue }
@@ -96,9 +96,23 @@ public enum MergeRules {
 }
 
 extension MergeRules {
-    /// What keeping a deleted record brings back: for each field left with no current version,
-    /// the newest value the live tombstones replaced. `change` looks a dot up in the store.
-    public static func restoredFields(_ live: [String: [FieldVersion]], change: (Dot) throws -> Change?) rethrows -> FieldMap {
+    /// One change to make: the field, its new value, and the versions it replaces.
+    public typealias Edit = (field: String, value: FieldValue, supersedes: [Dot])
+
+    /// Deleting a record: a tombstone replacing every version of it the writer holds, so an
+    /// edit it did not see stays current beside it (a delete conflict, never a silent loss).
+    public static func tombstone(over live: [String: [FieldVersion]]) -> [Edit] {
+        [(Change.deletedField, .bool(true), live.values.flatMap { $0.map(\.dot) }.sorted())]
+    }
+
+    /// Settling `field` to `value`: a change superseding exactly the versions now current.
+    /// Keeping a deleted record (`_deleted` = false) also writes back, for each field left with
+    /// no current version, the newest value the live tombstones replaced. `change` looks a dot
+    /// up in the store.
+    public static func resolution(of field: String, to value: FieldValue, over live: [String: [FieldVersion]],
+                                  change: (Dot) throws -> Change?) rethrows -> [Edit] {
+        var edits: [Edit] = [(field, value, (live[field] ?? []).map(\.dot).sorted())]
+        guard field == Change.deletedField, value == .bool(false) else { return edits }
         var newest: [String: Change] = [:]
         for tombstone in live[Change.deletedField] ?? [] where tombstone.value == .bool(true) {
             guard let marker = try change(tombstone.dot) else { continue }
@@ -108,7 +122,8 @@ extension MergeRules {
                 newest[old.field] = old
             }
         }
-        return newest.mapValues(\.value)
+        edits += newest.sorted { $0.key < $1.key }.map { ($0.key, $0.value.value, []) }
+        return edits
     }
 }
 

@@ -108,34 +108,31 @@ public final class MemoryReplica: WritableReplica {
     @discardableResult
     public func write(_ recordID: String, type: RecordType, area: String, fields: FieldMap, wallTime: Int64) throws -> [Change] {
         let edits = MergeRules.edits(writing: fields, over: liveVersions(of: recordID), removingAbsentSetElements: false)
-        return try commit(edits.map { ($0.field, $0.value, $0.supersedes) }, recordID: recordID, type: type, area: area,
-                          wallTime: wallTime)
+        return try commit(edits, recordID: recordID, type: type, area: area, wallTime: wallTime)
     }
 
     /// Deletes a record with a tombstone that replaces every version this replica holds of it.
     @discardableResult
     public func delete(_ recordID: String, wallTime: Int64) throws -> [Change] {
-        guard let existing = log.values.filter({ $0.recordID == recordID }).max(by: { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }) else {
-            return []
-        }
-        let seen = liveVersions(of: recordID).values.flatMap { $0.map(\.dot) }.sorted()
-        return try commit([(Change.deletedField, .bool(true), seen)], recordID: recordID, type: existing.recordType,
+        guard let existing = latestChange(of: recordID) else { return [] }
+        return try commit(MergeRules.tombstone(over: liveVersions(of: recordID)), recordID: recordID, type: existing.recordType,
                           area: existing.area, wallTime: wallTime)
     }
 
     /// Settles a conflict on one field: a change that supersedes exactly the versions now current.
     @discardableResult
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
-        guard let existing = log.values.first(where: { $0.recordID == recordID }) else { return [] }
-        let live = liveVersions(of: recordID)
-        var edits: [(String, FieldValue, [Dot])] = [(field, value, (live[field] ?? []).map(\.dot).sorted())]
-        if field == Change.deletedField && value == .bool(false) {
-            edits += MergeRules.restoredFields(live) { log[$0] }.sorted { $0.key < $1.key }.map { ($0.key, $0.value, []) }
-        }
+        guard let existing = latestChange(of: recordID) else { return [] }
+        let edits = MergeRules.resolution(of: field, to: value, over: liveVersions(of: recordID)) { log[$0] }
         return try commit(edits, recordID: recordID, type: existing.recordType, area: existing.area, wallTime: wallTime)
     }
 
-    private func commit(_ edits: [(String, FieldValue, [Dot])], recordID: String, type: RecordType, area: String,
+    /// The change that names a record's type and area: the latest by Lamport time, then dot.
+    private func latestChange(of recordID: String) -> Change? {
+        log.values.filter { $0.recordID == recordID }.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
+    }
+
+    private func commit(_ edits: [MergeRules.Edit], recordID: String, type: RecordType, area: String,
                         wallTime: Int64) throws -> [Change] {
         guard !edits.isEmpty else { return [] }
         let lamport = clock.tick()
