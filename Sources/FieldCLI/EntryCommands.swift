@@ -20,14 +20,7 @@ struct EntryFields: ParsableArguments {
             }
             let personID = try person.map { try replica.resolveID($0, type: .person) }
             let householdID = try household.map { try replica.resolveID($0, type: .household) }
-            var kelurahan = replica.agent.areaID
-            if let personID, let subject = try replica.record(Person.self, id: personID) {
-                kelurahan = subject.record.kelurahanID
-            } else if let householdID, let subject = try replica.record(Household.self, id: householdID) {
-                kelurahan = subject.record.kelurahanID
-            } else {
-                kelurahan = try Parse.kelurahan(nil, replica: replica)
-            }
+            let kelurahan = try Parse.kelurahan(ofPerson: personID, household: householdID, replica: replica)
             let entry = SocialMapEntry(kind: kind, category: category.lowercased(), personID: personID, householdID: householdID,
                                        label: label, evidence: evidence ?? "",
                                        assessmentDate: try Parse.date(date, flag: "date") ?? CivilDate(Date()),
@@ -158,9 +151,7 @@ struct VisitCommand: ParsableCommand {
                 let interactive = Terminal.isInteractive && !global.json
                 let householdID = try household.map { try replica.resolveID($0, type: .household) }
                 let personID = try person.map { try replica.resolveID($0, type: .person) }
-                var kelurahan: String?
-                if let householdID { kelurahan = try replica.record(Household.self, id: householdID)?.record.kelurahanID }
-                if kelurahan == nil, let personID { kelurahan = try replica.record(Person.self, id: personID)?.record.kelurahanID }
+                let kelurahan = try Parse.kelurahan(ofPerson: personID, household: householdID, replica: replica)
                 let visit = HomeVisit(
                     date: try Parse.date(date, flag: "date") ?? CivilDate(Date()), agentID: replica.agent.id,
                     householdID: householdID, personID: personID,
@@ -170,7 +161,7 @@ struct VisitCommand: ParsableCommand {
                     referral: try Parse.choice(referral, flag: "referral", as: ReferralDestination.self),
                     referralStatus: try Parse.choice(referralStatus, flag: "referral-status", as: ReferralStatus.self),
                     followUpDate: try Parse.date(followUp, flag: "follow-up"),
-                    kelurahanID: try kelurahan ?? Parse.kelurahan(nil, replica: replica))
+                    kelurahanID: kelurahan)
                 try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)
             }
         }

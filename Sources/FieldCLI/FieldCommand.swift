@@ -123,6 +123,13 @@ enum Parse {
         }
         return replica.agent.areaID
     }
+
+    /// The kelurahan of an entry or visit: its person's, else its household's, else the agent's own.
+    static func kelurahan(ofPerson personID: String?, household householdID: String?, replica: LocalReplica) throws -> String {
+        if let personID, let person = try replica.record(Person.self, id: personID) { return person.record.kelurahanID }
+        if let householdID, let household = try replica.record(Household.self, id: householdID) { return household.record.kelurahanID }
+        return try kelurahan(nil, replica: replica)
+    }
 }
 
 /// What `add` and `edit` commands print: the id, and the warnings that flag the record.
