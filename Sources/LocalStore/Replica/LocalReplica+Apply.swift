@@ -53,14 +53,16 @@ extension LocalReplica {
     }
 
     /// Raises the version-vector entry of `replica` over every counter now held without a gap.
+    /// Every replica with a held change has a row (counter 0 while its first change is missing),
+    /// so the dots held beyond a gap are found per replica through the primary key.
     private func advanceVector(for replica: ReplicaID, in db: Database) throws {
-        var counter = try Int64.fetchOne(db, sql: "SELECT counter FROM version_vector WHERE replica = ?",
-                                         arguments: [replica.rawValue]) ?? 0
-        let start = counter
+        let stored = try Int64.fetchOne(db, sql: "SELECT counter FROM version_vector WHERE replica = ?",
+                                        arguments: [replica.rawValue])
+        var counter = stored ?? 0
         let later = try Int64.fetchCursor(db, sql: "SELECT counter FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter",
                                           arguments: [replica.rawValue, counter])
         while let next = try later.next(), next == counter + 1 { counter = next }
-        guard counter != start else { return }
+        guard counter != stored else { return }
         try db.execute(sql: """
             INSERT INTO version_vector (replica, counter) VALUES (?, ?)
             ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter

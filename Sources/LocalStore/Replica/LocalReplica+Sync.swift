@@ -10,7 +10,7 @@ extension LocalReplica: WritableReplica {
         try read { db in
             let vector = try retirements(in: db).unfold(vector)
             var out: [Change] = []
-            for replica in try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log") {
+            for replica in try String.fetchAll(db, sql: "SELECT replica FROM version_vector") {
                 let known = Int64(vector[ReplicaID(replica)])
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ?",
                                             arguments: [replica, known]) {

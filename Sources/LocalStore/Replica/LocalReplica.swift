@@ -185,8 +185,7 @@ public final class LocalReplica: Sendable {
             counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
         }
         let beyond = try Row.fetchAll(db, sql: """
-            SELECT c.replica, c.counter FROM change_log c LEFT JOIN version_vector v ON v.replica = c.replica
-            WHERE c.counter > COALESCE(v.counter, 0)
+            SELECT c.replica, c.counter FROM version_vector v JOIN change_log c ON c.replica = v.replica AND c.counter > v.counter
             """).map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
         return VersionVector(counters, beyond: Set(beyond))
     }
