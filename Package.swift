@@ -5,8 +5,9 @@ import PackageDescription
 //   FieldModels → Foundation only
 //   SyncEngine  → FieldModels
 //   LocalStore  → SyncEngine, FieldModels, GRDB, swift-crypto
-//   SyncServer  → SyncEngine, FieldModels
-//   FieldCLI    → LocalStore, SyncEngine, FieldModels, ArgumentParser
+//   WireCodec   → system zlib, swift-crypto (gzip bodies and device signatures on the wire)
+//   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird, PostgresNIO, GRDB (embedded store)
+//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, ArgumentParser, FoundationNetworking
 let package = Package(
     name: "FieldSync",
     platforms: [.macOS(.v14)],
@@ -22,10 +23,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "FieldModels"),
         .target(name: "SyncEngine", dependencies: ["FieldModels"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WireCodec", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "LocalStore",
             dependencies: [
@@ -38,15 +45,23 @@ let package = Package(
         .executableTarget(
             name: "FieldCLI",
             dependencies: [
-                "FieldModels", "SyncEngine", "LocalStore",
+                "FieldModels", "SyncEngine", "LocalStore", "WireCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "SyncServer",
             dependencies: [
-                "FieldModels", "SyncEngine",
+                "FieldModels", "SyncEngine", "WireCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
         .target(name: "SyncTestSupport", dependencies: ["SyncEngine"], path: "Tests/SyncTestSupport"),
@@ -57,6 +72,12 @@ let package = Package(
         .testTarget(
             name: "FieldCLITests",
             dependencies: ["FieldCLI", "LocalStore", "FieldModels", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SyncServerTests", dependencies: ["SyncServer"]),
+        .testTarget(
+            name: "SyncServerTests",
+            dependencies: [
+                "SyncServer", "SyncEngine", "FieldModels", "WireCodec", "LocalStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )

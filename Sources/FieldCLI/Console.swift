@@ -54,7 +54,9 @@ enum Exit {
     static let notFound: Int32 = 4       // no such record or region
     static let wrongPassphrase: Int32 = 5
     static let outsideArea: Int32 = 6
-    static let setup: Int32 = 7          // no replica yet, or one already there
+    static let setup: Int32 = 7          // no replica yet, or one already there (or not enrolled)
+    static let network: Int32 = 8        // the server could not be reached, even after retries
+    static let serverRefused: Int32 = 9  // the server refused (scope, revoked device, bad code…)
     static let failure: Int32 = 1
 }
 

@@ -18,10 +18,13 @@ struct Field: ParsableCommand {
                   field household add --kk 3374061203150007 --address "Jl. Setiabudi 12" --rt 3 --rw 5 \\
                       --member "Budi Santoso;L;1980-05-15;kepala;3374061505800003"
                   field search "budi"
+                  field enroll --server https://sync.dinsos.example.go.id --code 7KQ2-M9X4-TD1B
+                  field sync
 
                 Kata sandi diminta di terminal, atau dibaca dari $FIELD_PASSPHRASE untuk skrip.
                 Kode keluar: 0 berhasil, 3 ditolak aturan, 4 tidak ditemukan, 5 kata sandi salah,
-                6 di luar wilayah tugas, 7 replika belum/sudah dibuat, 64 masukan salah.
+                6 di luar wilayah tugas, 7 replika belum/sudah dibuat, 8 jaringan gagal,
+                9 server menolak, 64 masukan salah.
                 """, """
                 Everything is stored in one encrypted SQLite replica file on this laptop. Start with:
 
@@ -30,16 +33,19 @@ struct Field: ParsableCommand {
                   field household add --kk 3374061203150007 --address "Jl. Setiabudi 12" --rt 3 --rw 5 \\
                       --member "Budi Santoso;L;1980-05-15;kepala;3374061505800003"
                   field search "budi"
+                  field enroll --server https://sync.dinsos.example.go.id --code 7KQ2-M9X4-TD1B
+                  field sync
 
                 The passphrase is asked for at the terminal, or read from $FIELD_PASSPHRASE in scripts.
                 Exit codes: 0 done, 3 refused by the rules, 4 not found, 5 wrong passphrase,
-                6 outside your area, 7 replica missing or already there, 64 bad input.
+                6 outside your area, 7 replica missing or already there, 8 network failed,
+                9 refused by the server, 64 bad input.
                 """),
-            version: "0.1.0",
+            version: FieldVersion.current,
             subcommands: [
                 InitCommand.self, RegionCommand.self, HouseholdCommand.self, PersonCommand.self, PMKSCommand.self,
                 PSKSCommand.self, VisitCommand.self, SearchCommand.self, HistoryCommand.self, ExportCommand.self,
-                ConflictsCommand.self, StressWriteCommand.self,
+                ConflictsCommand.self, EnrollCommand.self, SyncCommand.self, StressWriteCommand.self,
             ])
     }
 

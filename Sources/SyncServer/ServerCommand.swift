@@ -1,22 +1,29 @@
 import ArgumentParser
 import FieldModels
 import Foundation
+import Hummingbird
+import Logging
 import SyncEngine
 
-/// The Dinas Sosial sync server. This first version only describes itself; `serve`,
-/// enrolment and the sync protocol come with the sync server work.
+/// The Dinas Sosial sync server: receives change batches from field laptops and serves each
+/// agent its area; also the operator's tool for agents, enrolment codes and devices.
 @main
-struct FieldServer: ParsableCommand {
+struct FieldServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "field-server",
-        abstract: "FieldSync sync server for Dinas Sosial.",
+        abstract: "Server sinkronisasi FieldSync untuk Dinas Sosial / FieldSync sync server for Dinas Sosial.",
         discussion: """
-            Receives change batches from field laptops and serves each agent its area.
-            Example:
-              field-server info        what this server stores and speaks, as JSON
+            Contoh / Examples:
+              field-server serve                                   jalan dengan SQLite bawaan (fieldsync-server.sqlite)
+              field-server serve --database postgres://fieldsync@127.0.0.1:5432/fieldsync
+              field-server agent add --name "Siti" --role psm --area 3374/tembalang/bulusan
+              field-server agent code A-XXXX                       kode pendaftaran sekali pakai yang baru
+              field-server device list
+              field-server device revoke DV-XXXX
+            Bahasa: --lang en atau FIELD_LANG=en untuk bahasa Inggris.
             """,
         version: ServerInfo.current.version,
-        subcommands: [Info.self])
+        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, Migrate.self, Info.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the server's version, protocol and record types as JSON.")
@@ -29,11 +36,87 @@ struct FieldServer: ParsableCommand {
     }
 }
 
-/// What a server tells a client about itself.
-struct ServerInfo: Codable, Equatable {
-    var version: String
-    var protocolVersion: Int
-    var recordTypes: [String]
+/// Options every command that opens the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Berkas SQLite atau URL postgres://… (bawaan: $FIELD_SERVER_DB atau ./fieldsync-server.sqlite).",
+                               valueName: "path-or-url"))
+    var database: String?
 
-    static let current = ServerInfo(version: "0.1.0", protocolVersion: 1, recordTypes: RecordType.allCases.map(\.rawValue))
+    @Option(help: "Bahasa keluaran: id (bawaan) atau en.")
+    var lang: String?
+
+    var location: String {
+        database ?? ProcessInfo.processInfo.environment["FIELD_SERVER_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "fieldsync-server.sqlite"
+    }
+
+    var english: Bool { (lang ?? ProcessInfo.processInfo.environment["FIELD_LANG"] ?? "id").lowercased().hasPrefix("en") }
+
+    func text(_ id: String, _ en: String) -> String { english ? en : id }
+
+    /// Opens the store, runs `body`, closes the store; a `ServerError` becomes a message and exit code 1.
+    func withStore(_ body: (ServerStore) async throws -> Void) async throws {
+        var logger = Logger(label: "fieldsync.server")
+        logger.logLevel = .warning
+        let store: ServerStore
+        do {
+            store = try await ServerStore.open(location, logger: logger)
+        } catch {
+            fail(text("Basis data server tidak dapat dibuka (\(location)): \(error)", "The server database cannot be opened (\(location)): \(error)"))
+        }
+        do {
+            try await body(store)
+            await store.database.close()
+        } catch let error as ServerError {
+            await store.database.close()
+            fail(english ? error.text.en : error.text.id)
+        }
+    }
+
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((text("Galat: ", "Error: ") + message + "\n").utf8))
+        Foundation.exit(1)
+    }
+}
+
+extension FieldServer {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Jalankan server sinkronisasi / Run the sync server.",
+            discussion: "SIGTERM atau Ctrl-C menghentikan server dengan rapi: permintaan yang sedang berjalan diselesaikan, batch tidak pernah setengah tersimpan.")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Alamat yang didengarkan.") var host = "127.0.0.1"
+        @Option(help: "Port (0: pilih port bebas dan cetak).") var port = 8080
+
+        func run() async throws {
+            var logger = Logger(label: "fieldsync.server")
+            logger.logLevel = .info
+            let opened = try await ServerStore.open(store.location, logger: logger)
+            let location = store.location.hasPrefix("postgres") ? "PostgreSQL" : store.location
+            let english = store.english
+            let app = Application(
+                router: SyncRoutes(store: opened).router(),
+                configuration: .init(address: .hostname(host, port: port), serverName: "FieldSync"),
+                onServerRunning: { channel in
+                    let bound = channel.localAddress?.port ?? 0
+                    let line = english ? "FieldSync server listening on http://\(host):\(bound) (store: \(location))"
+                                       : "Server FieldSync mendengarkan di http://\(host):\(bound) (penyimpanan: \(location))"
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                },
+                logger: logger)
+            try await app.runService()
+            await opened.database.close()
+        }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Terapkan migrasi basis data lalu keluar / Apply database migrations and exit.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await store.withStore { server in
+                for name in try await server.appliedMigrations() { print(name) }
+            }
+        }
+    }
 }

@@ -55,7 +55,7 @@ extension LocalReplica {
     /// Raises the version-vector entry of `replica` over every counter now held without a gap.
     /// Every replica with a held change has a row (counter 0 while its first change is missing),
     /// so the dots held beyond a gap are found per replica through the primary key.
-    private func advanceVector(for replica: ReplicaID, in db: Database) throws {
+    func advanceVector(for replica: ReplicaID, in db: Database) throws {
         let stored = try Int64.fetchOne(db, sql: "SELECT counter FROM version_vector WHERE replica = ?",
                                         arguments: [replica.rawValue])
         var counter = stored ?? 0

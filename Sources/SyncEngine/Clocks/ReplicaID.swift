@@ -52,3 +52,17 @@ public struct Dot: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         (lhs.replica, lhs.counter) < (rhs.replica, rhs.counter)
     }
 }
+
+/// So a `[ReplicaID: …]` travels as a JSON object keyed by replica id.
+extension ReplicaID: CodingKeyRepresentable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public var codingKey: any CodingKey { Key(stringValue: rawValue) }
+
+    public init?<T: CodingKey>(codingKey: T) { self.init(codingKey.stringValue) }
+}

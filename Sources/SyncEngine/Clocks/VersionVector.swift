@@ -42,4 +42,13 @@ public struct VersionVector: Sendable, Hashable, Codable {
     public func dominates(_ other: VersionVector) -> Bool {
         other.counters.allSatisfy { self[$0.key] >= $0.value }
     }
+
+    /// Everything either vector holds: entry-wise maximum counters, and the dots beyond them
+    /// that neither counter covers. Both must be exact claims (no folded retirements).
+    public func union(_ other: VersionVector) -> VersionVector {
+        let counters = counters.merging(other.counters, uniquingKeysWith: max)
+        var out = VersionVector(counters)
+        out.beyond = beyond.union(other.beyond).filter { $0.counter > out[$0.replica] }
+        return out
+    }
 }

@@ -1,0 +1,133 @@
+import ArgumentParser
+import FieldModels
+import Foundation
+import LocalStore
+import SyncEngine
+
+struct EnrollCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "enroll",
+            abstract: L("Daftarkan laptop ini ke server Dinas dengan kode sekali pakai.",
+                        "Enrol this laptop with the Dinas server using a one-time code."),
+            discussion: L("""
+                Operator Dinas membuat kode dengan `field-server agent add` atau `field-server agent code`.
+                Laptop membuat kunci Ed25519 sendiri; hanya kunci publik yang dikirim. Peran dan wilayah
+                tugas diambil dari server.
+                  field enroll --server https://sync.dinsos.example.go.id --code 7KQ2-M9X4-TD1B
+                """, """
+                The Dinas operator makes the code with `field-server agent add` or `field-server agent code`.
+                The laptop makes its own Ed25519 key; only the public key is sent. Role and area come
+                from the server.
+                  field enroll --server https://sync.dinsos.example.go.id --code 7KQ2-M9X4-TD1B
+                """))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp(L("Alamat server sinkronisasi.", "The sync server's address."), valueName: "URL")) var server: String
+    @Option(help: ArgumentHelp(L("Kode pendaftaran dari operator Dinas.", "Enrolment code from the Dinas operator."))) var code: String
+    @Option(help: ArgumentHelp(L("Nama perangkat ini (bawaan: nama host).", "This device's name (default: host name)."))) var name: String?
+
+    func run() throws {
+        try global.withReplica { replica, console in
+            let key = LocalReplica.newDeviceKey()
+            let transport = try HTTPTransport(server: server, signer: nil, retries: 3)
+            let request = EnrollRequest(code: code, publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                                        deviceName: name ?? ProcessInfo.processInfo.hostName, replica: replica.replicaID)
+            let answer: EnrollResponse
+            do {
+                answer = try transport.call("/v1/enroll", request)
+            } catch let refusal as RemoteRefusal {
+                throw CLIError(refusal.text.id, refusal.text.en, code: Exit.serverRefused)
+            }
+            let agent = Agent(id: answer.agent.id, name: answer.agent.name, role: answer.agent.role, areaID: answer.agent.area,
+                              ntrNumber: replica.agent.ntrNumber, ntrValidFrom: replica.agent.ntrValidFrom,
+                              ntrValidUntil: replica.agent.ntrValidUntil)
+            try replica.saveEnrolment(server: server, device: answer.device, key: key, agent: agent)
+            console.say("Laptop terdaftar sebagai \(answer.device) untuk \(agent.name) (\(agent.id), \(agent.role.rawValue), wilayah \(answer.scope)).",
+                        "Laptop enrolled as \(answer.device) for \(agent.name) (\(agent.id), \(agent.role.rawValue), scope \(answer.scope)).")
+            if agent.areaID != replica.agent.areaID || agent.id != replica.agent.id {
+                console.say("Petugas dan wilayah di laptop ini kini mengikuti server (sebelumnya \(replica.agent.id), \(replica.agent.areaID)).",
+                            "The agent and area on this laptop now follow the server (was \(replica.agent.id), \(replica.agent.areaID)).")
+            }
+            console.say("Berikutnya: field sync", "Next: field sync")
+            struct Out: Encodable { var device: String; var agent: AgentProfile; var scope: SyncScope }
+            try console.emit(Out(device: answer.device, agent: answer.agent, scope: answer.scope))
+        }
+    }
+}
+
+struct SyncCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "sync",
+            abstract: L("Sinkronkan dengan server Dinas: kirim, lalu terima, sampai tidak ada yang baru.",
+                        "Sync with the Dinas server: send, then receive, until nothing is new."),
+            discussion: L("""
+                Aman diputus kapan saja: jalankan lagi dan sinkronisasi melanjutkan tanpa data ganda atau hilang.
+                Pencatatan tetap bisa dilakukan selama sinkronisasi berjalan. Proksi kantor dipakai dari
+                https_proxy / http_proxy. Kode keluar: 8 jaringan gagal, 9 server menolak.
+                  field sync
+                  field sync --retries 10
+                """, """
+                Safe to cut at any moment: run it again and it resumes with nothing doubled or lost.
+                Capture keeps working while a sync runs. An office proxy is taken from https_proxy /
+                http_proxy. Exit codes: 8 network failed, 9 server refused.
+                  field sync
+                  field sync --retries 10
+                """))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp(L("Alamat server (bawaan: yang dipakai saat enroll).", "Server address (default: the one enrolled with)."),
+                               valueName: "URL")) var server: String?
+    @Option(help: ArgumentHelp(L("Berapa kali mencoba ulang saat jaringan gagal.", "How many times to retry when the network fails.")))
+    var retries = 5
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp(L("Perubahan per batch.", "Changes per batch.")))
+    var batchSize = WireProtocol.batchChanges
+
+    func validate() throws {
+        guard (1...WireProtocol.maxBatchChanges).contains(batchSize) else {
+            throw ValidationError(L("--batch-size harus 1 sampai \(WireProtocol.maxBatchChanges).", "--batch-size must be 1 to \(WireProtocol.maxBatchChanges)."))
+        }
+        guard (0...100).contains(retries) else { throw ValidationError(L("--retries harus 0 sampai 100.", "--retries must be 0 to 100.")) }
+    }
+
+    func run() throws {
+        try global.withReplica { replica, console in
+            guard let enrolment = try replica.enrolment() else {
+                throw CLIError("Laptop ini belum terdaftar. Minta kode ke operator Dinas, lalu: field enroll --server URL --code KODE",
+                               "This laptop is not enrolled. Ask the Dinas operator for a code, then: field enroll --server URL --code CODE",
+                               code: Exit.setup)
+            }
+            let transport = try HTTPTransport(server: server ?? enrolment.server, signer: (enrolment.device, enrolment.key), retries: retries)
+            let terminal = isatty(STDERR_FILENO) == 1 && !console.json
+            transport.onRetry = { attempt, reason in
+                if !console.json { console.warn(L("Jaringan gagal (\(reason)); mencoba lagi (\(attempt))…", "Network failed (\(reason)); retrying (\(attempt))…")) }
+            }
+            var client = SyncClient(replica: replica, transport: transport, progress: ProgressBar(enabled: terminal))
+            client.batchSize = batchSize
+            let report: SyncClient.Report
+            do {
+                report = try client.run()
+            } catch let refusal as RemoteRefusal {
+                throw CLIError(refusal.text.id + " [\(refusal.code)]", refusal.text.en + " [\(refusal.code)]", code: Exit.serverRefused)
+            }
+            let sent = ByteCountFormatter.string(fromByteCount: Int64(report.bytesSent), countStyle: .file)
+            let received = ByteCountFormatter.string(fromByteCount: Int64(report.bytesReceived), countStyle: .file)
+            console.say("Terkirim \(report.pushed) perubahan (\(report.accepted) baru bagi server, \(sent)); diterima \(report.pulled) perubahan (\(received)).",
+                        "Sent \(report.pushed) changes (\(report.accepted) new to the server, \(sent)); received \(report.pulled) changes (\(received)).")
+            if report.removedOutsideScope > 0 {
+                console.say("Wilayah tugas berubah: \(report.removedOutsideScope) catatan wilayah lama dihapus dari laptop ini (sudah aman di server).",
+                            "The assigned area changed: \(report.removedOutsideScope) records of the old area were removed from this laptop (safe on the server).")
+            }
+            if report.conflicts > 0 {
+                console.say("\(report.conflicts) konflik perlu diputuskan: field conflicts list",
+                            "\(report.conflicts) conflicts need a decision: field conflicts list")
+            } else {
+                console.say("Tidak ada konflik.", "No conflicts.")
+            }
+            try console.emit(report)
+        }
+    }
+}

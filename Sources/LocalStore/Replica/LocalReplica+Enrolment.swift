@@ -1,0 +1,119 @@
+import Crypto
+import FieldModels
+import Foundation
+import GRDB
+import SyncEngine
+
+/// This laptop's enrolment with a sync server: the server, the device id it was given, and
+/// the Ed25519 key that signs every request, sealed by the replica's vault like any
+/// sensitive value.
+public struct Enrolment: Sendable {
+    public var server: String
+    public var device: String
+    public var key: Curve25519.Signing.PrivateKey
+}
+
+extension LocalReplica {
+    /// A fresh device key, to send its public half with `field enroll`.
+    public static func newDeviceKey() -> Curve25519.Signing.PrivateKey { Curve25519.Signing.PrivateKey() }
+
+    /// Stores the enrolment and the agent the server assigned (role, area), which takes effect
+    /// the next time the replica is opened.
+    public func saveEnrolment(server: String, device: String, key: Curve25519.Signing.PrivateKey, agent: Agent) throws {
+        let sealed = try vault.seal(key.rawRepresentation, place: "device-key")
+        try transaction { db in
+            try Meta.set(db, "enrolment.server", server)
+            try Meta.set(db, "enrolment.device", device)
+            try Meta.set(db, "enrolment.key", sealed.base64EncodedString())
+            try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
+            try Meta.set(db, "agent_id", agent.id)
+        }
+    }
+
+    /// The enrolment, or nil before `field enroll`.
+    public func enrolment() throws -> Enrolment? {
+        let values = try read { db in
+            (try Meta.get(db, "enrolment.server"), try Meta.get(db, "enrolment.device"), try Meta.get(db, "enrolment.key"))
+        }
+        guard let server = values.0, let device = values.1, let sealed = values.2.flatMap({ Data(base64Encoded: $0) }) else { return nil }
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: try vault.open(sealed, place: "device-key"))
+        return Enrolment(server: server, device: device, key: key)
+    }
+
+    /// A value the sync client keeps between runs (checkpoints, an unfinished pull).
+    public func syncState(_ key: String) throws -> String? {
+        try read { db in try Meta.get(db, "sync." + key) }
+    }
+
+    public func setSyncState(_ key: String, _ value: String?) throws {
+        try transaction { db in try Self.setState(key, value, in: db) }
+    }
+
+    /// Applies one received page and records how far the sync got, in one transaction: a cut
+    /// connection or a crash leaves both or neither.
+    public func receive(_ changes: [Change], state: [String: String?]) throws {
+        try transaction { db in
+            try apply(changes, in: db)
+            for (key, value) in state { try Self.setState(key, value, in: db) }
+        }
+    }
+
+    private static func setState(_ key: String, _ value: String?, in db: Database) throws {
+        if let value {
+            try Meta.set(db, "sync." + key, value)
+        } else {
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: ["sync." + key])
+        }
+    }
+
+    /// Removes from this laptop every record outside `scope` whose changes the server already
+    /// holds (`serverVector`): what an agent moved to another area must no longer carry.
+    /// Records with changes the server lacks stay until they are sent. Returns the ids removed.
+    @discardableResult
+    public func forget(outside scope: SyncScope, heldBy serverVector: VersionVector) throws -> [String] {
+        try transaction { db in
+            var removed: [String] = []
+            let rows = try Row.fetchAll(db, sql: "SELECT id, type, area FROM record ORDER BY id")
+            var families: [String: String] = [:]
+            for row in rows where row["type"] == RecordType.household.rawValue { families[row["id"]] = row["id"] }
+            for row in rows {
+                let id: String = row["id"]
+                let live = try liveValues(recordID: id, in: db)
+                let link = { (field: String) in live[field].flatMap { MergeRules.shown(field, $0) }?.text.flatMap { $0.isEmpty ? nil : $0 } }
+                if let household = link("household") { families[id] = household }
+                else if let person = link("person") {
+                    let family = try families[person] ?? Self.household(of: person, in: db, replica: self)
+                    if let family { families[id] = family }
+                }
+            }
+            for row in rows {
+                let id: String = row["id"]
+                guard RecordType(rawValue: row["type"]) != .device, !scope.admits(area: row["area"], family: families[id]) else { continue }
+                let dots = try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [id])
+                    .map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+                guard dots.allSatisfy(serverVector.contains) else { continue }
+                for dot in dots {
+                    try db.execute(sql: "DELETE FROM superseded WHERE replica = ? AND counter = ?", arguments: [dot.replica.rawValue, Int64(dot.counter)])
+                }
+                for table in ["change_log", "field_value", "blind_index"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE record_id = ?", arguments: [id])
+                }
+                try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
+                removed.append(id)
+            }
+            guard !removed.isEmpty else { return removed }
+            // What this laptop holds of other replicas shrank: recount their vector entries.
+            try db.execute(sql: "DELETE FROM version_vector WHERE replica <> ?", arguments: [replicaID.rawValue])
+            for other in try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log WHERE replica <> ?", arguments: [replicaID.rawValue]) {
+                try db.execute(sql: "INSERT INTO version_vector (replica, counter) VALUES (?, 0)", arguments: [other])
+                try advanceVector(for: ReplicaID(other), in: db)
+            }
+            return removed
+        }
+    }
+
+    private static func household(of person: String, in db: Database, replica: LocalReplica) throws -> String? {
+        let live = try replica.liveValues(recordID: person, in: db)
+        return live["household"].flatMap { MergeRules.shown("household", $0) }?.text
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import FieldModels
+import Foundation
+import SyncEngine
+
+/// `field-server agent …`: the Dinas operator's agents and their enrolment codes.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Kelola petugas dan kode pendaftaran / Manage agents and enrolment codes.",
+        subcommands: [Add.self, List.self, Move.self, Code.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tambah petugas dan cetak kode pendaftaran sekali pakai.",
+            discussion: """
+                Wilayah mengikuti peran: PSM satu kelurahan (3374/kecamatan/kelurahan), TKSK satu kecamatan \
+                (3374/kecamatan), Dinas seluruh kota (3374). Pendamping PKH memakai --families.
+                Contoh: field-server agent add --name "Siti Aminah" --role psm --area 3374/tembalang/bulusan
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Id petugas (bawaan: dibuat, A-…).") var id: String?
+        @Option(help: "Nama petugas.") var name: String
+        @Option(help: "Peran: psm, psm-koordinator, tksk, pkh-pendamping, dinas.") var role: String
+        @Option(help: "Wilayah tugas, jalur wilayah seperti 3374/tembalang/bulusan.") var area: String
+        @Option(help: "Untuk pendamping PKH: id rumah tangga dampingan, dipisah koma.") var families: String?
+        @Option(help: "Masa berlaku kode pendaftaran, dalam hari.") var codeDays = 7
+
+        func run() async throws {
+            guard let role = AgentRole(rawValue: role.lowercased()) else {
+                store.fail(store.text("--role \"\(self.role)\" tidak dikenal; pilih salah satu: \(AgentRole.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                      "--role \"\(self.role)\" is unknown; choose one of: \(AgentRole.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+            let area = try AreaCheck.validated(area, role: role, store: store)
+            let list = (families ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if role == .pkhPendamping && list.isEmpty {
+                store.fail(store.text("Pendamping PKH perlu --families (id rumah tangga dampingan, dipisah koma).",
+                                      "A PKH pendamping needs --families (assigned household ids, comma-separated)."))
+            }
+            let agent = AgentProfile(id: id ?? RecordID.make(.agent), name: name, role: role, area: area, families: list)
+            try await store.withStore { server in
+                let now = Clock.now
+                try await server.addAgent(agent, now: now)
+                let code = try await server.issueCode(for: agent.id, now: now, validFor: Int64(codeDays) * 86_400_000)
+                print(store.text("Petugas \(agent.id) (\(agent.name), \(role.rawValue), \(agent.scope)) ditambahkan.",
+                                 "Agent \(agent.id) (\(agent.name), \(role.rawValue), \(agent.scope)) added."))
+                print(store.text("Kode pendaftaran (sekali pakai, \(codeDays) hari): \(code)",
+                                 "Enrolment code (single use, \(codeDays) days): \(code)"))
+                print(store.text("Di laptop petugas: field enroll --server URL --code \(code)",
+                                 "On the agent's laptop: field enroll --server URL --code \(code)"))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Daftar petugas / List agents.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await store.withStore { server in
+                for agent in try await server.agents() {
+                    print("\(agent.id)\t\(agent.role.rawValue)\t\(agent.scope)\t\(agent.name)")
+                }
+            }
+        }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pindahkan petugas ke wilayah lain.",
+            discussion: "Pada sinkronisasi berikutnya laptop petugas menerima data wilayah baru dan menghapus data sensitif wilayah lama yang sudah ada di server.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Id petugas.") var id: String
+        @Option(help: "Wilayah tugas yang baru.") var area: String
+        @Option(help: "Untuk pendamping PKH: daftar rumah tangga dampingan yang baru.") var families: String?
+
+        func run() async throws {
+            try await store.withStore { server in
+                guard let agent = try await server.agent(id) else { throw ServerStore.noSuchAgent(id) }
+                let area = try AreaCheck.validated(area, role: agent.role, store: store)
+                let list = families.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+                let moved = try await server.moveAgent(id, to: area, families: list)
+                print(store.text("Petugas \(id) kini bertugas di \(moved.scope).", "Agent \(id) now covers \(moved.scope)."))
+            }
+        }
+    }
+
+    struct Code: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Buat kode pendaftaran sekali pakai yang baru untuk petugas.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Id petugas.") var id: String
+        @Option(help: "Masa berlaku, dalam hari.") var days = 7
+
+        func run() async throws {
+            try await store.withStore { server in
+                let code = try await server.issueCode(for: id, now: Clock.now, validFor: Int64(days) * 86_400_000)
+                print(code)
+            }
+        }
+    }
+}
+
+/// Checks an area path against the role's level.
+enum AreaCheck {
+    static func validated(_ area: String, role: AgentRole, store: StoreOptions) throws -> String {
+        let path = area.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == role.areaDepth, parts.allSatisfy({ !$0.isEmpty }), parts[0].allSatisfy(\.isNumber) else {
+            let example = ["3374", "3374/tembalang", "3374/tembalang/bulusan"][role.areaDepth - 1]
+            store.fail(store.text("--area \"\(area)\" tidak cocok untuk peran \(role.rawValue): perlu jalur \(role.areaDepth) bagian, misalnya \(example).",
+                                  "--area \"\(area)\" does not fit role \(role.rawValue): it needs a path of \(role.areaDepth) parts, e.g. \(example)."))
+        }
+        return path
+    }
+}
+
+/// `field-server device …`: enrolled laptops.
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device", abstract: "Daftar dan cabut perangkat / List and revoke devices.",
+        subcommands: [List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Daftar perangkat terdaftar.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await store.withStore { server in
+                for device in try await server.devices() {
+                    let status = device.revokedAt == nil ? store.text("aktif", "active") : store.text("dicabut", "revoked")
+                    print("\(device.id)\t\(device.agentID)\t\(status)\t\(device.name)")
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cabut perangkat (laptop hilang atau diganti): ia tak bisa sinkron lagi.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Id perangkat (DV-…).") var id: String
+
+        func run() async throws {
+            try await store.withStore { server in
+                guard try await server.revoke(id, now: Clock.now) else {
+                    throw ServerError("unknown_device", .notFound, id: "Tidak ada perangkat \(id).", en: "No device \(id).")
+                }
+                print(store.text("Perangkat \(id) dicabut.", "Device \(id) revoked."))
+            }
+        }
+    }
+}

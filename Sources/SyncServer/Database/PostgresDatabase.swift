@@ -1,0 +1,102 @@
+import FieldModels
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The production store: PostgreSQL through PostgresNIO's connection pool. Pushes take a
+/// transaction-scoped advisory lock, so batches apply one after another as on SQLite.
+final class PostgresDatabase: SQLDatabase {
+    let dialect = SQLDialect.postgres
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    /// From a URL: `postgres://user[:password]@host[:port]/database`.
+    init(url: String, logger: Logger) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, !host.isEmpty else {
+            throw ServerError.badConfiguration(LocalizedText(
+                id: "URL basis data tidak dikenali: pakai postgres://pengguna@host:port/nama", en: "Unrecognised database URL: use postgres://user@host:port/name"))
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.maximumConnections = 10
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = client
+        runner = Task { await client.run() }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let wrapped = Connection(connection: connection)
+            try await wrapped.execute("BEGIN")
+            do {
+                let result = try await body(wrapped)
+                try await wrapped.execute("COMMIT")
+                return result
+            } catch {
+                try? await wrapped.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    private struct Connection: SQLConnection {
+        let connection: PostgresConnection
+        private static let logger = Logger(label: "fieldsync.server.postgres")
+
+        func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+            _ = try await query(sql, binds)
+        }
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            var bindings = PostgresBindings(capacity: binds.count)
+            for value in binds {
+                switch value {
+                case .null: bindings.appendNull()
+                case .int(let int): bindings.append(int)
+                case .text(let text): bindings.append(text)
+                }
+            }
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: Self.logger)
+            var out: [SQLRow] = []
+            for try await row in rows {
+                var values: [String: SQLValue] = [:]
+                for cell in row {
+                    guard cell.bytes != nil else {
+                        values[cell.columnName] = .null
+                        continue
+                    }
+                    switch cell.dataType {
+                    case .int2, .int4, .int8, .numeric: values[cell.columnName] = .int(try cell.decode(Int64.self))
+                    case .bool: values[cell.columnName] = .int(try cell.decode(Bool.self) ? 1 : 0)
+                    default: values[cell.columnName] = .text(try cell.decode(String.self))
+                    }
+                }
+                out.append(SQLRow(values: values))
+            }
+            return out
+        }
+
+        /// `?` placeholders as PostgreSQL's `$1, $2, …`.
+        static func numbered(_ sql: String) -> String {
+            var out = ""
+            var index = 0
+            for character in sql {
+                if character == "?" {
+                    index += 1
+                    out += "$\(index)"
+                } else {
+                    out.append(character)
+                }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file (WAL, `synchronous=NORMAL`) through GRDB. Transactions
+/// run one at a time (an async lock around one connection), which also serializes pushes.
+final class SQLiteDatabase: SQLDatabase {
+    let dialect = SQLDialect.sqlite
+    private let queue: DatabaseQueue
+    private let lock = AsyncLock()
+
+    init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        // BEGIN and COMMIT are issued as statements of their own, across several accesses.
+        config.allowsUnsafeTransactions = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        if path != ":memory:" {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } else {
+            queue = try DatabaseQueue(configuration: config)
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            let connection = Connection(queue: queue)
+            try await connection.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(connection)
+                try await connection.execute("COMMIT")
+                return result
+            } catch {
+                try? await connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        try? queue.close()
+    }
+
+    private struct Connection: SQLConnection {
+        let queue: DatabaseQueue
+
+        func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: sql, arguments: StatementArguments(binds.map(Self.databaseValue)))
+            }
+        }
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            try await queue.writeWithoutTransaction { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(binds.map(Self.databaseValue))).map { row in
+                    var values: [String: SQLValue] = [:]
+                    for (column, value) in row {
+                        switch value.storage {
+                        case .null: values[column] = .null
+                        case .int64(let int): values[column] = .int(int)
+                        case .double(let double): values[column] = .int(Int64(double))
+                        case .string(let string): values[column] = .text(string)
+                        case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
+                        }
+                    }
+                    return SQLRow(values: values)
+                }
+            }
+        }
+
+        static func databaseValue(_ value: SQLValue) -> DatabaseValue {
+            switch value {
+            case .null: .null
+            case .int(let int): int.databaseValue
+            case .text(let text): text.databaseValue
+            }
+        }
+    }
+}
+
+/// A lock for async code: one holder at a time, waiters served in order.
+actor AsyncLock {
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !held {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            held = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}

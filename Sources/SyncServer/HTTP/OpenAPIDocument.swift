@@ -1,0 +1,272 @@
+/// The API as OpenAPI 3.0, served at `/openapi.yaml`. `OpenAPITests` checks that it names
+/// exactly the routes the router answers and that real responses fit its schemas; CI runs
+/// schemathesis against it.
+enum OpenAPIDocument {
+    static let yaml = """
+    openapi: 3.0.3
+    info:
+      title: FieldSync sync API
+      version: "1"
+      description: |
+        Field laptops enrol once with a one-time code, then sign every request with their
+        Ed25519 key (headers X-Field-Device and X-Field-Signature over
+        "FIELDSYNC-1\\nMETHOD\\nPATH\\nDEVICE\\nsha256-hex(body)"). A sync is: session, push of what
+        the server lacks in batches, pull page by page until `next` is absent. Bodies may be
+        gzip (Content-Encoding: gzip). Errors are JSON with a code and a message in Bahasa
+        Indonesia and English.
+    paths:
+      /openapi.yaml:
+        get:
+          operationId: openapi
+          summary: This document.
+          responses:
+            "200":
+              description: The OpenAPI document.
+              content:
+                application/yaml:
+                  schema: {type: string}
+      /v1/info:
+        get:
+          operationId: info
+          summary: What the server is and speaks.
+          responses:
+            "200":
+              description: Server information.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/ServerInfo"}
+      /v1/enroll:
+        post:
+          operationId: enroll
+          summary: Registers a device's public key with a one-time enrolment code.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/EnrollRequest"}
+          responses:
+            "200":
+              description: Enrolled.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/EnrollResponse"}
+            "400": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "409": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+      /v1/session:
+        post:
+          operationId: session
+          summary: Who the device is, what it may see, and what the server holds.
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/SessionRequest"}
+          responses:
+            "200":
+              description: The session.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/SessionResponse"}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+      /v1/push:
+        post:
+          operationId: push
+          summary: Applies one batch of changes atomically; the same batch id twice is applied once.
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/PushRequest"}
+          responses:
+            "200":
+              description: Applied (or applied before).
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/PushResponse"}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "409": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+      /v1/pull:
+        post:
+          operationId: pull
+          summary: One page of the changes in the device's scope that its knowledge lacks.
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/PullRequest"}
+          responses:
+            "200":
+              description: A page.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/PullResponse"}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+    components:
+      parameters:
+        Device:
+          name: X-Field-Device
+          in: header
+          required: true
+          schema: {type: string}
+        Signature:
+          name: X-Field-Signature
+          in: header
+          required: true
+          schema: {type: string}
+      responses:
+        Error:
+          description: Refused; the body says why.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ErrorBody"}
+      schemas:
+        ErrorBody:
+          type: object
+          required: [error]
+          properties:
+            error:
+              type: object
+              required: [code, message, messageEn]
+              properties:
+                code: {type: string}
+                message: {type: string, description: In Bahasa Indonesia.}
+                messageEn: {type: string}
+        ServerInfo:
+          type: object
+          required: [name, version, protocolVersion, recordTypes]
+          properties:
+            name: {type: string}
+            version: {type: string}
+            protocolVersion: {type: integer}
+            recordTypes: {type: array, items: {type: string}}
+        Dot:
+          type: object
+          required: [replica, counter]
+          properties:
+            replica: {type: string}
+            counter: {type: integer, minimum: 0}
+        VersionVector:
+          type: object
+          required: [counters, retiredDigest, beyond]
+          properties:
+            counters:
+              type: object
+              additionalProperties: {type: integer, minimum: 0}
+            retiredDigest: {type: integer, minimum: 0}
+            beyond: {type: array, items: {$ref: "#/components/schemas/Dot"}}
+        FieldValue:
+          nullable: true
+          oneOf:
+            - {type: string}
+            - {type: integer}
+            - {type: boolean}
+        Change:
+          type: object
+          required: [dot, transaction, recordType, recordID, area, field, value, supersedes, lamport, wallTime, agent]
+          properties:
+            dot: {$ref: "#/components/schemas/Dot"}
+            transaction: {$ref: "#/components/schemas/Dot"}
+            recordType: {type: string, enum: [household, person, socialmap, visit, report, agent, device]}
+            recordID: {type: string}
+            area: {type: string}
+            field: {type: string}
+            value: {$ref: "#/components/schemas/FieldValue"}
+            supersedes: {type: array, items: {$ref: "#/components/schemas/Dot"}}
+            lamport: {type: integer, minimum: 0}
+            wallTime: {type: integer}
+            agent: {type: string}
+        SyncScope:
+          type: object
+          required: [kind, area, families]
+          properties:
+            kind: {type: string, enum: [all, area, families]}
+            area: {type: string}
+            families: {type: array, items: {type: string}}
+        AgentProfile:
+          type: object
+          required: [id, name, role, area, families, previousAreas]
+          properties:
+            id: {type: string}
+            name: {type: string}
+            role: {type: string, enum: [psm, psm-koordinator, tksk, pkh-pendamping, dinas]}
+            area: {type: string}
+            families: {type: array, items: {type: string}}
+            previousAreas: {type: array, items: {type: string}}
+        EnrollRequest:
+          type: object
+          required: [code, publicKey, deviceName, replica]
+          properties:
+            code: {type: string}
+            publicKey: {type: string, description: Raw Ed25519 public key, base64.}
+            deviceName: {type: string}
+            replica: {type: string}
+        EnrollResponse:
+          type: object
+          required: [device, agent, scope]
+          properties:
+            device: {type: string}
+            agent: {$ref: "#/components/schemas/AgentProfile"}
+            scope: {$ref: "#/components/schemas/SyncScope"}
+        SessionRequest:
+          type: object
+          required: [replica]
+          properties:
+            replica: {type: string}
+        SessionResponse:
+          type: object
+          required: [device, agent, scope, serverVector, maxBatchChanges]
+          properties:
+            device: {type: string}
+            agent: {$ref: "#/components/schemas/AgentProfile"}
+            scope: {$ref: "#/components/schemas/SyncScope"}
+            serverVector: {$ref: "#/components/schemas/VersionVector"}
+            maxBatchChanges: {type: integer}
+        PushRequest:
+          type: object
+          required: [batch, changes]
+          properties:
+            batch: {type: string}
+            changes: {type: array, items: {$ref: "#/components/schemas/Change"}}
+        PushResponse:
+          type: object
+          required: [batch, accepted, duplicate]
+          properties:
+            batch: {type: string}
+            accepted: {type: integer}
+            duplicate: {type: boolean}
+        PullRequest:
+          type: object
+          required: [knowledge]
+          properties:
+            knowledge: {$ref: "#/components/schemas/VersionVector"}
+            upTo: {$ref: "#/components/schemas/VersionVector"}
+            after: {$ref: "#/components/schemas/Dot"}
+            maxChanges: {type: integer}
+        PullResponse:
+          type: object
+          required: [changes, upTo, scope]
+          properties:
+            changes: {type: array, items: {$ref: "#/components/schemas/Change"}}
+            upTo: {$ref: "#/components/schemas/VersionVector"}
+            next: {$ref: "#/components/schemas/Dot"}
+            scope: {$ref: "#/components/schemas/SyncScope"}
+    """
+}

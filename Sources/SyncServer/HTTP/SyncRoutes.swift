@@ -1,0 +1,115 @@
+import FieldModels
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SyncEngine
+import WireCodec
+
+/// The HTTP API: `/v1/info`, `/v1/enroll`, and the signed `/v1/session`, `/v1/push`,
+/// `/v1/pull`; `/openapi.yaml` describes them all.
+struct SyncRoutes: Sendable {
+    let store: ServerStore
+    /// Milliseconds since 1970; injected so tests can move time.
+    let now: @Sendable () -> Int64
+
+    init(store: ServerStore, now: @escaping @Sendable () -> Int64 = { Clock.now }) {
+        self.store = store
+        self.now = now
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        router.get("/openapi.yaml") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        router.get("/v1/info") { request, _ in
+            try WireBody.response(ServerInfo.current, for: request)
+        }
+        router.post("/v1/enroll") { request, _ in
+            let body = try await WireBody.read(request)
+            let enroll = try WireBody.decode(EnrollRequest.self, from: body)
+            return try WireBody.response(try await store.enroll(enroll, now: now()), for: request)
+        }
+        router.post("/v1/session") { request, _ in
+            let (session, device, agent) = try await signed(SessionRequest.self, request)
+            try await store.touch(device: device.id, replica: session.replica, now: now())
+            let response = SessionResponse(device: device.id, agent: agent, scope: agent.scope,
+                                           serverVector: try await store.vector(), maxBatchChanges: WireProtocol.maxBatchChanges)
+            return try WireBody.response(response, for: request)
+        }
+        router.post("/v1/push") { request, _ in
+            let (push, device, agent) = try await signed(PushRequest.self, request)
+            guard push.changes.count <= WireProtocol.maxBatchChanges else {
+                throw ServerError("batch_too_large", .contentTooLarge,
+                                  id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
+                                  en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
+            }
+            guard !push.batch.isEmpty, push.batch.count <= 100 else {
+                throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 karakter.", en: "The batch id must be 1–100 characters.")
+            }
+            return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
+        }
+        router.post("/v1/pull") { request, _ in
+            let (pull, _, agent) = try await signed(PullRequest.self, request)
+            return try WireBody.response(try await store.pull(pull, scope: agent.scope), for: request)
+        }
+        return router
+    }
+
+    /// Reads a signed request: checks the device, its signature over the body, and that it is
+    /// not revoked; returns the decoded body with the device and its agent.
+    private func signed<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> (T, DeviceAccount, AgentProfile) {
+        let body = try await WireBody.read(request)
+        guard let deviceID = request.headers[HTTPField.Name(RequestSignature.deviceHeader)!],
+              let signature = request.headers[HTTPField.Name(RequestSignature.signatureHeader)!] else {
+            throw ServerError("unsigned", .unauthorized,
+                              id: "Permintaan tanpa tanda tangan perangkat (X-Field-Device, X-Field-Signature).",
+                              en: "The request carries no device signature (X-Field-Device, X-Field-Signature).")
+        }
+        guard let device = try await store.device(deviceID) else { throw ServerError.unknownDevice }
+        guard RequestSignature.verify(method: request.method.rawValue, path: request.uri.path, device: deviceID,
+                                      body: body, signature: signature, publicKey: device.publicKey) else {
+            throw ServerError.badSignature
+        }
+        guard device.revokedAt == nil else { throw ServerError.deviceRevoked }
+        guard let agent = try await store.agent(device.agentID) else { throw ServerError.unknownDevice }
+        return (try WireBody.decode(type, from: body), device, agent)
+    }
+}
+
+/// What `/v1/info` says.
+struct ServerInfo: Codable, Sendable, Equatable {
+    var name = "FieldSync"
+    var version: String
+    var protocolVersion: Int
+    var recordTypes: [String]
+
+    static let current = ServerInfo(version: "0.4.0", protocolVersion: WireProtocol.version,
+                                    recordTypes: RecordType.allCases.map(\.rawValue))
+}
+
+/// Turns every error into a JSON body with a code and a message (`ErrorBody`), and logs the
+/// unexpected ones without request data.
+struct JSONErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ServerError {
+            throw error
+        } catch let error as HTTPError {
+            let text = error.status == .notFound
+                ? LocalizedText(id: "Alamat tidak ada. Lihat /openapi.yaml.", en: "No such address. See /openapi.yaml.")
+                : LocalizedText(id: "Permintaan ditolak: \(error.status.reasonPhrase).", en: "Request refused: \(error.status.reasonPhrase).")
+            throw ServerError(error.status == .notFound ? "not_found" : "http_\(error.status.code)", error.status, id: text.id, en: text.en)
+        } catch {
+            context.logger.error("request failed: \(String(describing: type(of: error)))")
+            throw ServerError.internalFailure(String(describing: type(of: error)))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import FieldModels
+import Foundation
+import Hummingbird
+import SyncEngine
+
+/// Every error the server reports: a stable code, an HTTP status and a message in both
+/// languages. It answers a request as JSON (`ErrorBody`) and prints as the English text.
+struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
+    var code: String
+    var status: HTTPResponse.Status
+    var text: LocalizedText
+
+    init(_ code: String, _ status: HTTPResponse.Status, id: String, en: String) {
+        self.code = code
+        self.status = status
+        self.text = LocalizedText(id: id, en: en)
+    }
+
+    var description: String { "\(code): \(text.en)" }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(ErrorBody(code: code, text: text))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func internalFailure(_ detail: String) -> ServerError {
+        ServerError("internal", .internalServerError, id: "Galat di server: \(detail)", en: "Server failure: \(detail)")
+    }
+
+    static func badConfiguration(_ text: LocalizedText) -> ServerError {
+        ServerError("configuration", .internalServerError, id: text.id, en: text.en)
+    }
+
+    static func badRequest(_ code: String, id: String, en: String) -> ServerError {
+        ServerError(code, .badRequest, id: id, en: en)
+    }
+
+    static let unknownDevice = ServerError(
+        "unknown_device", .unauthorized,
+        id: "Perangkat tidak dikenal server. Daftarkan dulu: field enroll --server URL --code KODE",
+        en: "The server does not know this device. Enrol it first: field enroll --server URL --code CODE")
+    static let badSignature = ServerError(
+        "bad_signature", .unauthorized,
+        id: "Tanda tangan permintaan tidak sah. Perangkat mungkin didaftarkan ulang; jalankan field enroll lagi.",
+        en: "The request signature is not valid. The device may have been re-enrolled; run field enroll again.")
+    static let deviceRevoked = ServerError(
+        "device_revoked", .forbidden,
+        id: "Perangkat ini sudah dicabut oleh Dinas. Hubungi operator Dinas Sosial untuk kode pendaftaran baru.",
+        en: "This device was revoked by the Dinas. Ask the Dinas Sosial operator for a new enrolment code.")
+    static let invalidCode = ServerError(
+        "invalid_code", .forbidden,
+        id: "Kode pendaftaran salah, kedaluwarsa atau sudah dipakai. Minta kode baru ke operator Dinas.",
+        en: "The enrolment code is wrong, expired or already used. Ask the Dinas operator for a new one.")
+}

@@ -1,0 +1,201 @@
+import Crypto
+import FieldModels
+import Foundation
+import Logging
+import SyncEngine
+
+/// A device enrolled with the server.
+struct DeviceAccount: Sendable, Codable, Equatable {
+    var id: String
+    var agentID: String
+    var publicKey: String
+    var name: String
+    var replica: String
+    var enrolledAt: Int64
+    var revokedAt: Int64?
+    var lastSeenAt: Int64?
+}
+
+/// The server's data: agents, one-time enrolment codes, devices, and every change received,
+/// on any `SQLDatabase`. Time always comes in as a parameter (milliseconds since 1970).
+final class ServerStore: Sendable {
+    let database: any SQLDatabase
+
+    init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path.
+    static func open(_ location: String, logger: Logger) async throws -> ServerStore {
+        let database: any SQLDatabase = location.hasPrefix("postgres")
+            ? try PostgresDatabase(url: location, logger: logger)
+            : try SQLiteDatabase(path: location)
+        let store = ServerStore(database: database)
+        try await store.migrate()
+        return store
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction.
+    func migrate() async throws {
+        try await database.transaction { db in
+            try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        }
+        for migration in ServerSchema.migrations {
+            try await database.transaction { db in
+                if database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7418)") }
+                guard try await db.query("SELECT name FROM schema_migrations WHERE name = ?", [.text(migration.name)]).isEmpty else { return }
+                for statement in migration.sql { try await db.execute(statement) }
+                try await db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                                     [.text(migration.name), .int(Clock.now)])
+            }
+        }
+    }
+
+    func appliedMigrations() async throws -> [String] {
+        try await database.transaction { db in
+            try await db.query("SELECT name FROM schema_migrations ORDER BY name").map { try $0.text("name") }
+        }
+    }
+
+    // MARK: Agents
+
+    func addAgent(_ agent: AgentProfile, now: Int64) async throws {
+        try await database.transaction { db in
+            guard try await db.query("SELECT id FROM agents WHERE id = ?", [.text(agent.id)]).isEmpty else {
+                throw ServerError("agent_exists", .conflict, id: "Petugas \(agent.id) sudah ada.", en: "Agent \(agent.id) already exists.")
+            }
+            try await db.execute("INSERT INTO agents (id, name, role, area, families, previous_areas, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 [.text(agent.id), .text(agent.name), .text(agent.role.rawValue), .text(agent.area),
+                                  .text(agent.families.joined(separator: ",")), .text(""), .int(now)])
+        }
+    }
+
+    /// Moves an agent to another area (and, for PKH, another set of families). The old area is
+    /// remembered: the agent's own changes made there before it learnt of the move are still accepted.
+    func moveAgent(_ id: String, to area: String, families: [String]?) async throws -> AgentProfile {
+        try await database.transaction { db in
+            guard var agent = try await Self.agent(id, in: db) else { throw Self.noSuchAgent(id) }
+            if agent.area != area && !agent.previousAreas.contains(agent.area) { agent.previousAreas.append(agent.area) }
+            agent.area = area
+            if let families { agent.families = families }
+            try await db.execute("UPDATE agents SET area = ?, families = ?, previous_areas = ? WHERE id = ?",
+                                 [.text(agent.area), .text(agent.families.joined(separator: ",")),
+                                  .text(agent.previousAreas.joined(separator: ",")), .text(id)])
+            return agent
+        }
+    }
+
+    func agents() async throws -> [AgentProfile] {
+        try await database.transaction { db in
+            try await db.query("SELECT * FROM agents ORDER BY id").map(Self.agent(from:))
+        }
+    }
+
+    func agent(_ id: String) async throws -> AgentProfile? {
+        try await database.transaction { db in try await Self.agent(id, in: db) }
+    }
+
+    static func agent(_ id: String, in db: any SQLConnection) async throws -> AgentProfile? {
+        try await db.query("SELECT * FROM agents WHERE id = ?", [.text(id)]).first.map(agent(from:))
+    }
+
+    static func agent(from row: SQLRow) throws -> AgentProfile {
+        let list = { (text: String) in text.split(separator: ",").map(String.init) }
+        return AgentProfile(id: try row.text("id"), name: try row.text("name"),
+                            role: AgentRole(rawValue: try row.text("role")) ?? .psm, area: try row.text("area"),
+                            families: list(try row.text("families")), previousAreas: list(try row.text("previous_areas")))
+    }
+
+    static func noSuchAgent(_ id: String) -> ServerError {
+        ServerError("unknown_agent", .notFound, id: "Tidak ada petugas \(id). Lihat daftar: field-server agent list",
+                    en: "No agent \(id). See the list: field-server agent list")
+    }
+
+    // MARK: Enrolment and devices
+
+    /// Issues a one-time enrolment code for an agent, valid until `expiresAt`.
+    func issueCode(for agentID: String, now: Int64, validFor: Int64 = 7 * 86_400_000) async throws -> String {
+        let code = EnrolmentCode.random()
+        try await database.transaction { db in
+            guard try await Self.agent(agentID, in: db) != nil else { throw Self.noSuchAgent(agentID) }
+            try await db.execute("INSERT INTO enrolments (code_hash, agent_id, expires_at) VALUES (?, ?, ?)",
+                                 [.text(EnrolmentCode.hash(code)), .text(agentID), .int(now + validFor)])
+        }
+        return code
+    }
+
+    /// Uses up a code and registers the device's public key for its agent.
+    func enroll(_ request: EnrollRequest, now: Int64) async throws -> EnrollResponse {
+        guard let key = Data(base64Encoded: request.publicKey), (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil else {
+            throw ServerError.badRequest("bad_public_key", id: "Kunci publik bukan kunci Ed25519 (32 bita, base64).",
+                                         en: "The public key is not an Ed25519 key (32 bytes, base64).")
+        }
+        let deviceID = "DV-" + EnrolmentCode.random(length: 12)
+        return try await database.transaction { db in
+            let hash = EnrolmentCode.hash(request.code)
+            guard let row = try await db.query("SELECT agent_id, expires_at, used_by FROM enrolments WHERE code_hash = ?", [.text(hash)]).first,
+                  row["used_by"] == .null, try row.int("expires_at") > now,
+                  let agent = try await Self.agent(try row.text("agent_id"), in: db) else { throw ServerError.invalidCode }
+            guard try await db.query("SELECT id FROM devices WHERE public_key = ?", [.text(request.publicKey)]).isEmpty else {
+                throw ServerError("key_in_use", .conflict, id: "Kunci perangkat ini sudah terdaftar.", en: "This device key is already enrolled.")
+            }
+            try await db.execute("UPDATE enrolments SET used_by = ? WHERE code_hash = ?", [.text(deviceID), .text(hash)])
+            try await db.execute("""
+                INSERT INTO devices (id, agent_id, public_key, name, replica, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, [.text(deviceID), .text(agent.id), .text(request.publicKey), .text(String(request.deviceName.prefix(80))),
+                      .text(request.replica.rawValue), .int(now)])
+            return EnrollResponse(device: deviceID, agent: agent, scope: agent.scope)
+        }
+    }
+
+    func device(_ id: String) async throws -> DeviceAccount? {
+        try await database.transaction { db in
+            try await db.query("SELECT * FROM devices WHERE id = ?", [.text(id)]).first.map(Self.device(from:))
+        }
+    }
+
+    func devices() async throws -> [DeviceAccount] {
+        try await database.transaction { db in
+            try await db.query("SELECT * FROM devices ORDER BY agent_id, enrolled_at").map(Self.device(from:))
+        }
+    }
+
+    /// Revokes a device: it can no longer push or pull. Returns false when it was not enrolled.
+    @discardableResult
+    func revoke(_ id: String, now: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            guard !(try await db.query("SELECT id FROM devices WHERE id = ?", [.text(id)]).isEmpty) else { return false }
+            try await db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.int(now), .text(id)])
+            return true
+        }
+    }
+
+    static func device(from row: SQLRow) throws -> DeviceAccount {
+        DeviceAccount(id: try row.text("id"), agentID: try row.text("agent_id"), publicKey: try row.text("public_key"),
+                      name: try row.text("name"), replica: try row.text("replica"), enrolledAt: try row.int("enrolled_at"),
+                      revokedAt: row["revoked_at"].integer, lastSeenAt: row["last_seen_at"].integer)
+    }
+}
+
+/// One-time enrolment codes: 12 characters of Crockford's base 32, shown as XXXX-XXXX-XXXX.
+enum EnrolmentCode {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    static func random(length: Int = 12) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let raw = String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+        guard length == 12 else { return raw }
+        return stride(from: 0, to: 12, by: 4).map { String(Array(raw)[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    /// What is stored: the SHA-256 of the code as typed, ignoring case, spaces and dashes.
+    static func hash(_ code: String) -> String {
+        let normal = code.uppercased().filter { $0 != "-" && $0 != " " }
+        return SHA256.hash(data: Data(normal.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The wall clock, read only at the edges (handlers and commands) and passed inward.
+enum Clock {
+    static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
