@@ -42,6 +42,13 @@ final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Runs one statement outside any transaction (CREATE DATABASE and the like).
+    func executeAlone(_ sql: String) async throws {
+        try await client.withConnection { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "fieldsync.server.postgres"))
+        }
+    }
+
     func close() async {
         runner.cancel()
         _ = await runner.value

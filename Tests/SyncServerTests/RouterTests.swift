@@ -1,0 +1,241 @@
+import Crypto
+import FieldModels
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import SyncServer
+import SyncEngine
+import Testing
+import WireCodec
+
+/// Calls a router in process, signing as a device.
+struct Caller {
+    let client: any TestClientProtocol
+
+    func post(_ path: String, _ body: some Encodable, as device: TestDevice?, signWith key: Curve25519.Signing.PrivateKey? = nil,
+              gzip: Bool = false) async throws -> TestResponse {
+        let json = try JSONEncoder().encode(body)
+        return try await post(path, raw: json, as: device, signWith: key, gzip: gzip)
+    }
+
+    func post(_ path: String, raw json: Data, as device: TestDevice?, signWith key: Curve25519.Signing.PrivateKey? = nil,
+              gzip: Bool = false) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let device {
+            let signed = try RequestSignature.headers(method: "POST", path: path, device: device.id, body: json, key: key ?? device.key)
+            for (name, value) in signed { headers[HTTPField.Name(name)!] = value }
+        }
+        var body = json
+        if gzip {
+            body = try Gzip.compress(json)
+            headers[.contentEncoding] = "gzip"
+        }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+        try JSONDecoder().decode(type, from: Data(buffer: response.body))
+    }
+
+    func errorCode(_ response: TestResponse) throws -> String {
+        try decode(ErrorBody.self, response).error.code
+    }
+
+    /// Every page of a pull, from nothing known.
+    func pullAll(as device: TestDevice, knowledge: VersionVector = VersionVector(), pageSize: Int) async throws -> [[Change]] {
+        var pages: [[Change]] = []
+        var request = PullRequest(knowledge: knowledge, maxChanges: pageSize)
+        while true {
+            let response = try await post("/v1/pull", request, as: device)
+            #expect(response.status == .ok)
+            let page = try decode(PullResponse.self, response)
+            pages.append(page.changes)
+            guard let next = page.next else { return pages }
+            request = PullRequest(knowledge: knowledge, upTo: page.upTo, after: next, maxChanges: pageSize)
+        }
+    }
+}
+
+@Suite("Sync server router: enrolment, signatures, scopes, idempotent batches, paged pulls")
+struct RouterTests {
+    static let psm = AgentProfile(id: "A-PSM", name: "Siti", role: .psm, area: Sample.srondol)
+    static let tksk = AgentProfile(id: "A-TKSK", name: "Bambang", role: .tksk, area: "3374/banyumanik")
+    static let dinas = AgentProfile(id: "A-DINAS", name: "Operator", role: .dinas, area: "3374")
+    static let pkh = AgentProfile(id: "A-PKH", name: "Dewi", role: .pkhPendamping, area: "3374/banyumanik", families: ["H-1"])
+
+    /// A store with the four agents, one enrolled device each, and the router's client.
+    func withServer(_ kind: StoreKind, _ body: @Sendable (ServerStore, Caller, [String: TestDevice]) async throws -> Void) async throws {
+        let store = try await kind.openStore()
+        var devices: [String: TestDevice] = [:]
+        for agent in [Self.psm, Self.tksk, Self.dinas, Self.pkh] {
+            try await store.addAgent(agent, now: 0)
+            var device = TestDevice(agent: agent)
+            try await device.enroll(in: store)
+            devices[agent.id] = device
+        }
+        let app = Application(router: SyncRoutes(store: store, now: { 5_000 }).router())
+        let frozen = devices
+        try await app.test(.router) { client in try await body(store, Caller(client: client), frozen) }
+        await store.database.close()
+    }
+
+    @Test("An enrolment code works once; a wrong or spent code is refused with a JSON error", arguments: StoreKind.available)
+    func enrolmentCodeIsSingleUse(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, _ in
+            let code = try await store.issueCode(for: Self.psm.id, now: 1_000)
+            let device = TestDevice(agent: Self.psm)
+            let request = EnrollRequest(code: code.lowercased(), publicKey: device.publicKey, deviceName: "laptop", replica: device.replica)
+            let first = try await caller.post("/v1/enroll", request, as: nil)
+            #expect(first.status == .ok)
+            let answer = try caller.decode(EnrollResponse.self, first)
+            #expect(answer.scope == SyncScope(kind: .area, area: Sample.srondol))
+            let again = try await caller.post("/v1/enroll", EnrollRequest(code: code, publicKey: TestDevice(agent: Self.psm).publicKey,
+                                                                         deviceName: "other", replica: .random()), as: nil)
+            #expect(again.status == .forbidden)
+            #expect(try caller.errorCode(again) == "invalid_code")
+            let bad = try await caller.post("/v1/enroll", raw: Data("{\"code\": 5}".utf8), as: nil)
+            #expect(bad.status == .badRequest)
+            #expect(try caller.errorCode(bad) == "bad_json")
+        }
+    }
+
+    @Test("Unsigned, forged and revoked requests are refused", arguments: StoreKind.available)
+    func signaturesAndRevocation(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, devices in
+            let psm = devices[Self.psm.id]!
+            let session = SessionRequest(replica: psm.replica)
+            #expect(try await caller.post("/v1/session", session, as: psm).status == .ok)
+            let unsigned = try await caller.post("/v1/session", session, as: nil)
+            #expect(unsigned.status == .unauthorized)
+            #expect(try caller.errorCode(unsigned) == "unsigned")
+            let forged = try await caller.post("/v1/session", session, as: psm, signWith: Curve25519.Signing.PrivateKey())
+            #expect(forged.status == .unauthorized)
+            #expect(try caller.errorCode(forged) == "bad_signature")
+            try await store.revoke(psm.id, now: 9_000)
+            let revoked = try await caller.post("/v1/session", session, as: psm)
+            #expect(revoked.status == .forbidden)
+            #expect(try caller.errorCode(revoked) == "device_revoked")
+        }
+    }
+
+    @Test("A batch with one change outside the agent's scope is refused whole", arguments: StoreKind.available)
+    func outsideScopeRefusesWholeBatch(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, devices in
+            let psm = devices[Self.psm.id]!
+            let mine = Sample.household("H-1", area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
+            let other = Sample.household("H-2", area: Sample.pudak, replica: psm.replica, start: UInt64(mine.count + 1), agent: Self.psm.id)
+            let refused = try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: mine + other), as: psm)
+            #expect(refused.status == .forbidden)
+            #expect(try caller.errorCode(refused) == "outside_scope")
+            #expect(try await store.vector() == VersionVector())
+            let accepted = try await caller.post("/v1/push", PushRequest(batch: "b-2", changes: mine), as: psm)
+            #expect(try caller.decode(PushResponse.self, accepted).accepted == mine.count)
+        }
+    }
+
+    @Test("The same batch twice is applied once; a batch id or a dot reused for other content is refused", arguments: StoreKind.available)
+    func idempotentBatches(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, devices in
+            let psm = devices[Self.psm.id]!
+            let changes = Sample.household("H-1", members: 2, area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
+            let first = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: changes), as: psm))
+            let second = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: changes), as: psm))
+            #expect(first == PushResponse(batch: "b-1", accepted: changes.count, duplicate: false))
+            #expect(second == PushResponse(batch: "b-1", accepted: changes.count, duplicate: true))
+            // The same changes in a new batch (a retry after a lost answer): nothing new.
+            let third = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-2", changes: changes), as: psm))
+            #expect(third.accepted == 0)
+            #expect(try await store.vector() == VersionVector([psm.replica: UInt64(changes.count)]))
+            let reusedID = try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: Array(changes.prefix(2))), as: psm)
+            #expect(reusedID.status == .conflict)
+            #expect(try caller.errorCode(reusedID) == "batch_reused")
+            var rewound = changes[0]
+            rewound.value = .text("Jl. Lain")
+            let reusedDot = try await caller.post("/v1/push", PushRequest(batch: "b-3", changes: [rewound]), as: psm)
+            #expect(reusedDot.status == .conflict)
+            #expect(try caller.errorCode(reusedDot) == "dot_reused")
+        }
+    }
+
+    @Test("Pulls come in pages that never split a transaction, and only from the agent's scope", arguments: StoreKind.available)
+    func pagedPullsStayInScope(kind: StoreKind) async throws {
+        try await withServer(kind) { _, caller, devices in
+            let dinas = devices[Self.dinas.id]!
+            var all: [Change] = []
+            for (index, area) in [Sample.srondol, Sample.pudak, Sample.tembalang, Sample.srondol, Sample.pudak].enumerated() {
+                all += Sample.household("H-\(index)", members: index % 3 + 1, area: area, replica: dinas.replica,
+                                        start: UInt64(all.count + 1), agent: Self.dinas.id)
+            }
+            #expect(try await caller.post("/v1/push", PushRequest(batch: "all", changes: all), as: dinas).status == .ok)
+            for (agent, areas) in [(Self.psm.id, [Sample.srondol]), (Self.tksk.id, [Sample.srondol, Sample.pudak]),
+                                   (Self.dinas.id, [Sample.srondol, Sample.pudak, Sample.tembalang])] {
+                let pages = try await caller.pullAll(as: devices[agent]!, pageSize: 4)
+                let received = pages.flatMap { $0 }
+                #expect(Set(received) == Set(all.filter { areas.contains($0.area) }), "\(agent)")
+                #expect(received.count == Set(received.map(\.dot)).count, "no change twice")
+                let sizes = Dictionary(grouping: all, by: \.transaction).mapValues(\.count)
+                for page in pages {
+                    for (transaction, changes) in Dictionary(grouping: page, by: \.transaction) {
+                        #expect(changes.count == sizes[transaction], "transaction \(transaction) whole in one page")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("A PKH pendamping reads and writes only its assigned families", arguments: StoreKind.available)
+    func pkhFamilies(kind: StoreKind) async throws {
+        try await withServer(kind) { _, caller, devices in
+            let dinas = devices[Self.dinas.id]!, pkh = devices[Self.pkh.id]!
+            let assigned = Sample.household("H-1", members: 2, area: Sample.srondol, replica: dinas.replica, start: 1, agent: Self.dinas.id)
+            let other = Sample.household("H-2", members: 1, area: Sample.srondol, replica: dinas.replica,
+                                         start: UInt64(assigned.count + 1), agent: Self.dinas.id)
+            #expect(try await caller.post("/v1/push", PushRequest(batch: "d", changes: assigned + other), as: dinas).status == .ok)
+            let received = try await caller.pullAll(as: pkh, pageSize: 100).flatMap { $0 }
+            #expect(Set(received) == Set(assigned))
+            func visit(_ counter: UInt64, person: String) -> Change {
+                Change(dot: Dot(pkh.replica, counter), transaction: Dot(pkh.replica, counter), recordType: .person, recordID: person,
+                       area: Sample.srondol, field: "status", value: .text("pindah"), supersedes: [], lamport: 99, wallTime: 0, agent: Self.pkh.id)
+            }
+            let ok = try await caller.post("/v1/push", PushRequest(batch: "p1", changes: [visit(1, person: "P-H-1-0")]), as: pkh)
+            #expect(ok.status == .ok)
+            let refused = try await caller.post("/v1/push", PushRequest(batch: "p2", changes: [visit(2, person: "P-H-2-0")]), as: pkh)
+            #expect(refused.status == .forbidden)
+            #expect(try caller.errorCode(refused) == "outside_scope")
+        }
+    }
+
+    @Test("Bodies may be gzip; an oversized or inflating-too-far body is refused with 413", arguments: StoreKind.available)
+    func compressedAndBoundedBodies(kind: StoreKind) async throws {
+        try await withServer(kind) { _, caller, devices in
+            let psm = devices[Self.psm.id]!
+            let changes = Sample.household("H-1", members: 20, area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
+            let packed = try await caller.post("/v1/push", PushRequest(batch: "gz", changes: changes), as: psm, gzip: true)
+            #expect(try caller.decode(PushResponse.self, packed).accepted == changes.count)
+            let bomb = Data(repeating: 0x20, count: WireProtocol.maxInflatedBytes + 1024)
+            let refused = try await caller.post("/v1/push", raw: bomb, as: psm, gzip: true)
+            #expect(refused.status == .contentTooLarge)
+            #expect(try caller.errorCode(refused) == "body_too_large")
+        }
+    }
+
+    @Test("A pull continued with its first page's upTo ignores later pushes; the next pull brings them", arguments: StoreKind.available)
+    func pullSnapshotIsStable(kind: StoreKind) async throws {
+        try await withServer(kind) { _, caller, devices in
+            let dinas = devices[Self.dinas.id]!, psm = devices[Self.psm.id]!
+            let first = Sample.household("H-1", members: 3, area: Sample.srondol, replica: dinas.replica, start: 1, agent: "A-DINAS")
+            _ = try await caller.post("/v1/push", PushRequest(batch: "1", changes: first), as: dinas)
+            let page = try caller.decode(PullResponse.self, try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector(), maxChanges: 1), as: psm))
+            let later = Sample.household("H-9", area: Sample.srondol, replica: dinas.replica, start: UInt64(first.count + 1), agent: "A-DINAS")
+            _ = try await caller.post("/v1/push", PushRequest(batch: "2", changes: later), as: dinas)
+            let rest = try caller.decode(PullResponse.self, try await caller.post(
+                "/v1/pull", PullRequest(knowledge: VersionVector(), upTo: page.upTo, after: page.next, maxChanges: 100), as: psm))
+            #expect(Set(page.changes + rest.changes) == Set(first))
+            #expect(rest.next == nil)
+            let fresh = try caller.decode(PullResponse.self, try await caller.post(
+                "/v1/pull", PullRequest(knowledge: VersionVector().union(page.upTo), maxChanges: 100), as: psm))
+            #expect(Set(fresh.changes) == Set(later))
+        }
+    }
+}
