@@ -71,7 +71,7 @@ let package = Package(
             dependencies: ["LocalStore", "SyncTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldCLITests",
-            dependencies: ["FieldCLI", "LocalStore", "FieldModels", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SyncServerTests",
             dependencies: [

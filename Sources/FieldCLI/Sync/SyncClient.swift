@@ -21,6 +21,8 @@ struct SyncClient {
         var bytesReceived = 0
         var scope = ""
         var removedOutsideScope = 0
+        /// The agent's new area, when the server moved it.
+        var agentArea: String?
         var conflicts = 0
     }
 
@@ -52,6 +54,13 @@ struct SyncClient {
                 report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: upTo).count
             }
             try replica.setSyncState("scope", session.scope.key)
+            if session.agent.area != replica.agent.areaID || session.agent.role != replica.agent.role {
+                var agent = replica.agent
+                agent.role = session.agent.role
+                agent.areaID = session.agent.area
+                try replica.updateAgent(agent)
+                report.agentArea = session.agent.area
+            }
             if pushed == 0 && pulled == 0 { break }
         }
         report.bytesSent = transport.bytesSent

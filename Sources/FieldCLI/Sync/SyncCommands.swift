@@ -83,6 +83,8 @@ struct SyncCommand: ParsableCommand {
                                valueName: "URL")) var server: String?
     @Option(help: ArgumentHelp(L("Berapa kali mencoba ulang saat jaringan gagal.", "How many times to retry when the network fails.")))
     var retries = 5
+    @Option(help: ArgumentHelp(L("Batas waktu tiap permintaan, dalam detik.", "Time limit of each request, in seconds.")))
+    var timeout = 30
     @Option(name: .customLong("batch-size"), help: ArgumentHelp(L("Perubahan per batch.", "Changes per batch.")))
     var batchSize = WireProtocol.batchChanges
 
@@ -90,6 +92,7 @@ struct SyncCommand: ParsableCommand {
         guard (1...WireProtocol.maxBatchChanges).contains(batchSize) else {
             throw ValidationError(L("--batch-size harus 1 sampai \(WireProtocol.maxBatchChanges).", "--batch-size must be 1 to \(WireProtocol.maxBatchChanges)."))
         }
+        guard (1...3600).contains(timeout) else { throw ValidationError(L("--timeout harus 1 sampai 3600 detik.", "--timeout must be 1 to 3600 seconds.")) }
         guard (0...100).contains(retries) else { throw ValidationError(L("--retries harus 0 sampai 100.", "--retries must be 0 to 100.")) }
     }
 
@@ -100,7 +103,8 @@ struct SyncCommand: ParsableCommand {
                                "This laptop is not enrolled. Ask the Dinas operator for a code, then: field enroll --server URL --code CODE",
                                code: Exit.setup)
             }
-            let transport = try HTTPTransport(server: server ?? enrolment.server, signer: (enrolment.device, enrolment.key), retries: retries)
+            let transport = try HTTPTransport(server: server ?? enrolment.server, signer: (enrolment.device, enrolment.key), retries: retries,
+                                          timeout: TimeInterval(timeout))
             let terminal = isatty(STDERR_FILENO) == 1 && !console.json
             transport.onRetry = { attempt, reason in
                 if !console.json { console.warn(L("Jaringan gagal (\(reason)); mencoba lagi (\(attempt))…", "Network failed (\(reason)); retrying (\(attempt))…")) }
@@ -117,6 +121,9 @@ struct SyncCommand: ParsableCommand {
             let received = ByteCountFormatter.string(fromByteCount: Int64(report.bytesReceived), countStyle: .file)
             console.say("Terkirim \(report.pushed) perubahan (\(report.accepted) baru bagi server, \(sent)); diterima \(report.pulled) perubahan (\(received)).",
                         "Sent \(report.pushed) changes (\(report.accepted) new to the server, \(sent)); received \(report.pulled) changes (\(received)).")
+            if let area = report.agentArea {
+                console.say("Wilayah tugas Anda kini \(area) (diubah oleh Dinas).", "Your assigned area is now \(area) (changed by the Dinas).")
+            }
             if report.removedOutsideScope > 0 {
                 console.say("Wilayah tugas berubah: \(report.removedOutsideScope) catatan wilayah lama dihapus dari laptop ini (sudah aman di server).",
                             "The assigned area changed: \(report.removedOutsideScope) records of the old area were removed from this laptop (safe on the server).")

@@ -30,6 +30,15 @@ extension LocalReplica {
         }
     }
 
+    /// Records the agent as the server now knows it (moved to another area, say); takes effect
+    /// the next time the replica is opened.
+    public func updateAgent(_ agent: Agent) throws {
+        try transaction { db in
+            try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
+            try Meta.set(db, "agent_id", agent.id)
+        }
+    }
+
     /// The enrolment, or nil before `field enroll`.
     public func enrolment() throws -> Enrolment? {
         let values = try read { db in

@@ -1,0 +1,119 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP forwarder on loopback that cuts connections: each of the first `cuts` connections is
+/// closed (both ways) after a random number of bytes, so a transfer breaks at any byte of a
+/// request or an answer. Later connections pass whole. Counts connections, for proxy tests.
+final class CutProxy: @unchecked Sendable {
+    // `lock` guards the mutable counters; the listening socket is set once in init.
+    private let lock = NSLock()
+    private var cutsLeft: Int
+    private var generator: UInt64
+    private(set) var connections = 0
+    private let cutsPlanned: Int
+    /// Connections that were (or will be) cut.
+    var cutsMade: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cutsPlanned - cutsLeft
+    }
+    private let listener: Int32
+    let port: Int
+    let target: Int
+    private let maxBytes: Int
+
+    init(target: Int, cuts: Int, seed: UInt64, maxBytes: Int = 40_000) throws {
+        self.target = target
+        self.cutsLeft = cuts
+        self.cutsPlanned = cuts
+        self.generator = seed | 1
+        self.maxBytes = maxBytes
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 64)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        self.listener = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    private func nextBudget() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        connections += 1
+        guard cutsLeft > 0 else { return nil }
+        cutsLeft -= 1
+        generator ^= generator << 13; generator ^= generator >> 7; generator ^= generator << 17
+        return Int(generator % UInt64(maxBytes))
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            let budget = nextBudget()
+            let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(target).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { close(client); close(upstream); continue }
+            let shared = Budget(budget)
+            Thread.detachNewThread { Self.pump(from: client, to: upstream, budget: shared) }
+            Thread.detachNewThread { Self.pump(from: upstream, to: client, budget: shared) }
+        }
+    }
+
+    /// Bytes both directions may still carry before the cut (nil: no cut).
+    private final class Budget: @unchecked Sendable {
+        // Guarded by `lock`.
+        private let lock = NSLock()
+        private var left: Int?
+        private var finished = 0
+        init(_ left: Int?) { self.left = left }
+        /// True for the second of the two pumps to finish: it closes the sockets.
+        func finish() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            finished += 1
+            return finished == 2
+        }
+        func take(_ wanted: Int) -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let current = left else { return wanted }
+            let granted = min(current, wanted)
+            left = current - granted
+            return granted
+        }
+    }
+
+    private static func pump(from source: Int32, to sink: Int32, budget: Budget) {
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = read(source, &buffer, buffer.count)
+            if count <= 0 { break }
+            let allowed = budget.take(count)
+            if allowed > 0 { _ = buffer.withUnsafeBytes { write(sink, $0.baseAddress, allowed) } }
+            if allowed < count { break }
+        }
+        shutdown(source, Int32(SHUT_RDWR))
+        shutdown(sink, Int32(SHUT_RDWR))
+        if budget.finish() {
+            close(source)
+            close(sink)
+        }
+    }
+
+    deinit { close(listener) }
+}

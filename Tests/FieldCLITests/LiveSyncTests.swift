@@ -1,0 +1,147 @@
+import FieldModels
+import Foundation
+@testable import LocalStore
+import SyncEngine
+import Testing
+
+/// `field` laptops syncing through a real `field-server` on loopback, on SQLite and (in CI)
+/// on PostgreSQL.
+@Suite("Live sync: field laptops through a real server", .serialized)
+struct LiveSyncTests {
+    static let srondol = "3374/banyumanik/srondol-kulon"
+    static let pudak = "3374/banyumanik/pudakpayung"
+
+    func households(_ cli: CLI) throws -> [String: String] {
+        let rows = try cli.run("household", "list", "--json").jsonArray()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["address"] as? String ?? "") })
+    }
+
+    @Test("Three laptops editing at random converge through the server, conflicts kept on all three",
+          arguments: ServerHarness.Store.available)
+    func threeLaptopsConverge(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let laptops = [
+            try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon"),
+            try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon"),
+            try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon"),
+        ]
+        var seed: UInt64 = UInt64(ProcessInfo.processInfo.environment["FIELDSYNC_SEED"] ?? "") ?? UInt64.random(in: 1...9999)
+        let replay = seed
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var known: [String] = []
+        for step in 0..<14 {
+            let laptop = laptops[next(3)]
+            switch next(4) {
+            case 0, 1:
+                let result = try laptop.run("household", "add", "--kk", "33740612031\(String(format: "%05d", step + 1))",
+                                            "--address", "Jl. Langkah \(step)", "--rt", "1", "--rw", "2",
+                                            "--kelurahan", "Srondol Kulon", "--json")
+                #expect(result.status == 0, "\(result.stderr)")
+                known += try households(laptop).keys.filter { !known.contains($0) }
+            case 2:
+                let mine = try households(laptop).keys.sorted()
+                if let id = mine.isEmpty ? nil : mine[next(mine.count)] {
+                    #expect(try laptop.run("household", "edit", id, "--address", "Jl. Ubah \(step)").status == 0)
+                }
+            default:
+                try laptop.sync()
+            }
+        }
+        for _ in 0..<2 { for laptop in laptops { try laptop.sync() } }
+        let snapshots = try laptops.map { try $0.openReplica().snapshot() }
+        #expect(snapshots[0] == snapshots[1], "seed \(replay)")
+        #expect(snapshots[1] == snapshots[2], "seed \(replay)")
+        #expect(Set(snapshots[0].records.keys).isSuperset(of: known), "seed \(replay)")
+        #expect(server.stop() == 0, "graceful SIGTERM")
+    }
+
+    @Test("A sync cut at random bytes, again and again, resumes with nothing lost or doubled",
+          arguments: ServerHarness.Store.available)
+    func cutTransfersResume(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let writer = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let reader = try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        #expect(try writer.run("_stress-write", "--count", "40").status == 0)
+        let written = try writer.openReplica().count("change_log")
+        let proxy = try CutProxy(target: server.port, cuts: 12, seed: UInt64.random(in: 1...UInt64.max))
+        let through = "http://127.0.0.1:\(proxy.port)"
+        // Each run may end on a cut (exit 8 after its retries); running again resumes.
+        for cli in [writer, reader] {
+            var attempts = 0
+            while try cli.run("sync", "--server", through, "--retries", "2", "--timeout", "3", "--batch-size", "97").status != 0 {
+                attempts += 1
+                try #require(attempts < 20)
+            }
+        }
+        // Capture goes on meanwhile and afterwards; one more direct sync settles everything.
+        try writer.sync()
+        try reader.sync()
+        let copy = try reader.openReplica()
+        #expect(try copy.count("change_log") >= written)
+        #expect(try copy.snapshot() == writer.openReplica().snapshot())
+        #expect(try households(reader).count == 40)
+        #expect(proxy.cutsMade > 0)
+    }
+
+    @Test("A PSM never receives another kelurahan; moved, it gets the new area and loses the old one",
+          arguments: ServerHarness.Store.available)
+    func movedAgent(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let joko = try CLI.enrolled(server, agent: "A-JOKO", area: Self.pudak, kelurahan: "Pudakpayung")
+        #expect(try siti.run("household", "add", "--kk", "3374061203150007", "--address", "Jl. Srondol 1", "--rt", "1", "--rw", "1",
+                             "--member", "Budi;L;1980-05-15;kepala;3374061505800003").status == 0)
+        #expect(try joko.run("household", "add", "--kk", "3374061203150008", "--address", "Jl. Pudak 1", "--rt", "2", "--rw", "3").status == 0)
+        try siti.sync()
+        try joko.sync()
+        #expect(try households(joko).values.sorted() == ["Jl. Pudak 1"], "no other kelurahan")
+        #expect(try households(siti).values.sorted() == ["Jl. Srondol 1"])
+        #expect(try server.admin("agent", "move", "A-JOKO", "--area", Self.srondol).status == 0)
+        let moved = try joko.sync()
+        #expect((try moved.jsonObject()["removedOutsideScope"] as? Int ?? 0) >= 1, "\(moved.stdout)")
+        #expect(try households(joko).values.sorted() == ["Jl. Srondol 1"])
+        let replica = try joko.openReplica()
+        #expect(try replica.records(Person.self).count == 1)
+        #expect(try replica.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE area = ?", arguments: [Self.pudak]) } == 0)
+    }
+
+    @Test("A refused or unreachable server gives a clear message and a non-zero exit")
+    func refusalsExitNonZero() throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let devices = try server.admin("device", "list").stdout
+        let device = try #require(devices.split(separator: "\t").first.map(String.init))
+        #expect(try server.admin("device", "revoke", device).status == 0)
+        let revoked = try siti.run("sync", env: ["FIELD_LANG": "en"])
+        #expect(revoked.status == 9)
+        #expect(revoked.stderr.contains("revoked"))
+        let reused = try CLI()
+        _ = try reused.initPSM()
+        let code = try server.addAgent(id: "A-RINI", role: "psm", area: Self.srondol)
+        #expect(try reused.run("enroll", "--server", server.url, "--code", code).status == 0)
+        let again = try CLI()
+        _ = try again.initPSM()
+        let spent = try again.run("enroll", "--server", server.url, "--code", code)
+        #expect(spent.status == 9)
+        #expect(spent.stderr.contains("Kode pendaftaran"))
+        _ = server.stop()
+        let down = try reused.run("sync", "--retries", "1")
+        #expect(down.status == 8)
+        #expect(down.stderr.contains("tidak dapat dihubungi"))
+    }
+
+    @Test("field sync goes through the proxy named by http_proxy")
+    func honoursProxy() throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let proxy = try CutProxy(target: server.port, cuts: 0, seed: 1)
+        // An address only the proxy can reach: without the proxy the name does not resolve.
+        let result = try siti.run("sync", "--server", "http://sync.fieldsync.invalid:8080", "--retries", "0",
+                                  env: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(proxy.connections >= 1)
+    }
+}

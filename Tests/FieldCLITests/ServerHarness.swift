@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// A real `field-server serve` on loopback, on a store of its own: the embedded SQLite file,
+/// or a fresh database on the PostgreSQL named by `FIELDSYNC_POSTGRES_URL`.
+final class ServerHarness: @unchecked Sendable {
+    // Set up in init, read-only afterwards.
+    let process = Process()
+    let database: String
+    let url: String
+    let directory: URL
+
+    enum Store: String, CaseIterable, Sendable {
+        case sqlite, postgres
+
+        static var available: [Store] {
+            (ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"] ?? "").isEmpty ? [.sqlite] : [.sqlite, .postgres]
+        }
+    }
+
+    static let executable = CLI.executable.deletingLastPathComponent().appendingPathComponent("field-server")
+
+    init(_ store: Store) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        switch store {
+        case .sqlite:
+            database = directory.appendingPathComponent("server.sqlite").path
+        case .postgres:
+            let admin = ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"]!
+            let name = "fieldsync_live_" + UUID().uuidString.prefix(8).lowercased()
+            var components = URLComponents(string: admin)!
+            let create = Process()
+            create.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            create.arguments = ["createdb", "-h", components.host!, "-p", String(components.port!), "-U", components.user!, name]
+            try create.run()
+            create.waitUntilExit()
+            try #require(create.terminationStatus == 0, "createdb \(name)")
+            components.path = "/" + name
+            database = components.string!
+        }
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--database", database, "--port", "0"]
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = seen.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw CLIHarnessError.serverDidNotStart(seen)
+        }
+        url = String(seen[range])
+    }
+
+    var port: Int { Int(url.split(separator: ":").last!)! }
+
+    /// Runs an operator command (`agent add …`) on the same store.
+    @discardableResult
+    func admin(_ arguments: String...) throws -> CLI.Result {
+        let admin = Process()
+        admin.executableURL = Self.executable
+        admin.arguments = arguments + ["--database", database]
+        var env = ProcessInfo.processInfo.environment
+        env["FIELD_LANG"] = "en"
+        admin.environment = env
+        let out = Pipe(), err = Pipe()
+        admin.standardOutput = out
+        admin.standardError = err
+        try admin.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        admin.waitUntilExit()
+        return CLI.Result(status: admin.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Adds an agent and returns its one-time enrolment code.
+    func addAgent(id: String, role: String, area: String) throws -> String {
+        let result = try admin("agent", "add", "--id", id, "--name", "Petugas \(id)", "--role", role, "--area", area)
+        guard result.status == 0, let range = result.stdout.range(of: #"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression) else {
+            throw CLIHarnessError.adminFailed(result.stdout + result.stderr)
+        }
+        return String(result.stdout[range])
+    }
+
+    /// SIGTERM, then waits: the graceful shutdown.
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    deinit { _ = stop() }
+}
+
+enum CLIHarnessError: Error {
+    case serverDidNotStart(String)
+    case adminFailed(String)
+}
+
+extension CLI {
+    /// A laptop for `agent` in `area`, enrolled with `server`.
+    static func enrolled(_ server: ServerHarness, agent: String, role: String = "psm", area: String, kelurahan: String) throws -> CLI {
+        let code = try server.addAgent(id: agent, role: role, area: area)
+        let cli = try CLI()
+        try #require(try cli.run("init", "--name", agent, "--role", "psm", "--area", kelurahan, "--regions", semarangCSV,
+                                 "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10").status == 0)
+        let enrolled = try cli.run("enroll", "--server", server.url, "--code", code)
+        try #require(enrolled.status == 0, "\(enrolled.stderr)")
+        return cli
+    }
+
+    /// `field sync`, expecting success.
+    @discardableResult
+    func sync(_ extra: String..., env: [String: String] = [:]) throws -> CLI.Result {
+        let result = try run(["sync", "--json"] + extra, env: env)
+        #expect(result.status == 0, "field sync: \(result.stderr)")
+        return result
+    }
+}
