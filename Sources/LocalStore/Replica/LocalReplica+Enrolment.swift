@@ -98,16 +98,9 @@ extension LocalReplica {
             for row in rows {
                 let id: String = row["id"]
                 guard RecordType(rawValue: row["type"]) != .device, !scope.admits(area: row["area"], family: families[id]) else { continue }
-                let dots = try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [id])
-                    .map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+                let dots = try dots(of: id, in: db)
                 guard dots.allSatisfy(serverVector.contains) else { continue }
-                for dot in dots {
-                    try db.execute(sql: "DELETE FROM superseded WHERE replica = ? AND counter = ?", arguments: [dot.replica.rawValue, Int64(dot.counter)])
-                }
-                for table in ["change_log", "field_value", "blind_index"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE record_id = ?", arguments: [id])
-                }
-                try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
+                try remove(id, dots: dots, in: db)
                 removed.append(id)
             }
             guard !removed.isEmpty else { return removed }

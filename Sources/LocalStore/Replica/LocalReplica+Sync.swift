@@ -46,18 +46,10 @@ extension LocalReplica: WritableReplica {
             let vectors = vectors.map(retirements.unfold)
             var forgotten: [String] = []
             for id in try String.fetchAll(db, sql: "SELECT id FROM record WHERE deleted = 1 ORDER BY id") {
-                let dots = try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [id])
-                    .map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+                let dots = try dots(of: id, in: db)
                 let status = MergeRules.status(try liveValues(recordID: id, in: db))
                 guard MergeRules.isCompactable(status: status, dots: dots, seenBy: vectors) else { continue }
-                for dot in dots {
-                    try db.execute(sql: "DELETE FROM superseded WHERE replica = ? AND counter = ?",
-                                   arguments: [dot.replica.rawValue, Int64(dot.counter)])
-                }
-                for table in ["change_log", "field_value", "blind_index"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE record_id = ?", arguments: [id])
-                }
-                try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
+                try remove(id, dots: dots, in: db)
                 forgotten.append(id)
             }
             return forgotten
@@ -92,6 +84,24 @@ extension LocalReplica: WritableReplica {
             writer.add(edits, type: type, recordID: recordID, area: area)
             return try writer.commit(in: db)
         }
+    }
+
+    /// The dots of every change held of a record.
+    func dots(of recordID: String, in db: Database) throws -> [Dot] {
+        try Row.fetchAll(db, sql: "SELECT replica, counter FROM change_log WHERE record_id = ?", arguments: [recordID])
+            .map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+    }
+
+    /// Forgets a record entirely: its changes, current values, index entries and row.
+    func remove(_ recordID: String, dots: [Dot], in db: Database) throws {
+        for dot in dots {
+            try db.execute(sql: "DELETE FROM superseded WHERE replica = ? AND counter = ?",
+                           arguments: [dot.replica.rawValue, Int64(dot.counter)])
+        }
+        for table in ["change_log", "field_value", "blind_index"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE record_id = ?", arguments: [recordID])
+        }
+        try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [recordID])
     }
 
     /// A tombstone over every version of the record held here; nothing when there is no such record.
