@@ -108,6 +108,33 @@ struct LiveSyncTests {
         #expect(try replica.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE area = ?", arguments: [Self.pudak]) } == 0)
     }
 
+    @Test("Capture keeps working while a sync runs on the same laptop")
+    func captureDuringSync() throws {
+        let server = try ServerHarness(.sqlite)
+        let writer = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let reader = try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        #expect(try writer.run("_stress-write", "--count", "40").status == 0)
+        try writer.sync()
+        let sync = reader.process(["sync", "--batch-size", "20"])
+        sync.standardOutput = FileHandle.nullDevice
+        sync.standardError = FileHandle.nullDevice
+        try sync.run()
+        var duringSync = 0
+        var step = 0
+        while sync.isRunning || step == 0 {
+            step += 1
+            let added = try reader.run("household", "add", "--kk", "33740612031\(String(format: "%05d", step))", "--address", "Jl. Saat Sinkron \(step)",
+                                       "--rt", "1", "--rw", "1")
+            #expect(added.status == 0, "\(added.stderr)")
+            if sync.isRunning { duringSync += 1 }
+        }
+        sync.waitUntilExit()
+        #expect(sync.terminationStatus == 0)
+        #expect(duringSync > 0, "a save finished while the sync was still running")
+        try reader.sync()
+        #expect(try households(reader).count == 40 + step)
+    }
+
     @Test("A refused or unreachable server gives a clear message and a non-zero exit")
     func refusalsExitNonZero() throws {
         let server = try ServerHarness(.sqlite)
