@@ -68,7 +68,11 @@ struct CLI {
     }
 
     func run(_ arguments: [String], env: [String: String] = [:]) throws -> Result {
-        let process = process(arguments, env: env)
+        try Self.capture(process(arguments, env: env))
+    }
+
+    /// Runs a prepared process to its end, collecting its output.
+    static func capture(_ process: Process) throws -> Result {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

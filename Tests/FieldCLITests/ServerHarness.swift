@@ -70,15 +70,7 @@ final class ServerHarness: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["FIELD_LANG"] = "en"
         admin.environment = env
-        let out = Pipe(), err = Pipe()
-        admin.standardOutput = out
-        admin.standardError = err
-        try admin.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        admin.waitUntilExit()
-        return CLI.Result(status: admin.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
+        return try CLI.capture(admin)
     }
 
     /// Adds an agent and returns its one-time enrolment code.

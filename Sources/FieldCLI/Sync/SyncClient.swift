@@ -92,11 +92,11 @@ struct SyncClient {
         let checkpointKey = "checkpoint." + scope.key
         var pending = try replica.syncState("pull").flatMap { try? JSONDecoder().decode(PullProgress.self, from: Data($0.utf8)) }
         if pending?.scope != scope.key { pending = nil }
+        let checkpoint = try replica.syncState(checkpointKey).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
         let knowledge: VersionVector
         if let pending {
             knowledge = pending.knowledge
         } else {
-            let checkpoint = try replica.syncState(checkpointKey).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
             let held = VersionVector(try replica.fullVersionVector().counters)
             knowledge = checkpoint.map { $0.union(held) } ?? held
         }
@@ -110,9 +110,8 @@ struct SyncClient {
             if let next = page.next {
                 state["pull"] = try Self.json(PullProgress(scope: scope.key, knowledge: knowledge, upTo: page.upTo, after: next))
             } else {
-                let old = try replica.syncState(checkpointKey).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
                 state["pull"] = .some(nil)
-                state[checkpointKey] = try Self.json(old.map { $0.union(page.upTo) } ?? page.upTo)
+                state[checkpointKey] = try Self.json(checkpoint.map { $0.union(page.upTo) } ?? page.upTo)
             }
             try replica.receive(page.changes, state: state)
             progress.update(done: received, bytes: transport.bytesReceived)

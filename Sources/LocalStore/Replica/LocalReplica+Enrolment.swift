@@ -25,8 +25,7 @@ extension LocalReplica {
             try Meta.set(db, "enrolment.server", server)
             try Meta.set(db, "enrolment.device", device)
             try Meta.set(db, "enrolment.key", sealed.base64EncodedString())
-            try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
-            try Meta.set(db, "agent_id", agent.id)
+            try Meta.setAgent(db, agent)
         }
     }
 
@@ -34,8 +33,7 @@ extension LocalReplica {
     /// the next time the replica is opened.
     public func updateAgent(_ agent: Agent) throws {
         try transaction { db in
-            try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
-            try Meta.set(db, "agent_id", agent.id)
+            try Meta.setAgent(db, agent)
         }
     }
 

@@ -53,8 +53,7 @@ public final class LocalReplica: Sendable {
                 }
                 try Meta.set(db, "replica_id", replicaID.rawValue)
                 try Meta.set(db, "vault", String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self))
-                try Meta.set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
-                try Meta.set(db, "agent_id", agent.id)
+                try Meta.setAgent(db, agent)
                 try Meta.set(db, "counter", "0")
                 try Meta.set(db, "lamport", "0")
             }
@@ -221,6 +220,12 @@ enum Meta {
     static func set(_ db: Database, _ key: String, _ value: String) throws {
         try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [key, value])
+    }
+
+    /// The agent this replica records for (read back by `LocalReplica.open`).
+    static func setAgent(_ db: Database, _ agent: Agent) throws {
+        try set(db, "agent", String(decoding: try JSONEncoder().encode(agent.fields), as: UTF8.self))
+        try set(db, "agent_id", agent.id)
     }
 
     static func integer(_ db: Database, _ key: String) throws -> UInt64 {
