@@ -51,6 +51,26 @@ public struct Dot: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public static func < (lhs: Dot, rhs: Dot) -> Bool {
         (lhs.replica, lhs.counter) < (rhs.replica, rhs.counter)
     }
+
+    /// The highest counter a replica may reach: stores keep counters in SQL integers, which are
+    /// signed 64-bit, so a decoded counter above this is refused rather than trapping later.
+    public static let maxCounter = UInt64(Int64.max)
+
+    private enum CodingKeys: String, CodingKey { case replica, counter }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        replica = try container.decode(ReplicaID.self, forKey: .replica)
+        counter = try Self.checkedCounter(container.decode(UInt64.self, forKey: .counter), at: container.codingPath + [CodingKeys.counter])
+    }
+
+    /// `value`, or a decoding error when it exceeds `maxCounter`.
+    static func checkedCounter(_ value: UInt64, at path: [any CodingKey]) throws -> UInt64 {
+        guard value <= maxCounter else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "counter \(value) exceeds \(maxCounter)"))
+        }
+        return value
+    }
 }
 
 /// So a `[ReplicaID: …]` travels as a JSON object keyed by replica id.

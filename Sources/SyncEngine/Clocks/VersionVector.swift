@@ -17,6 +17,18 @@ public struct VersionVector: Sendable, Hashable, Codable {
         self.beyond = beyond
     }
 
+    private enum CodingKeys: String, CodingKey { case counters, retiredDigest, beyond }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        counters = try container.decode([ReplicaID: UInt64].self, forKey: .counters)
+        for (replica, counter) in counters {
+            _ = try Dot.checkedCounter(counter, at: container.codingPath + [CodingKeys.counters, replica.codingKey])
+        }
+        retiredDigest = try container.decode(UInt64.self, forKey: .retiredDigest)
+        beyond = try container.decode(Set<Dot>.self, forKey: .beyond)
+    }
+
     public subscript(replica: ReplicaID) -> UInt64 {
         counters[replica] ?? 0
     }

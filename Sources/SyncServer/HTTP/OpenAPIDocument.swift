@@ -162,14 +162,14 @@ enum OpenAPIDocument {
           required: [replica, counter]
           properties:
             replica: {type: string}
-            counter: {type: integer, minimum: 0}
+            counter: {type: integer, minimum: 0, maximum: 9223372036854775807}
         VersionVector:
           type: object
           required: [counters, retiredDigest, beyond]
           properties:
             counters:
               type: object
-              additionalProperties: {type: integer, minimum: 0}
+              additionalProperties: {type: integer, minimum: 0, maximum: 9223372036854775807}
             retiredDigest: {type: integer, minimum: 0}
             beyond: {type: array, items: {$ref: "#/components/schemas/Dot"}}
         FieldValue:
@@ -243,8 +243,8 @@ enum OpenAPIDocument {
           type: object
           required: [batch, changes]
           properties:
-            batch: {type: string}
-            changes: {type: array, items: {$ref: "#/components/schemas/Change"}}
+            batch: {type: string, minLength: 1, maxLength: 100}
+            changes: {type: array, maxItems: 2000, items: {$ref: "#/components/schemas/Change"}}
         PushResponse:
           type: object
           required: [batch, accepted, duplicate]

@@ -48,7 +48,7 @@ struct SyncRoutes: Sendable {
                                   id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
                                   en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
             }
-            guard !push.batch.isEmpty, push.batch.count <= 100 else {
+            guard !push.batch.isEmpty, push.batch.unicodeScalars.count <= 100 else {
                 throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 karakter.", en: "The batch id must be 1–100 characters.")
             }
             return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
