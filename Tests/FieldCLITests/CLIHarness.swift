@@ -97,3 +97,45 @@ extension LocalReplica {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }
+
+extension CLI {
+    /// Whether `script` (util-linux) is there to give `field` a pseudo-terminal.
+    static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
+
+    /// Runs `field` under `script`, which gives it a pseudo-terminal. Each answer is typed once
+    /// its prompt has appeared (nil: at once), as a person would. stdout and stderr arrive
+    /// together, as on a screen, in `stdout`.
+    func atTerminal(_ arguments: [String], dialog: [(prompt: String?, answer: String)],
+                    env: [String: String] = [:]) throws -> CLI.Result {
+        let command = ([CLI.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        process.environment = environment(env)
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var transcript = ""
+        var searchFrom = transcript.startIndex
+        for (prompt, answer) in dialog {
+            if let prompt {
+                while transcript[searchFrom...].range(of: prompt) == nil {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    transcript += String(decoding: chunk, as: UTF8.self)
+                }
+                if let found = transcript.range(of: prompt, range: searchFrom..<transcript.endIndex) { searchFrom = found.upperBound }
+            }
+            input.fileHandleForWriting.write(Data((answer + "\n").utf8))
+        }
+        transcript += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return CLI.Result(status: process.terminationStatus, stdout: transcript, stderr: "")
+    }
+
+    func atTerminal(_ arguments: [String], answers: [String]) throws -> CLI.Result {
+        try atTerminal(arguments, dialog: answers.map { (nil, $0) })
+    }
+}

@@ -6,12 +6,22 @@ import Glibc
 /// A TCP forwarder on loopback that cuts connections: each of the first `cuts` connections is
 /// closed (both ways) after a random number of bytes, so a transfer breaks at any byte of a
 /// request or an answer. Later connections pass whole. Counts connections, for proxy tests.
+/// Speaks enough of an HTTP proxy for `https_proxy`: a connection that opens with
+/// `CONNECT host:port` is answered 200 and tunnelled to `tunnelTarget` (the hosts it was asked
+/// for are kept in `tunnels`).
 final class CutProxy: @unchecked Sendable {
     // `lock` guards the mutable counters; the listening socket is set once in init.
     private let lock = NSLock()
     private var cutsLeft: Int
     private var generator: UInt64
     private(set) var connections = 0
+    private var tunnelled: [String] = []
+    /// The `host:port` of each CONNECT request, in order.
+    var tunnels: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return tunnelled
+    }
     private let cutsPlanned: Int
     /// Connections that were (or will be) cut.
     var cutsMade: Int {
@@ -22,10 +32,12 @@ final class CutProxy: @unchecked Sendable {
     private let listener: Int32
     let port: Int
     let target: Int
+    let tunnelTarget: Int?
     private let maxBytes: Int
 
-    init(target: Int, cuts: Int, seed: UInt64, maxBytes: Int = 40_000) throws {
+    init(target: Int, cuts: Int, seed: UInt64, maxBytes: Int = 40_000, tunnelTarget: Int? = nil) throws {
         self.target = target
+        self.tunnelTarget = tunnelTarget
         self.cutsLeft = cuts
         self.cutsPlanned = cuts
         self.generator = seed | 1
@@ -59,11 +71,20 @@ final class CutProxy: @unchecked Sendable {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
             let budget = nextBudget()
+            var port = target
+            if let tunnelTarget, let host = Self.readConnect(client) {
+                lock.lock()
+                tunnelled.append(host)
+                lock.unlock()
+                let established = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+                _ = established.withUnsafeBytes { write(client, $0.baseAddress, established.count) }
+                port = tunnelTarget
+            }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(target).bigEndian
+            address.sin_port = UInt16(port).bigEndian
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
@@ -72,6 +93,22 @@ final class CutProxy: @unchecked Sendable {
             Thread.detachNewThread { Self.pump(from: client, to: upstream, budget: shared) }
             Thread.detachNewThread { Self.pump(from: upstream, to: client, budget: shared) }
         }
+    }
+
+    /// Reads a `CONNECT host:port HTTP/1.1` request head, byte by byte so nothing after it is
+    /// consumed, and returns `host:port`; nil (and nothing consumed) for anything else.
+    private static func readConnect(_ socket: Int32) -> String? {
+        var peek = [UInt8](repeating: 0, count: 8)
+        guard recv(socket, &peek, 8, Int32(MSG_PEEK | MSG_WAITALL)) == 8, peek == Array("CONNECT ".utf8) else { return nil }
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(socket, &byte, 1) == 1 {
+            head.append(byte)
+            if head.suffix(4) == [13, 10, 13, 10] || head.count > 8192 { break }
+        }
+        let line = String(decoding: head, as: UTF8.self).split(separator: "\r\n").first ?? ""
+        let parts = line.split(separator: " ")
+        return parts.count >= 2 ? String(parts[1]) : nil
     }
 
     /// Bytes both directions may still carry before the cut (nil: no cut).

@@ -1,5 +1,8 @@
 import FieldModels
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import LocalStore
 import SyncEngine
 import Testing
@@ -170,5 +173,135 @@ struct LiveSyncTests {
                                   env: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(proxy.connections >= 1)
+    }
+
+    /// The redraws of one progress bar: the text after each carriage return that starts with `label`.
+    static func redraws(_ screen: String, _ label: String) -> [(done: Int, total: Int?, line: String)] {
+        screen.components(separatedBy: "\r").compactMap { piece in
+            let line = piece.trimmingCharacters(in: .newlines)
+            guard line.hasPrefix(label), let match = line.firstMatch(of: /(\d+)(?:\/(\d+))? perubahan, \d/) else { return nil }
+            return (Int(match.1)!, match.2.map { Int($0)! }, line)
+        }
+    }
+
+    @Test("At a terminal field sync draws a bar of changes and bytes that fills as batches go; through a pipe, none",
+          .enabled(if: CLI.hasScript))
+    func progressBarAtTerminal() throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let rini = try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        #expect(try siti.run("_stress-write", "--count", "30").status == 0)
+
+        let pushed = try siti.atTerminal(["sync", "--batch-size", "40"], dialog: [])
+        #expect(pushed.status == 0, "\(pushed.stdout)")
+        let send = Self.redraws(pushed.stdout, "Kirim")
+        let total = try #require(send.first?.total, "no send bar on the screen:\n\(pushed.stdout)")
+        #expect(total >= 30 * 4, "every household and member is sent")
+        #expect(send.count >= total / 40 + 1, "one redraw per batch and one at the start")
+        #expect(send.map(\.done) == send.map(\.done).sorted() && send.first?.done == 0 && send.last?.done == total, "\(send.map(\.line))")
+        #expect(send.first?.line.contains("[" + String(repeating: ".", count: 30) + "]") == true)
+        #expect(send.last?.line.contains("[" + String(repeating: "#", count: 30) + "]") == true)
+        #expect(send.allSatisfy { $0.line.range(of: #"perubahan, [\d.,]+ (bytes|KB|MB)"#, options: .regularExpression) != nil })
+
+        let pulled = try rini.atTerminal(["sync", "--batch-size", "40"], dialog: [])
+        #expect(pulled.status == 0, "\(pulled.stdout)")
+        let receive = Self.redraws(pulled.stdout, "Terima")
+        #expect(receive.map(\.done).max() ?? 0 >= total - 3, "Siti's changes arrive (less Rini's own device record)")
+        #expect(receive.count >= 3, "several pages, each redrawn")
+
+        // Not a terminal: the same command draws nothing (scripts and logs stay clean).
+        let piped = try siti.run("sync")
+        #expect(piped.status == 0 && !piped.stderr.contains("\r") && !piped.stderr.contains("perubahan,"))
+    }
+
+    @Test("https_proxy carries an https address as a CONNECT tunnel; an untrusted certificate is refused with exit 8",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func honoursHTTPSProxy() throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        #expect(try siti.run("_stress-write", "--count", "2").status == 0)
+        let tls = try TLSEndpoint(name: "sync.fieldsync.invalid")
+        defer { tls.stop() }
+        let proxy = try CutProxy(target: server.port, cuts: 0, seed: 1, tunnelTarget: tls.port)
+        let https = "https://sync.fieldsync.invalid"
+        // Without the proxy the name does not resolve: the tunnel is the only way there.
+        let direct = try siti.run("sync", "--server", https, "--retries", "0", env: ["https_proxy": "", "http_proxy": ""])
+        #expect(direct.status == 8 && proxy.connections == 0, "\(direct.stderr)")
+
+        let result = try siti.run("sync", "--server", https, "--retries", "3",
+                                  env: ["https_proxy": "http://127.0.0.1:\(proxy.port)", "http_proxy": "", "no_proxy": ""])
+        #expect(proxy.tunnels == ["sync.fieldsync.invalid:443"], "one CONNECT, and a certificate problem is not retried")
+        #expect(result.status == 8, "\(result.stderr)")
+        #expect(result.stderr.contains("sertifikat TLS server tidak dipercaya") && result.stderr.contains("update-ca-certificates"),
+                "\(result.stderr)")
+        // Nothing went anywhere: the real server still lacks Siti's changes until she syncs with it.
+        let report = try siti.sync().jsonObject()
+        #expect(report["accepted"] as? Int ?? 0 >= 2 * 4)
+    }
+}
+
+/// `openssl s_server` on loopback with a fresh self-signed certificate for `name`: a TLS peer
+/// the laptop has no reason to trust.
+final class TLSEndpoint {
+    let port: Int
+    private let process = Process()
+    private let directory: URL
+
+    init(name: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        let request = Process()
+        request.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        request.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                             "-out", cert, "-days", "1", "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:\(name)"]
+        request.standardOutput = FileHandle.nullDevice
+        request.standardError = FileHandle.nullDevice
+        try request.run()
+        request.waitUntilExit()
+        try #require(request.terminationStatus == 0, "openssl req failed")
+        // s_server's own "ACCEPT host:port" line sits in a pipe buffer, so the port is chosen here.
+        port = try Self.freePort()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["s_server", "-quiet", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = Pipe()
+        try process.run()
+        for _ in 0..<100 where !Self.accepts(port) { Thread.sleep(forTimeInterval: 0.05) }
+        try #require(Self.accepts(port), "openssl s_server did not start on \(port)")
+    }
+
+    private static func loopback(_ port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+
+    private static func freePort() throws -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = loopback(0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func accepts(_ port: Int) -> Bool {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = loopback(port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)  // s_server shrugs off SIGTERM
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -67,6 +67,27 @@ final class HTTPTransport: @unchecked Sendable {
 
     private enum Failure: Error { case retryable(String) }
 
+    /// Answers meaning the server's certificate is not to be trusted.
+    private static let untrusted: Set<URLError.Code> = [
+        .serverCertificateUntrusted, .serverCertificateHasUnknownRoot, .serverCertificateHasBadDate,
+        .serverCertificateNotYetValid,
+    ]
+
+    /// libcurl's words for a certificate it will not trust. FoundationNetworking on Linux often
+    /// reports these as an unknown error (code -1) carrying only curl's text, so the text counts too.
+    private static let untrustedWords = [
+        "SSL certificate problem", "certificate verify failed", "self-signed certificate",
+        "self signed certificate", "unable to get local issuer certificate", "certificate has expired",
+        "certificate is not yet valid", "no alternative certificate subject name matches",
+        "SSL peer certificate", "SSL: certificate subject name",
+    ]
+
+    static func isUntrustedCertificate(_ error: Error) -> Bool {
+        if let error = error as? URLError, untrusted.contains(error.code) { return true }
+        let text = error.localizedDescription.lowercased()
+        return untrustedWords.contains { text.contains($0.lowercased()) }
+    }
+
     private func once<Response: Decodable>(_ path: String, _ json: Data) throws -> Response {
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
         request.httpMethod = "POST"
@@ -114,6 +135,19 @@ final class HTTPTransport: @unchecked Sendable {
         task.resume()
         semaphore.wait()
         let (data, response, error) = box.get()
+        if let error, Self.isUntrustedCertificate(error) {
+            // Retrying cannot help, and going on would hand the data to whoever answered.
+            let host = base.host ?? base.absoluteString
+            throw CLIError("""
+                Sambungan aman ke \(host) gagal: sertifikat TLS server tidak dipercaya (\(error.localizedDescription)). \
+                Tidak ada data yang dikirim. Periksa alamat server; jika Dinas memakai sertifikat sendiri, pasang sertifikat \
+                CA-nya di laptop ini (sudo cp ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates).
+                """, """
+                The secure connection to \(host) failed: the server's TLS certificate is not trusted (\(error.localizedDescription)). \
+                Nothing was sent. Check the server address; if the Dinas uses its own certificate, install its CA certificate \
+                on this laptop (sudo cp ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates).
+                """, code: Exit.network)
+        }
         if let error { throw Failure.retryable(error.localizedDescription) }
         guard let http = response as? HTTPURLResponse else { throw Failure.retryable("no HTTP response") }
         return (data ?? Data(), http)

@@ -75,7 +75,7 @@ struct SyncClient {
         let delta = try replica.changes(notIn: serverVector)
         guard !delta.isEmpty else { return (0, 0) }
         var sent = 0, accepted = 0
-        progress.start(L("Kirim", "Send"), total: delta.count)
+        progress.start(L("Kirim", "Send"), total: delta.count, bytes: transport.bytesSent)
         for batch in Batching.batches(delta, maxChanges: limit) {
             let answer: PushResponse = try transport.call("/v1/push", PushRequest(batch: UUID().uuidString, changes: batch))
             sent += batch.count
@@ -102,7 +102,7 @@ struct SyncClient {
         }
         var request = PullRequest(knowledge: knowledge, upTo: pending?.upTo, after: pending?.after, maxChanges: batchSize)
         var received = 0
-        progress.start(L("Terima", "Receive"), total: nil)
+        progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
         while true {
             let page: PullResponse = try transport.call("/v1/pull", request)
             received += page.changes.count
@@ -136,15 +136,16 @@ final class ProgressBar {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    func start(_ label: String, total: Int?) {
+    func start(_ label: String, total: Int?, bytes: Int) {
         self.label = label
         self.total = total
-        update(done: 0, bytes: 0)
+        update(done: 0, bytes: bytes)
     }
 
     func update(done: Int, bytes: Int) {
         guard enabled else { return }
-        let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
+        // The formatter spells nothing as "Zero KB"; a count reads better and lines up with the rest.
+        let size = bytes < 1000 ? "\(bytes) bytes" : ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
         var line = "\r\(label.padding(toLength: 7, withPad: " ", startingAt: 0)) "
         if let total, total > 0 {
             let filled = min(30, done * 30 / total)
