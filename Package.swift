@@ -71,7 +71,10 @@ let package = Package(
             dependencies: ["LocalStore", "SyncTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldCLITests",
-            dependencies: ["FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SyncServerTests",
             dependencies: [

@@ -1,11 +1,14 @@
 import Foundation
+import Glibc
+import Logging
+@testable import SyncServer
 import Testing
 
 /// A real `field-server serve` on loopback, on a store of its own: the embedded SQLite file,
 /// or a fresh database on the PostgreSQL named by `FIELDSYNC_POSTGRES_URL`.
 final class ServerHarness: @unchecked Sendable {
-    // Set up in init, read-only afterwards.
-    let process = Process()
+    // Set up in init; `process` changes only on restart.
+    private(set) var process: Process
     let database: String
     let url: String
     let directory: URL
@@ -39,8 +42,14 @@ final class ServerHarness: @unchecked Sendable {
             components.path = "/" + name
             database = components.string!
         }
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--database", database, "--port", "0"]
+        (process, url) = try Self.launch(database: database, port: 0, in: directory)
+    }
+
+    /// Starts `field-server serve` and waits for the line that gives its address.
+    private static func launch(database: String, port: Int, in directory: URL) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve", "--database", database, "--port", String(port)]
         process.currentDirectoryURL = directory
         let out = Pipe()
         process.standardOutput = out
@@ -56,7 +65,38 @@ final class ServerHarness: @unchecked Sendable {
             process.terminate()
             throw CLIHarnessError.serverDidNotStart(seen)
         }
-        url = String(seen[range])
+        return (process, String(seen[range]))
+    }
+
+    /// Starts the server again on the same store and port, after `stop` or `kill`.
+    func restart() throws {
+        precondition(!process.isRunning)
+        var lastError: Error?
+        // The port can linger for a moment after a kill.
+        for _ in 0..<50 {
+            do {
+                let (started, address) = try Self.launch(database: database, port: port, in: directory)
+                precondition(address == url)
+                process = started
+                return
+            } catch {
+                lastError = error
+                usleep(100_000)
+            }
+        }
+        throw lastError!
+    }
+
+    /// Sends `signal` and waits for the server to end; returns how it ended.
+    func kill(_ signal: Int32) -> (status: Int32, signalled: Bool) {
+        Glibc.kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+    }
+
+    /// The server's own store, opened beside the running server for inspection.
+    func openStore() async throws -> ServerStore {
+        try await ServerStore.open(database, logger: Logger(label: "test.inspect"))
     }
 
     var port: Int { Int(url.split(separator: ":").last!)! }
