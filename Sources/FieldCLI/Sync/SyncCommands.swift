@@ -64,15 +64,25 @@ struct SyncCommand: ParsableCommand {
             abstract: L("Sinkronkan dengan server Dinas: kirim, lalu terima, sampai tidak ada yang baru.",
                         "Sync with the Dinas server: send, then receive, until nothing is new."),
             discussion: L("""
-                Aman diputus kapan saja: jalankan lagi dan sinkronisasi melanjutkan tanpa data ganda atau hilang.
-                Pencatatan tetap bisa dilakukan selama sinkronisasi berjalan. Proksi kantor dipakai dari
-                https_proxy / http_proxy. Kode keluar: 8 jaringan gagal, 9 server menolak.
+                Aman diputus kapan saja: jalankan lagi dan sinkronisasi melanjutkan tanpa data ganda atau hilang. \
+                Pencatatan tetap bisa dilakukan selama sinkronisasi berjalan.
+
+                Proksi kantor dipakai dari https_proxy / http_proxy. Sertifikat server https diperiksa dengan \
+                daftar CA sistem; sertifikat Dinas sendiri dipasang dengan update-ca-certificates.
+
+                Kode keluar: 8 jaringan gagal (atau sertifikat tidak dipercaya), 9 server menolak.
+
                   field sync
                   field sync --retries 10
                 """, """
-                Safe to cut at any moment: run it again and it resumes with nothing doubled or lost.
-                Capture keeps working while a sync runs. An office proxy is taken from https_proxy /
-                http_proxy. Exit codes: 8 network failed, 9 server refused.
+                Safe to cut at any moment: run it again and it resumes with nothing doubled or lost. \
+                Capture keeps working while a sync runs.
+
+                An office proxy is taken from https_proxy / http_proxy. An https server's certificate is \
+                checked against the system CA list; a Dinas's own CA is installed with update-ca-certificates.
+
+                Exit codes: 8 network failed (or certificate not trusted), 9 server refused.
+
                   field sync
                   field sync --retries 10
                 """))
