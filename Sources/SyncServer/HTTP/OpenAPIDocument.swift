@@ -214,8 +214,8 @@ enum OpenAPIDocument {
           type: object
           required: [code, publicKey, deviceName, replica]
           properties:
-            code: {type: string}
-            publicKey: {type: string, description: Raw Ed25519 public key, base64.}
+            code: {type: string, pattern: "^[0-9A-Za-z]{4}[- ]?[0-9A-Za-z]{4}[- ]?[0-9A-Za-z]{4}$", description: "The one-time enrolment code, as `field-server agent add` printed it (case and dashes free)."}
+            publicKey: {type: string, pattern: "^[A-Za-z0-9+/]{43}=$", description: Raw Ed25519 public key (32 bytes), base64.}
             deviceName: {type: string}
             replica: {type: string}
         EnrollResponse:
