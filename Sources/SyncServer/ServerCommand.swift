@@ -72,6 +72,11 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// A hint for the operator on stderr, leaving stdout to the command's data.
+    func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
     func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data((text("Galat: ", "Error: ") + message + "\n").utf8))
         Foundation.exit(1)

@@ -163,6 +163,19 @@ struct LiveSyncTests {
         #expect(down.stderr.contains("tidak dapat dihubungi"))
     }
 
+    @Test("An empty agent or device list says how to fill it, on stderr; the lists stay tab-separated data")
+    func operatorLists() throws {
+        let server = try ServerHarness(.sqlite)
+        let agents = try server.admin("agent", "list"), devices = try server.admin("device", "list")
+        #expect(agents.status == 0 && agents.stdout.isEmpty && agents.stderr.contains("field-server agent add"), "\(agents.stderr)")
+        #expect(devices.status == 0 && devices.stdout.isEmpty && devices.stderr.contains("field enroll"), "\(devices.stderr)")
+        _ = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let listed = try server.admin("agent", "list")
+        #expect(listed.stderr.isEmpty && listed.stdout.split(separator: "\n").map { $0.split(separator: "\t").first } == ["A-SITI"])
+        let enrolled = try server.admin("device", "list")
+        #expect(enrolled.stderr.isEmpty && enrolled.stdout.split(separator: "\n").count == 1 && enrolled.stdout.contains("\tA-SITI\tactive\t"))
+    }
+
     @Test("field sync goes through the proxy named by http_proxy")
     func honoursProxy() throws {
         let server = try ServerHarness(.sqlite)

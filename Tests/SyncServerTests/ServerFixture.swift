@@ -28,7 +28,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .postgres:
             let admin = ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"]!
             let name = "fieldsync_test_" + UUID().uuidString.prefix(8).lowercased()
-            let database = try PostgresDatabase(url: admin, logger: Logger(label: "test"))
+            let database = try await PostgresDatabase(url: admin, logger: Logger(label: "test"))
             try await database.executeAlone("CREATE DATABASE \(name)")
             await database.close()
             var components = URLComponents(string: admin)!

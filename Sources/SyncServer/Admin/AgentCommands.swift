@@ -58,8 +58,15 @@ struct AgentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                for agent in try await server.agents() {
+                let agents = try await server.agents()
+                for agent in agents {
                     print("\(agent.id)\t\(agent.role.rawValue)\t\(agent.scope)\t\(agent.name)")
+                }
+                if agents.isEmpty {
+                    // On stderr: the list itself (stdout) stays empty for scripts.
+                    store.note(store.text(
+                        "Belum ada petugas. Tambahkan: field-server agent add --name NAMA --role psm --area 3374/KECAMATAN/KELURAHAN",
+                        "No agents yet. Add one: field-server agent add --name NAME --role psm --area 3374/KECAMATAN/KELURAHAN"))
                 }
             }
         }
@@ -126,9 +133,15 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                for device in try await server.devices() {
+                let devices = try await server.devices()
+                for device in devices {
                     let status = device.revokedAt == nil ? store.text("aktif", "active") : store.text("dicabut", "revoked")
                     print("\(device.id)\t\(device.agentID)\t\(status)\t\(device.name)")
+                }
+                if devices.isEmpty {
+                    store.note(store.text(
+                        "Belum ada perangkat terdaftar. Di laptop petugas: field enroll --server URL --code KODE (kode dari agent add atau agent code).",
+                        "No devices enrolled yet. On the agent's laptop: field enroll --server URL --code CODE (the code from agent add or agent code)."))
                 }
             }
         }

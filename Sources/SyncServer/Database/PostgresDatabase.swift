@@ -10,8 +10,9 @@ final class PostgresDatabase: SQLDatabase {
     let client: PostgresClient
     private let runner: Task<Void, Never>
 
-    /// From a URL: `postgres://user[:password]@host[:port]/database`.
-    init(url: String, logger: Logger) throws {
+    /// From a URL: `postgres://user[:password]@host[:port]/database`. Returns once the pool's
+    /// run loop has started, so the first query does not find it idle (PostgresNIO warns then).
+    init(url: String, logger: Logger) async throws {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
               let host = components.host, !host.isEmpty else {
             throw ServerError.badConfiguration(LocalizedText(
@@ -24,7 +25,15 @@ final class PostgresDatabase: SQLDatabase {
         configuration.options.maximumConnections = 10
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = client
-        runner = Task { await client.run() }
+        var runner: Task<Void, Never>?
+        await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+            runner = Task {
+                // `run()` marks the client running before its first suspension.
+                started.resume()
+                await client.run()
+            }
+        }
+        self.runner = runner!
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {

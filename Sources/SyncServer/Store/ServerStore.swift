@@ -28,7 +28,7 @@ final class ServerStore: Sendable {
     /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path.
     static func open(_ location: String, logger: Logger) async throws -> ServerStore {
         let database: any SQLDatabase = location.hasPrefix("postgres")
-            ? try PostgresDatabase(url: location, logger: logger)
+            ? try await PostgresDatabase(url: location, logger: logger)
             : try SQLiteDatabase(path: location)
         let store = ServerStore(database: database)
         try await store.migrate()
