@@ -78,7 +78,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data((text("Galat: ", "Error: ") + message + "\n").utf8))
+        note(text("Galat: ", "Error: ") + message)
         Foundation.exit(1)
     }
 }
