@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (arrows point inward; nothing imports FieldCLI or SyncServer):
 //   FieldModels → Foundation only
-//   SyncEngine  → FieldModels
+//   SyncEngine  → FieldModels, swift-crypto (origin seals and replica certificates: SHA-256 and Ed25519, no I/O)
 //   LocalStore  → SyncEngine, FieldModels, GRDB, swift-crypto
 //   WireCodec   → system zlib, swift-crypto (gzip bodies and device signatures on the wire)
 //   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird, PostgresNIO, GRDB (embedded store)
@@ -30,7 +30,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "FieldModels"),
-        .target(name: "SyncEngine", dependencies: ["FieldModels"]),
+        .target(name: "SyncEngine", dependencies: ["FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "WireCodec", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "SyncServerTests",

@@ -130,6 +130,7 @@ struct Console {
         case .outsideArea: Exit.outsideArea
         case .notInitialized, .alreadyInitialized: Exit.setup
         case .database, .corrupt: Exit.failure
+        case .refused: Exit.serverRefused
         }
     }
 }

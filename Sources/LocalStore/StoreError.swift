@@ -6,6 +6,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case notInitialized, alreadyInitialized, wrongPassphrase, validation, duplicateNIK, notFound
         case outsideArea, unknownRegion, database, corrupt
+        /// Received changes (or a local write) refused by `Admission`: grammar or origin.
+        case refused
     }
 
     public var code: Code

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GRDB
 @testable import LocalStore
+import SyncEngine
 
 /// Runs the built `field` binary against a replica file of its own, as a user would.
 struct CLI {
@@ -24,6 +25,17 @@ struct CLI {
     /// The replica file opened in this process, as the CLI would open it.
     func openReplica() throws -> LocalReplica {
         try LocalReplica.open(at: .file(database), passphrase: passphrase, stateDirectory: stateDirectory)
+    }
+
+    /// Lets the replica exchange sealed changes with memory replicas, as enrolment would with a
+    /// server: it trusts their shared authority, which certifies this replica's id and key.
+    func certifyForMemoryPeers() throws {
+        let replica = try openReplica()
+        let authority = MemoryReplica.sharedAuthority
+        try replica.trust(authority: authority.publicKey, certificates: [
+            try authority.issue(replica: replica.replicaID, device: "DV-CLI", agent: replica.agent.id,
+                                publicKey: replica.devicePublicKey, issuedAt: 0),
+        ])
     }
 
     init() throws {

@@ -14,6 +14,7 @@ struct ConflictCommandTests {
                                           "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
         // Another laptop gets the household, then both change the address offline.
         let other = MemoryReplica(ReplicaID("ffff000000000001"), agent: "A-OTHER")
+        try cli.certifyForMemoryPeers()
         try Sync.pull(into: other, from: cli.openReplica())
         try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["address": .text("Jl. Melati 3")], wallTime: 1)
         #expect(try cli.run("household", "edit", id, "--address", "Jl. Anggrek 1").status == 0)
@@ -46,6 +47,7 @@ struct ConflictCommandTests {
         let id = try #require(try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. Mawar 12",
                                           "--rt", "3", "--rw", "5").jsonObject()["id"] as? String)
         let other = MemoryReplica(ReplicaID("ffff000000000002"), agent: "A-OTHER")
+        try cli.certifyForMemoryPeers()
         let local = try cli.openReplica()
         try Sync.pull(into: other, from: local)
         try local.delete(id: id)

@@ -110,6 +110,7 @@ struct FileTests {
 
         let restored = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
         #expect(restored.replicaID != original)
+        try Fixture.certify(restored)   // the server certifies the new id at the next session
         var wednesday = try restored.existing(Household.self, id: household.id).record
         wednesday.rt = "009"
         let changes = try restored.save([wednesday], now: Fixture.now).changes

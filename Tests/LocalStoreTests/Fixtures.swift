@@ -1,6 +1,7 @@
 import FieldModels
 import Foundation
 import GRDB
+import SyncEngine
 import Testing
 @testable import LocalStore
 
@@ -45,7 +46,18 @@ enum Fixture {
         let replica = try LocalReplica.create(at: location, passphrase: passphrase, agent: agent, kdf: .testing,
                                               stateDirectory: stateDirectory)
         try replica.importRegions(catalog)
+        try certify(replica)
         return replica
+    }
+
+    /// Has the authority memory replicas share certify `replica`'s id and key, as enrolment does,
+    /// so it can exchange sealed changes with memory replicas.
+    static func certify(_ replica: LocalReplica) throws {
+        let authority = MemoryReplica.sharedAuthority
+        try replica.trust(authority: authority.publicKey, certificates: [
+            try authority.issue(replica: replica.replicaID, device: "DV-TEST", agent: replica.agent.id,
+                                publicKey: replica.devicePublicKey, issuedAt: 0),
+        ])
     }
 
     /// A household of three, as on a real Semarang family card (KK and NIKs are made up but valid).

@@ -25,6 +25,7 @@ struct SyncPropertyTests {
                 let path = directory.appendingPathComponent("\(id.rawValue).sqlite").path
                 let replica = try LocalReplica.create(at: .file(path), passphrase: Fixture.passphrase, agent: Fixture.agent, kdf: .testing,
                                                       stateDirectory: Fixture.stateDirectory)
+                try Fixture.certify(replica)
                 paths[ObjectIdentifier(replica)] = path
                 return replica
             }, reopen: { old in

@@ -62,7 +62,7 @@ struct ScenarioRunner {
         case .restore(let restore):
             guard let backup = backups[restore.from] else { fatalError("no backup named \(restore.from)") }
             restores += 1
-            replicas[restore.replica] = backup.restored(newID: ReplicaID("\(restore.replica)-restored-\(restores)"))
+            replicas[restore.replica] = backup.restored(newID: ReplicaID("\(restore.replica)restored\(restores)"))
         case .check(let check):
             try self.check(check, label: "\(file) step \(index + 1)")
         }
@@ -73,10 +73,10 @@ struct ScenarioRunner {
         var delta = try replica(pull.from).changes(notIn: receiver.versionVector())
         if let last = pull.onlyLast {
             // The newest transactions: by Lamport time, then dot.
-            let transactions = Dictionary(delta.map { ($0.transaction, $0.lamport) }, uniquingKeysWith: max)
+            let transactions = Dictionary(delta.changes.map { ($0.transaction, $0.lamport) }, uniquingKeysWith: max)
                 .sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
             let kept = Set(transactions.suffix(last))
-            delta = delta.filter { kept.contains($0.transaction) }
+            delta = delta.carrying(delta.changes.filter { kept.contains($0.transaction) })
         }
         var batches = Batching.batches(delta, maxChanges: pull.batch ?? 500)
         switch pull.order ?? "normal" {

@@ -42,7 +42,7 @@ struct OpenAPITests {
         let store = try await StoreKind.sqlite.openStore()
         let app = Application(router: SyncRoutes(store: store).router())
         let operations = Self.documentedOperations()
-        #expect(Set(operations.keys) == ["/openapi.yaml", "/v1/info", "/v1/enroll", "/v1/session", "/v1/push", "/v1/pull"])
+        #expect(Set(operations.keys) == ["/openapi.yaml", "/v1/info", "/v1/enroll", "/v1/session", "/v1/push", "/v1/pull", "/v1/digests"])
         try await app.test(.router) { client in
             for (path, methods) in operations {
                 for method in methods {
@@ -81,13 +81,21 @@ struct OpenAPITests {
             device.id = try caller.decode(EnrollResponse.self, enrolled).device
             let session = try await caller.post("/v1/session", SessionRequest(replica: device.replica), as: device)
             #expect(try keys(session).isSuperset(of: Self.required("SessionResponse")))
-            let push = try await caller.post("/v1/push", PushRequest(batch: "b", changes: Sample.household(
+            let push = try await caller.post("/v1/push", try device.push("b", Sample.household(
                 "H-1", area: agent.area, replica: device.replica, start: 1, agent: agent.id)), as: device)
             #expect(try keys(push).isSuperset(of: Self.required("PushResponse")))
             let pull = try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector()), as: device)
             #expect(try keys(pull).isSuperset(of: Self.required("PullResponse")))
-            let change = try #require((try JSONSerialization.jsonObject(with: Data(buffer: pull.body)) as? [String: Any])?["changes"] as? [[String: Any]])
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(buffer: pull.body)) as? [String: Any])
+            let change = try #require(page["changes"] as? [[String: Any]])
             #expect(Set(change[0].keys).isSuperset(of: Self.required("Change")))
+            let seal = try #require(page["seals"] as? [[String: Any]])
+            #expect(Set(seal[0].keys).isSuperset(of: Self.required("OriginSeal")))
+            let certificate = try #require(page["certificates"] as? [[String: Any]])
+            #expect(Set(certificate[0].keys).isSuperset(of: Self.required("ReplicaCertificate")))
+            let digests = try await caller.post("/v1/digests", DigestsRequest(replica: device.replica, after: 0), as: device)
+            #expect(try keys(digests).isSuperset(of: Self.required("DigestsResponse")))
+            #expect(try caller.decode(DigestsResponse.self, digests).digests.count == change.count)
             let refused = try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector()), as: nil)
             #expect(try keys(refused) == ["error"])
             #expect(!Self.required("Change").isEmpty && !Self.required("PullResponse").isEmpty)

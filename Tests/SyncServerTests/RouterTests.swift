@@ -125,11 +125,11 @@ struct RouterTests {
             let psm = devices[Self.psm.id]!
             let mine = Sample.household("H-1", area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
             let other = Sample.household("H-2", area: Sample.pudak, replica: psm.replica, start: UInt64(mine.count + 1), agent: Self.psm.id)
-            let refused = try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: mine + other), as: psm)
+            let refused = try await caller.post("/v1/push", try psm.push("b-1", mine + other), as: psm)
             #expect(refused.status == .forbidden)
             #expect(try caller.errorCode(refused) == "outside_scope")
             #expect(try await store.vector() == VersionVector())
-            let accepted = try await caller.post("/v1/push", PushRequest(batch: "b-2", changes: mine), as: psm)
+            let accepted = try await caller.post("/v1/push", try psm.push("b-2", mine), as: psm)
             #expect(try caller.decode(PushResponse.self, accepted).accepted == mine.count)
         }
     }
@@ -139,20 +139,20 @@ struct RouterTests {
         try await withServer(kind) { store, caller, devices in
             let psm = devices[Self.psm.id]!
             let changes = Sample.household("H-1", members: 2, area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
-            let first = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: changes), as: psm))
-            let second = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: changes), as: psm))
+            let first = try caller.decode(PushResponse.self, try await caller.post("/v1/push", try psm.push("b-1", changes), as: psm))
+            let second = try caller.decode(PushResponse.self, try await caller.post("/v1/push", try psm.push("b-1", changes), as: psm))
             #expect(first == PushResponse(batch: "b-1", accepted: changes.count, duplicate: false))
             #expect(second == PushResponse(batch: "b-1", accepted: changes.count, duplicate: true))
             // The same changes in a new batch (a retry after a lost answer): nothing new.
-            let third = try caller.decode(PushResponse.self, try await caller.post("/v1/push", PushRequest(batch: "b-2", changes: changes), as: psm))
+            let third = try caller.decode(PushResponse.self, try await caller.post("/v1/push", try psm.push("b-2", changes), as: psm))
             #expect(third.accepted == 0)
             #expect(try await store.vector() == VersionVector([psm.replica: UInt64(changes.count)]))
-            let reusedID = try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: Array(changes.prefix(2))), as: psm)
+            let reusedID = try await caller.post("/v1/push", try psm.push("b-1", Array(changes.prefix(2))), as: psm)
             #expect(reusedID.status == .conflict)
             #expect(try caller.errorCode(reusedID) == "batch_reused")
             var rewound = changes[0]
             rewound.value = .text("Jl. Lain")
-            let reusedDot = try await caller.post("/v1/push", PushRequest(batch: "b-3", changes: [rewound]), as: psm)
+            let reusedDot = try await caller.post("/v1/push", try psm.push("b-3", [rewound]), as: psm)
             #expect(reusedDot.status == .conflict)
             #expect(try caller.errorCode(reusedDot) == "dot_reused")
         }
@@ -165,7 +165,7 @@ struct RouterTests {
         try await withServer(kind) { store, caller, devices in
             let psm = devices[Self.psm.id]!
             let huge = Sample.household("H-1", area: Sample.srondol, replica: psm.replica, start: Dot.maxCounter + 1, agent: Self.psm.id)
-            let push = try await caller.post("/v1/push", PushRequest(batch: "b-1", changes: huge), as: psm)
+            let push = try await caller.post("/v1/push", try psm.push("b-1", huge), as: psm)
             #expect(push.status == .badRequest)
             #expect(try caller.errorCode(push) == "bad_json")
             let knowledge = try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector([psm.replica: .max])), as: psm)
@@ -175,7 +175,7 @@ struct RouterTests {
             #expect(after.status == .badRequest)
             #expect(try await store.vector() == VersionVector())
             let highest = Sample.household("H-2", area: Sample.srondol, replica: psm.replica, start: Dot.maxCounter - 4, agent: Self.psm.id)
-            let accepted = try await caller.post("/v1/push", PushRequest(batch: "b-2", changes: highest), as: psm)
+            let accepted = try await caller.post("/v1/push", try psm.push("b-2", highest), as: psm)
             #expect(try caller.decode(PushResponse.self, accepted).accepted == highest.count)
             #expect(try await caller.pullAll(as: devices[Self.dinas.id]!, pageSize: 10).joined().count == highest.count)
         }
@@ -190,7 +190,7 @@ struct RouterTests {
                 all += Sample.household("H-\(index)", members: index % 3 + 1, area: area, replica: dinas.replica,
                                         start: UInt64(all.count + 1), agent: Self.dinas.id)
             }
-            #expect(try await caller.post("/v1/push", PushRequest(batch: "all", changes: all), as: dinas).status == .ok)
+            #expect(try await caller.post("/v1/push", try dinas.push("all", all), as: dinas).status == .ok)
             for (agent, areas) in [(Self.psm.id, [Sample.srondol]), (Self.tksk.id, [Sample.srondol, Sample.pudak]),
                                    (Self.dinas.id, [Sample.srondol, Sample.pudak, Sample.tembalang])] {
                 let pages = try await caller.pullAll(as: devices[agent]!, pageSize: 4)
@@ -214,16 +214,16 @@ struct RouterTests {
             let assigned = Sample.household("H-1", members: 2, area: Sample.srondol, replica: dinas.replica, start: 1, agent: Self.dinas.id)
             let other = Sample.household("H-2", members: 1, area: Sample.srondol, replica: dinas.replica,
                                          start: UInt64(assigned.count + 1), agent: Self.dinas.id)
-            #expect(try await caller.post("/v1/push", PushRequest(batch: "d", changes: assigned + other), as: dinas).status == .ok)
+            #expect(try await caller.post("/v1/push", try dinas.push("d", assigned + other), as: dinas).status == .ok)
             let received = try await caller.pullAll(as: pkh, pageSize: 100).flatMap { $0 }
             #expect(Set(received) == Set(assigned))
             func visit(_ counter: UInt64, person: String) -> Change {
                 Change(dot: Dot(pkh.replica, counter), transaction: Dot(pkh.replica, counter), recordType: .person, recordID: person,
                        area: Sample.srondol, field: "status", value: .text("pindah"), supersedes: [], lamport: 99, wallTime: 0, agent: Self.pkh.id)
             }
-            let ok = try await caller.post("/v1/push", PushRequest(batch: "p1", changes: [visit(1, person: "P-H-1-0")]), as: pkh)
+            let ok = try await caller.post("/v1/push", try pkh.push("p1", [visit(1, person: "P-1M0")]), as: pkh)
             #expect(ok.status == .ok)
-            let refused = try await caller.post("/v1/push", PushRequest(batch: "p2", changes: [visit(2, person: "P-H-2-0")]), as: pkh)
+            let refused = try await caller.post("/v1/push", try pkh.push("p2", [visit(2, person: "P-2M0")]), as: pkh)
             #expect(refused.status == .forbidden)
             #expect(try caller.errorCode(refused) == "outside_scope")
         }
@@ -234,7 +234,7 @@ struct RouterTests {
         try await withServer(kind) { _, caller, devices in
             let psm = devices[Self.psm.id]!
             let changes = Sample.household("H-1", members: 20, area: Sample.srondol, replica: psm.replica, start: 1, agent: Self.psm.id)
-            let packed = try await caller.post("/v1/push", PushRequest(batch: "gz", changes: changes), as: psm, gzip: true)
+            let packed = try await caller.post("/v1/push", try psm.push("gz", changes), as: psm, gzip: true)
             #expect(try caller.decode(PushResponse.self, packed).accepted == changes.count)
             let bomb = Data(repeating: 0x20, count: WireProtocol.maxInflatedBytes + 1024)
             let refused = try await caller.post("/v1/push", raw: bomb, as: psm, gzip: true)
@@ -248,10 +248,10 @@ struct RouterTests {
         try await withServer(kind) { _, caller, devices in
             let dinas = devices[Self.dinas.id]!, psm = devices[Self.psm.id]!
             let first = Sample.household("H-1", members: 3, area: Sample.srondol, replica: dinas.replica, start: 1, agent: "A-DINAS")
-            _ = try await caller.post("/v1/push", PushRequest(batch: "1", changes: first), as: dinas)
+            _ = try await caller.post("/v1/push", try dinas.push("1", first), as: dinas)
             let page = try caller.decode(PullResponse.self, try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector(), maxChanges: 1), as: psm))
             let later = Sample.household("H-9", area: Sample.srondol, replica: dinas.replica, start: UInt64(first.count + 1), agent: "A-DINAS")
-            _ = try await caller.post("/v1/push", PushRequest(batch: "2", changes: later), as: dinas)
+            _ = try await caller.post("/v1/push", try dinas.push("2", later), as: dinas)
             let rest = try caller.decode(PullResponse.self, try await caller.post(
                 "/v1/pull", PullRequest(knowledge: VersionVector(), upTo: page.upTo, after: page.next, maxChanges: 100), as: psm))
             #expect(Set(page.changes + rest.changes) == Set(first))

@@ -53,6 +53,19 @@ struct TestDevice {
 
     var publicKey: String { key.publicKey.rawRepresentation.base64EncodedString() }
 
+    /// A push of `changes`, each transaction sealed with this device's key.
+    func push(_ batch: String, _ changes: [Change]) throws -> PushRequest {
+        PushRequest(batch: batch, changes: changes, seals: try Self.seals(changes, key: key))
+    }
+
+    /// One seal per transaction among `changes`, made with `key`.
+    static func seals(_ changes: [Change], key: Curve25519.Signing.PrivateKey) throws -> [OriginSeal] {
+        let signer = OriginSigner(key: key)
+        return try Dictionary(grouping: changes, by: \.transaction).sorted { $0.key < $1.key }.map {
+            try signer.seal($0.value).wire(sending: $0.value)
+        }
+    }
+
     /// Enrols directly with the store.
     mutating func enroll(in store: ServerStore) async throws {
         let code = try await store.issueCode(for: agent.id, now: 1_000)
@@ -78,7 +91,7 @@ enum Sample {
         add(.household, id, "address", .text("Jl. \(id)"))
         add(.household, id, "kelurahan", .text(area))
         for index in 0..<members {
-            let person = "P-\(id)-\(index)"
+            let person = "P-\(id.dropFirst(2))M\(index)"
             add(.person, person, "name", .text("Warga \(index)"))
             add(.person, person, "household", .text(id))
             add(.person, person, "nik", .text("33740615058000\(String(format: "%02d", index))"))

@@ -137,8 +137,8 @@ public struct RandomHistory {
     private func faultyPull(into receiver: any ReplicaStore, from sender: any ReplicaStore,
                             random: inout SeededGenerator) throws {
         let delta = try sender.changes(notIn: Sync.knowledge(of: receiver, for: sender))
-        let held = Set(try receiver.changes(notIn: VersionVector()).map(\.dot))
-        if let resent = delta.first(where: { held.contains($0.dot) }) {
+        let held = Set(try receiver.changes(notIn: VersionVector()).changes.map(\.dot))
+        if let resent = delta.changes.first(where: { held.contains($0.dot) }) {
             throw Failure(seed: seed, problems: ["a delta resent \(resent.dot), which the receiver already holds"])
         }
         var batches = Batching.batches(delta, maxChanges: Int.random(in: 1...6, using: &random))
@@ -158,7 +158,7 @@ public struct RandomHistory {
             problems.append("replica \(index) differs from replica 0 (records \(differing), conflicts equal: \(snapshot.conflicts == snapshots[0].conflicts))")
         }
         for (index, replica) in replicas.enumerated() {
-            let held = try replica.changes(notIn: VersionVector())
+            let held = try replica.changes(notIn: VersionVector()).changes
             let heldDots = Set(held.map(\.dot))
             let missing = Set(written.keys).subtracting(heldDots)
             if !missing.isEmpty { problems.append("replica \(index) lacks \(missing.count) written changes, e.g. \(missing.first!)") }

@@ -24,6 +24,11 @@ struct SyncClient {
         /// The agent's new area, when the server moved it.
         var agentArea: String?
         var conflicts = 0
+        /// Set when the server held other content under this laptop's replica id (a restored
+        /// copy): the id the laptop writes as from now on.
+        var newReplica: String?
+        /// Own changes moved to the new id, because the server held other content under their dots.
+        var reissued = 0
     }
 
     /// Where a pull stands between pages, kept in the replica.
@@ -36,15 +41,11 @@ struct SyncClient {
 
     func run(maxRounds: Int = 5) throws -> Report {
         var report = Report()
+        var session = try openSession()
         for _ in 1...maxRounds {
             report.rounds += 1
-            let session: SessionResponse = try transport.call("/v1/session", SessionRequest(replica: replica.replicaID))
+            if try reconcile(with: session, report: &report) { session = try openSession() }
             report.scope = session.scope.key
-            let own = try replica.fullVersionVector()[replica.replicaID]
-            guard session.serverVector[replica.replicaID] <= own else {
-                let error = SyncError.rewound(replica.replicaID, holds: own, peerHolds: session.serverVector[replica.replicaID])
-                throw CLIError(error.text.id, error.text.en, code: Exit.serverRefused)
-            }
             let (pushed, accepted) = try push(over: session.serverVector, limit: min(batchSize, session.maxBatchChanges))
             let (pulled, upTo) = try pull(scope: session.scope)
             report.pushed += pushed
@@ -61,12 +62,77 @@ struct SyncClient {
                 try replica.updateAgent(agent)
                 report.agentArea = session.agent.area
             }
+            session = try openSession()
             if pushed == 0 && pulled == 0 { break }
         }
+        try checkEverythingStored(session)
         report.bytesSent = transport.bytesSent
         report.bytesReceived = transport.bytesReceived
         report.conflicts = try replica.snapshot().conflicts.count
         return report
+    }
+
+    private func openSession() throws -> SessionResponse {
+        try transport.call("/v1/session", SessionRequest(replica: replica.replicaID))
+    }
+
+    /// Compares what the server holds under each replica id this laptop has written as with
+    /// what the laptop holds. Where they part (the laptop was restored from an old copy, with or
+    /// without the files that guard it), the laptop takes a new replica id, moves its own
+    /// changes past the parting point to it, and lowers its checkpoints so the next pull brings
+    /// back what the server holds there. Returns whether anything changed (a new session is due).
+    private func reconcile(with session: SessionResponse, report: inout Report) throws -> Bool {
+        let server = Dictionary(session.own.map { ($0.replica, $0) }, uniquingKeysWith: { first, _ in first })
+        var changed = false
+        for id in try replica.ownReplicaIDs() {
+            let held = server[id]
+            let agreed = try agreedCounter(of: id, server: held)
+            let diverged = held.map { agreed < $0.counter } ?? false
+            if id == replica.replicaID {
+                guard diverged else {
+                    if let held { try replica.setSyncState("confirmed." + id.rawValue, String(held.counter)) }
+                    continue
+                }
+                report.newReplica = try replica.renewIdentity().rawValue
+            }
+            let moved = try replica.reissue(from: id, after: agreed)
+            report.reissued += moved
+            if diverged { try replica.lowerCheckpoints(of: id, to: agreed) }
+            changed = changed || moved > 0 || diverged
+        }
+        return changed
+    }
+
+    /// The highest counter up to which the laptop's own changes written as `id` are the very
+    /// changes the server holds under those dots (0 when the server holds none).
+    private func agreedCounter(of id: ReplicaID, server: OwnReplica?) throws -> UInt64 {
+        guard let server, server.counter > 0 else { return 0 }
+        let confirmed = min(UInt64(try replica.syncState("confirmed." + id.rawValue) ?? "") ?? 0, server.counter)
+        let local = try replica.ownDigests(of: id, after: confirmed)
+        let localByCounter = Dictionary(local.map { ($0.counter, $0.digest) }, uniquingKeysWith: { first, _ in first })
+        if localByCounter[server.counter] == server.digest { return server.counter }
+        var agreed = confirmed
+        var after = confirmed
+        while true {
+            let page: DigestsResponse = try transport.call("/v1/digests", DigestsRequest(replica: id, after: after))
+            for entry in page.digests {
+                guard entry.counter == agreed + 1, localByCounter[entry.counter] == entry.digest else { return agreed }
+                agreed = entry.counter
+            }
+            guard page.more, let last = page.digests.last else { return agreed }
+            after = last.counter
+        }
+    }
+
+    /// Ends the sync with an error when the server does not hold every change this laptop wrote:
+    /// a sync never reports success over work that did not arrive.
+    private func checkEverythingStored(_ session: SessionResponse) throws {
+        let own = try replica.fullVersionVector()[replica.replicaID]
+        let stored = session.own.first { $0.replica == replica.replicaID }?.counter ?? 0
+        guard stored < own else { return }
+        throw CLIError("Server belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
+                       "The server has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
+                       code: Exit.serverRefused)
     }
 
     /// Sends what the server lacks, in batches that keep transactions whole; each batch keeps
@@ -75,10 +141,10 @@ struct SyncClient {
         let delta = try replica.changes(notIn: serverVector)
         guard !delta.isEmpty else { return (0, 0) }
         var sent = 0, accepted = 0
-        progress.start(L("Kirim", "Send"), total: delta.count, bytes: transport.bytesSent)
+        progress.start(L("Kirim", "Send"), total: delta.changes.count, bytes: transport.bytesSent)
         for batch in Batching.batches(delta, maxChanges: limit) {
-            let answer: PushResponse = try transport.call("/v1/push", PushRequest(batch: UUID().uuidString, changes: batch))
-            sent += batch.count
+            let answer: PushResponse = try transport.call("/v1/push", PushRequest(batch: UUID().uuidString, batch))
+            sent += batch.changes.count
             accepted += answer.accepted
             progress.update(done: sent, bytes: transport.bytesSent)
         }
@@ -113,7 +179,13 @@ struct SyncClient {
                 state["pull"] = .some(nil)
                 state[checkpointKey] = try Self.json(checkpoint.map { $0.union(page.upTo) } ?? page.upTo)
             }
-            try replica.receive(page.changes, state: state)
+            do {
+                try replica.receive(page.sealed, state: state)
+            } catch let error as StoreError where error.code == .refused {
+                throw CLIError("Perubahan dari server ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
+                               "Changes from the server were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
+                               code: Exit.serverRefused)
+            }
             progress.update(done: received, bytes: transport.bytesReceived)
             guard let next = page.next else {
                 progress.finish()

@@ -30,20 +30,38 @@ struct EnrollCommand: ParsableCommand {
 
     func run() throws {
         try global.withReplica { replica, console in
-            let key = LocalReplica.newDeviceKey()
+            // A first enrolment certifies the key and replica id the laptop has written with
+            // since `field init`; enrolling again takes a new key and a new replica id, so
+            // nothing signed by the old key is ever attributed to the new device.
+            let first = try replica.enrolment() == nil
+            let key = first ? replica.deviceKey : LocalReplica.newDeviceKey()
+            let replicaID = first ? replica.replicaID : ReplicaID.random()
             let transport = try HTTPTransport(server: server, signer: nil, retries: 3)
             let request = EnrollRequest(code: code, publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
-                                        deviceName: name ?? ProcessInfo.processInfo.hostName, replica: replica.replicaID)
+                                        deviceName: name ?? ProcessInfo.processInfo.hostName, replica: replicaID)
             let answer: EnrollResponse
             do {
                 answer = try transport.call("/v1/enroll", request)
             } catch let refusal as RemoteRefusal {
                 throw CLIError(refusal.text.id, refusal.text.en, code: Exit.serverRefused)
             }
+            guard EnrolmentProof.check(answer.authorityProof, code: code, authority: answer.authority),
+                  answer.certificate.isIssued(by: answer.authority), answer.certificate.replica == replicaID,
+                  answer.certificate.publicKey == key.publicKey.rawRepresentation else {
+                throw CLIError("Jawaban server tidak dapat dibuktikan dengan kode pendaftaran: mungkin bukan server Dinas. Tidak ada yang disimpan; periksa alamat --server.",
+                               "The server's answer cannot be proven with the enrolment code: it may not be the Dinas server. Nothing was saved; check the --server address.",
+                               code: Exit.serverRefused)
+            }
             let agent = Agent(id: answer.agent.id, name: answer.agent.name, role: answer.agent.role, areaID: answer.agent.area,
                               ntrNumber: replica.agent.ntrNumber, ntrValidFrom: replica.agent.ntrValidFrom,
                               ntrValidUntil: replica.agent.ntrValidUntil)
-            try replica.saveEnrolment(server: server, device: answer.device, key: key, agent: agent)
+            if first {
+                try replica.adoptAgent(agent.id)
+            } else {
+                try replica.renewIdentity(key: key, replica: replicaID)
+            }
+            try replica.saveEnrolment(server: server, device: answer.device, authority: answer.authority,
+                                      certificate: answer.certificate, agent: agent)
             console.say("Laptop terdaftar sebagai \(answer.device) untuk \(agent.name) (\(agent.id), \(agent.role.rawValue), wilayah \(answer.scope)).",
                         "Laptop enrolled as \(answer.device) for \(agent.name) (\(agent.id), \(agent.role.rawValue), scope \(answer.scope)).")
             if agent.areaID != replica.agent.areaID || agent.id != replica.agent.id {
@@ -131,6 +149,13 @@ struct SyncCommand: ParsableCommand {
             let received = ByteCountFormatter.string(fromByteCount: Int64(report.bytesReceived), countStyle: .file)
             console.say("Terkirim \(report.pushed) perubahan (\(report.accepted) baru bagi server, \(sent)); diterima \(report.pulled) perubahan (\(received)).",
                         "Sent \(report.pushed) changes (\(report.accepted) new to the server, \(sent)); received \(report.pulled) changes (\(received)).")
+            if let fresh = report.newReplica {
+                console.say("Laptop ini dipulihkan dari salinan lama: server menyimpan isi lain dengan id replikanya. Laptop kini menulis sebagai \(fresh); \(report.reissued) perubahan yang belum sampai ke server dikirim dengan id baru itu, dan yang hilang saat pemulihan diambil kembali dari server. Tidak ada data yang hilang.",
+                            "This laptop was restored from an old copy: the server holds other content under its replica id. The laptop now writes as \(fresh); \(report.reissued) changes the server did not have were sent under that new id, and what the restore had lost was fetched back from the server. Nothing was lost.")
+            } else if report.reissued > 0 {
+                console.say("\(report.reissued) perubahan lama laptop ini yang belum sampai ke server dikirim dengan id replika sekarang.",
+                            "\(report.reissued) earlier changes of this laptop that had not reached the server were sent under its current replica id.")
+            }
             if let area = report.agentArea {
                 console.say("Wilayah tugas Anda kini \(area) (diubah oleh Dinas).", "Your assigned area is now \(area) (changed by the Dinas).")
             }

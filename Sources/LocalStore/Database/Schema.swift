@@ -47,6 +47,18 @@ enum Schema {
                 CREATE TABLE version_vector (replica TEXT PRIMARY KEY NOT NULL, counter INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-provenance") { db in
+            try db.execute(sql: """
+                -- The origin seal of every transaction held: the origin device's signature and the
+                -- digest of each record's share of the transaction (32 bytes each).
+                CREATE TABLE origin_seal (replica TEXT NOT NULL, counter INTEGER NOT NULL, signature BLOB NOT NULL,
+                    groups BLOB NOT NULL, PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                -- Which device and key each replica id belongs to, as the server certified it.
+                CREATE TABLE replica_certificate (replica TEXT PRIMARY KEY NOT NULL, device TEXT NOT NULL, agent TEXT NOT NULL,
+                    public_key BLOB NOT NULL, issued_at INTEGER NOT NULL, signature BLOB NOT NULL) WITHOUT ROWID;
+                CREATE INDEX change_log_transaction ON change_log(tx_replica, tx_counter);
+                """)
+        }
         return migrator
     }
 }

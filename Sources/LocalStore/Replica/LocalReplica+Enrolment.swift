@@ -5,8 +5,8 @@ import GRDB
 import SyncEngine
 
 /// This laptop's enrolment with a sync server: the server, the device id it was given, and
-/// the Ed25519 key that signs every request, sealed by the replica's vault like any
-/// sensitive value.
+/// the Ed25519 key that signs every request and seals every transaction, sealed by the
+/// replica's vault like any sensitive value.
 public struct Enrolment: Sendable {
     public var server: String
     public var device: String
@@ -14,17 +14,16 @@ public struct Enrolment: Sendable {
 }
 
 extension LocalReplica {
-    /// A fresh device key, to send its public half with `field enroll`.
-    public static func newDeviceKey() -> Curve25519.Signing.PrivateKey { Curve25519.Signing.PrivateKey() }
-
-    /// Stores the enrolment and the agent the server assigned (role, area), which takes effect
-    /// the next time the replica is opened.
-    public func saveEnrolment(server: String, device: String, key: Curve25519.Signing.PrivateKey, agent: Agent) throws {
-        let sealed = try vault.seal(key.rawRepresentation, place: "device-key")
+    /// Stores the enrolment, the authority the server named and the certificate of this
+    /// replica id, and the agent the server assigned (role, area), which takes effect the next
+    /// time the replica is opened.
+    public func saveEnrolment(server: String, device: String, authority: Data, certificate: ReplicaCertificate, agent: Agent) throws {
         try transaction { db in
             try Meta.set(db, "enrolment.server", server)
             try Meta.set(db, "enrolment.device", device)
-            try Meta.set(db, "enrolment.key", sealed.base64EncodedString())
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'enrolment.key'")
+            try Meta.set(db, "authority", authority.base64EncodedString())
+            try storeCertificate(certificate, in: db)
             try Meta.setAgent(db, agent)
         }
     }
@@ -39,12 +38,9 @@ extension LocalReplica {
 
     /// The enrolment, or nil before `field enroll`.
     public func enrolment() throws -> Enrolment? {
-        let values = try read { db in
-            (try Meta.get(db, "enrolment.server"), try Meta.get(db, "enrolment.device"), try Meta.get(db, "enrolment.key"))
-        }
-        guard let server = values.0, let device = values.1, let sealed = values.2.flatMap({ Data(base64Encoded: $0) }) else { return nil }
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: try vault.open(sealed, place: "device-key"))
-        return Enrolment(server: server, device: device, key: key)
+        let values = try read { db in (try Meta.get(db, "enrolment.server"), try Meta.get(db, "enrolment.device")) }
+        guard let server = values.0, let device = values.1 else { return nil }
+        return Enrolment(server: server, device: device, key: signer.key)
     }
 
     /// A value the sync client keeps between runs (checkpoints, an unfinished pull).
@@ -56,16 +52,7 @@ extension LocalReplica {
         try transaction { db in try Self.setState(key, value, in: db) }
     }
 
-    /// Applies one received page and records how far the sync got, in one transaction: a cut
-    /// connection or a crash leaves both or neither.
-    public func receive(_ changes: [Change], state: [String: String?]) throws {
-        try transaction { db in
-            try apply(changes, in: db)
-            for (key, value) in state { try Self.setState(key, value, in: db) }
-        }
-    }
-
-    private static func setState(_ key: String, _ value: String?, in db: Database) throws {
+    static func setState(_ key: String, _ value: String?, in db: Database) throws {
         if let value {
             try Meta.set(db, "sync." + key, value)
         } else {

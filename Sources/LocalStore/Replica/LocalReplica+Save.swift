@@ -52,7 +52,8 @@ extension LocalReplica {
             for record in records {
                 let type = Swift.type(of: record).recordType
                 let live = try liveValues(recordID: record.id, in: db)
-                writer.add(MergeRules.edits(writing: record.fields, over: live), type: type, recordID: record.id, area: record.area)
+                let fields = record.fields.mapValues { value in value.text.map { FieldValue.text(Grammar.normalised($0)) } ?? value }
+                writer.add(MergeRules.edits(writing: fields, over: live), type: type, recordID: record.id, area: record.area)
             }
             let changes = try writer.commit(in: db)
             for record in records {
@@ -180,8 +181,16 @@ struct ChangeWriter {
         }
     }
 
+    /// Checks the changes against the grammar every door applies (so nothing is written that
+    /// the server or a peer would refuse), seals them with the device key and applies them.
     func commit(in db: Database) throws -> [Change] {
         guard !changes.isEmpty else { return [] }
+        do {
+            try Admission.checkGrammar(changes)
+        } catch let refusal as Refusal {
+            throw StoreError(.validation, refusal.text, cause: refusal)
+        }
+        try replica.storeSeal(try replica.signer.seal(changes), in: db)
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
         let mark = replica.mark, counter = counter

@@ -6,7 +6,7 @@ import SyncEngine
 /// The SQLite replica as the sync engine sees it: deltas by version vector, atomic idempotent
 /// receive, snapshots by the shared merge rules, and direct writes for settling conflicts.
 extension LocalReplica: WritableReplica {
-    public func changes(notIn vector: VersionVector) throws -> [Change] {
+    public func changes(notIn vector: VersionVector) throws -> SealedBatch {
         try read { db in
             let vector = try retirements(in: db).unfold(vector)
             var out: [Change] = []
@@ -18,13 +18,13 @@ extension LocalReplica: WritableReplica {
                     if !vector.beyond.contains(change.dot) { out.append(change) }
                 }
             }
-            return out.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+            return try sealed(out.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }, in: db)
         }
     }
 
-    /// Applies a received batch in one transaction: all of it, or none of it.
-    public func receive(_ changes: [Change]) throws {
-        try transaction { db in try apply(changes, in: db) }
+    /// Admits and applies a received batch in one transaction: all of it, or none of it.
+    public func receive(_ batch: SealedBatch) throws {
+        try transaction { db in try admitAndApply(batch, in: db) }
     }
 
     public func snapshot() throws -> ReplicaSnapshot {

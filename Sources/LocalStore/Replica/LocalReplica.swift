@@ -20,20 +20,40 @@ public final class LocalReplica: Sendable {
         var isFile: Bool { if case .file = self { true } else { false } }
     }
 
-    public let replicaID: ReplicaID
+    /// The replica id this file writes as now.
+    public var replicaID: ReplicaID { identity.value.replica }
     public let agent: Agent
     let writer: any DatabaseWriter
     let vault: Vault
     let logger: Logger
-    let mark: HighWaterMark
+    let stateDirectory: String?
+    /// The replica id, the device key that seals every local transaction, and the high-water
+    /// mark: changed only inside a write transaction (a new id after a restore, a new key).
+    private let identity: Locked<Identity>
 
-    private init(writer: any DatabaseWriter, vault: Vault, replicaID: ReplicaID, agent: Agent, stateDirectory: String?) {
+    struct Identity {
+        var replica: ReplicaID
+        var signer: OriginSigner
+        var mark: HighWaterMark
+    }
+
+    var signer: OriginSigner { identity.value.signer }
+    var mark: HighWaterMark { identity.value.mark }
+
+    private init(writer: any DatabaseWriter, vault: Vault, replicaID: ReplicaID, signer: OriginSigner, agent: Agent,
+                 stateDirectory: String?) {
         self.writer = writer
         self.vault = vault
-        self.replicaID = replicaID
         self.agent = agent
         self.logger = Logger(label: "fieldsync.replica")
-        self.mark = HighWaterMark(directory: stateDirectory, replica: replicaID)
+        self.stateDirectory = stateDirectory
+        self.identity = Locked(Identity(replica: replicaID, signer: signer,
+                                        mark: HighWaterMark(directory: stateDirectory, replica: replicaID)))
+    }
+
+    /// Switches to another replica id and key (inside the write transaction that records them).
+    func adopt(replica: ReplicaID, signer: OriginSigner) {
+        identity.value = Identity(replica: replica, signer: signer, mark: HighWaterMark(directory: stateDirectory, replica: replica))
     }
 
     /// Creates a new replica for `agent`, protected by `passphrase`. Refuses an existing one.
@@ -45,6 +65,7 @@ public final class LocalReplica: Sendable {
         do {
             let (vault, envelope) = try Vault.create(passphrase: passphrase, parameters: kdf)
             let replicaID = ReplicaID.random()
+            let signer = OriginSigner(key: .init())
             try writer.write { db in
                 guard try Meta.get(db, "replica_id") == nil else {
                     throw StoreError(.alreadyInitialized,
@@ -56,8 +77,9 @@ public final class LocalReplica: Sendable {
                 try Meta.setAgent(db, agent)
                 try Meta.set(db, "counter", "0")
                 try Meta.set(db, "lamport", "0")
+                try Self.storeDeviceKey(signer, vault: vault, in: db)
             }
-            return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, agent: agent,
+            return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, signer: signer, agent: agent,
                                 stateDirectory: location.isFile ? stateDirectory : nil)
         } catch {
             throw StoreError.wrap(error)
@@ -90,9 +112,13 @@ public final class LocalReplica: Sendable {
             var identity = ReplicaID(replicaID)
             let counter = try writer.read { db in try Meta.integer(db, "counter") }
             if HighWaterMark(directory: directory, replica: identity).read() > counter {
-                identity = try takeNewIdentity(after: identity, in: writer)
+                identity = try writer.write { db in try takeNewIdentity(after: identity, in: db) }
+                Logger(label: "fieldsync.replica").warning("replica file restored from an older copy; new replica id \(identity)")
             }
-            return LocalReplica(writer: writer, vault: vault, replicaID: identity, agent: agent, stateDirectory: directory)
+            let signer = try writer.write { db in try deviceKey(vault: vault, in: db) }
+            let replica = LocalReplica(writer: writer, vault: vault, replicaID: identity, signer: signer, agent: agent, stateDirectory: directory)
+            try replica.sealOwnTransactionsOnce()
+            return replica
         } catch {
             throw StoreError.wrap(error)
         }
@@ -100,14 +126,10 @@ public final class LocalReplica: Sendable {
 
     /// Gives a rewound file a fresh replica id: its old changes keep their dots; its new ones
     /// can no longer collide with what it had made before the backup was restored.
-    private static func takeNewIdentity(after old: ReplicaID, in writer: any DatabaseWriter) throws -> ReplicaID {
-        let fresh = ReplicaID.random()
-        try writer.write { db in
-            try Meta.set(db, "replica_id", fresh.rawValue)
-            try Meta.set(db, "counter", "0")
-            try Meta.set(db, "previous_replica_ids", ((try Meta.get(db, "previous_replica_ids")).map { $0 + "," } ?? "") + old.rawValue)
-        }
-        Logger(label: "fieldsync.replica").warning("replica file restored from an older copy; new replica id \(fresh) (was \(old))")
+    static func takeNewIdentity(after old: ReplicaID, fresh: ReplicaID = .random(), in db: Database) throws -> ReplicaID {
+        try Meta.set(db, "replica_id", fresh.rawValue)
+        try Meta.set(db, "counter", "0")
+        try Meta.set(db, "previous_replica_ids", ((try Meta.get(db, "previous_replica_ids")).map { $0 + "," } ?? "") + old.rawValue)
         return fresh
     }
 
@@ -208,6 +230,20 @@ public final class LocalReplica: Sendable {
         try read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
         }
+    }
+}
+
+/// A value behind a lock, for the little state a `Sendable` replica changes.
+final class Locked<Value>: @unchecked Sendable {
+    // Every access goes through `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
 

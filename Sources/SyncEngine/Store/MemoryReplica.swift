@@ -10,18 +10,40 @@ import FieldModels
 /// ```
 public final class MemoryReplica: WritableReplica {
     public private(set) var replicaID: ReplicaID
-    public var agent: String
+    public let agent: String
+    /// Issues this replica's certificate (and a new one when a restored copy takes a new id);
+    /// every memory replica made with the same authority trusts the others' seals.
+    public let authority: CertificateAuthority
+    private let signer: OriginSigner
     private(set) var log: [Dot: Change] = [:]
+    private var seals: [Dot: StoredSeal] = [:]
+    private var certificates: [ReplicaID: ReplicaCertificate] = [:]
     private var superseded = Set<Dot>()
     private var live: [String: [String: [Dot: FieldVersion]]] = [:]
     private var vector = VersionVector()
     private var counter: UInt64 = 0
     private var clock = LogicalClock()
 
-    public init(_ replicaID: ReplicaID, agent: String = "A-TEST") {
+    /// The authority memory replicas share unless told otherwise: a test model's trust domain.
+    public static let sharedAuthority = CertificateAuthority()
+
+    public init(_ replicaID: ReplicaID, agent: String = "A-TEST", authority: CertificateAuthority = MemoryReplica.sharedAuthority) {
         self.replicaID = replicaID
         self.agent = agent
+        self.authority = authority
+        self.signer = OriginSigner(key: .init())
+        certify()
     }
+
+    /// Has the authority certify the current replica id for this replica's key.
+    private func certify() {
+        let certificate = try! authority.issue(replica: replicaID, device: "DV-" + replicaID.rawValue, agent: agent,
+                                               publicKey: signer.publicKey, issuedAt: 0)
+        certificates[replicaID] = certificate
+    }
+
+    /// The certificate of the replica this one writes as.
+    public var certificate: ReplicaCertificate { certificates[replicaID]! }
 
     /// The vector this replica exchanges (retired devices folded in once all their changes are held).
     public func versionVector() throws -> VersionVector { retirements().fold(try fullVersionVector()) }
@@ -32,9 +54,13 @@ public final class MemoryReplica: WritableReplica {
         return full
     }
 
-    public func changes(notIn vector: VersionVector) throws -> [Change] {
+    public func changes(notIn vector: VersionVector) throws -> SealedBatch {
         let known = retirements().unfold(vector)
-        return log.values.filter { !known.contains($0.dot) }.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+        let delta = log.values.filter { !known.contains($0.dot) }.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }
+        let byTransaction = Dictionary(grouping: delta, by: \.transaction)
+        return SealedBatch(changes: delta,
+                           seals: byTransaction.keys.sorted().compactMap { seals[$0]?.wire(sending: byTransaction[$0]!) },
+                           certificates: Set(delta.map(\.dot.replica)).sorted().compactMap { certificates[$0] })
     }
 
     /// The retired devices this replica knows of.
@@ -42,7 +68,16 @@ public final class MemoryReplica: WritableReplica {
         Retirements(devices: live.filter { $0.key.hasPrefix("D-") }.mapValues { $0.mapValues { Array($0.values) } })
     }
 
-    public func receive(_ changes: [Change]) throws {
+    public func receive(_ batch: SealedBatch) throws {
+        let admitted = try Admission.check(batch, authority: authority.publicKey, held: { log[$0] != nil },
+                                           certificate: { certificates[$0] })
+        for certificate in admitted.certificates { certificates[certificate.replica] = certificate }
+        for seal in admitted.seals { seals[seal.transaction] = seal }
+        apply(admitted.changes)
+    }
+
+    /// Applies changes already admitted (received, or written here).
+    private func apply(_ changes: [Change]) {
         var writers = Set<ReplicaID>()
         for change in changes where log[change.dot] == nil {
             log[change.dot] = change
@@ -99,6 +134,8 @@ public final class MemoryReplica: WritableReplica {
             live[id] = nil
             forgotten.append(id)
         }
+        let transactions = Set(log.values.map(\.transaction))
+        seals = seals.filter { transactions.contains($0.key) }
         return forgotten
     }
 
@@ -144,16 +181,26 @@ public final class MemoryReplica: WritableReplica {
                                   area: area, field: field, value: value, supersedes: supersedes, lamport: lamport,
                                   wallTime: wallTime, agent: agent))
         }
-        try receive(changes)
+        seals[changes[0].transaction] = try signer.seal(changes)
+        apply(changes)
         return changes
     }
 
     // MARK: Backups
 
+    private init(_ replicaID: ReplicaID, agent: String, authority: CertificateAuthority, signer: OriginSigner) {
+        self.replicaID = replicaID
+        self.agent = agent
+        self.authority = authority
+        self.signer = signer
+    }
+
     /// A copy of this replica as a backup file would hold it.
     public func backup() -> MemoryReplica {
-        let copy = MemoryReplica(replicaID, agent: agent)
+        let copy = MemoryReplica(replicaID, agent: agent, authority: authority, signer: signer)
         copy.log = log
+        copy.seals = seals
+        copy.certificates = certificates
         copy.superseded = superseded
         copy.live = live
         copy.vector = vector
@@ -169,6 +216,7 @@ public final class MemoryReplica: WritableReplica {
         let copy = backup()
         copy.replicaID = newID
         copy.counter = 0
+        copy.certify()
         return copy
     }
 }

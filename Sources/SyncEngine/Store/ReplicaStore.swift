@@ -15,10 +15,11 @@ public protocol ReplicaStore: AnyObject {
     /// The retired devices this replica knows of.
     func retirements() throws -> Retirements
     /// Exactly the changes held here that a replica knowing `vector` lacks, whole transactions
-    /// together.
-    func changes(notIn vector: VersionVector) throws -> [Change]
-    /// Applies received changes in one atomic step. Idempotent and order-free.
-    func receive(_ changes: [Change]) throws
+    /// together, with their origin seals and their replicas' certificates.
+    func changes(notIn vector: VersionVector) throws -> SealedBatch
+    /// Checks received changes (`Admission.check`: grammar, origin seals) and applies them in
+    /// one atomic step; a refused batch changes nothing. Idempotent and order-free.
+    func receive(_ batch: SealedBatch) throws
     /// The records and conflicts this replica shows.
     func snapshot() throws -> ReplicaSnapshot
     /// Forgets deleted records whose every change (tombstone included) all of `vectors` cover:
@@ -72,7 +73,7 @@ public enum Sync {
         }
         let delta = try sender.changes(notIn: known)
         for batch in Batching.batches(delta, maxChanges: maxBatch) { try receiver.receive(batch) }
-        return delta.count
+        return delta.changes.count
     }
 
     /// What `receiver` tells `sender` it has seen: its exchanged vector, or its full one when

@@ -1,4 +1,5 @@
 import FieldModels
+import Foundation
 
 /// The messages of the sync protocol (JSON over HTTP, `/v1/…`): their shapes are described in
 /// the server's `/openapi.yaml`, which a test keeps true.
@@ -7,7 +8,8 @@ import FieldModels
 /// the server lacks in batches that never cut a transaction, then `pull` page by page until
 /// `next` is absent.
 public enum WireProtocol {
-    public static let version = 1
+    /// 2: changes travel with their origin seals and replica certificates.
+    public static let version = 2
     /// Most changes a client puts in one pushed batch or asks for in one pulled page.
     public static let batchChanges = 500
     /// Most changes the server accepts in one pushed batch.
@@ -47,6 +49,7 @@ public struct EnrollRequest: Sendable, Codable {
     /// The device's Ed25519 public key, raw 32 bytes in base64.
     public var publicKey: String
     public var deviceName: String
+    /// The replica id the laptop writes as; it becomes this device's, with a certificate.
     public var replica: ReplicaID
 
     public init(code: String, publicKey: String, deviceName: String, replica: ReplicaID) {
@@ -61,17 +64,47 @@ public struct EnrollResponse: Sendable, Codable {
     public var device: String
     public var agent: AgentProfile
     public var scope: SyncScope
+    /// The authority's public key (raw 32 bytes), which issues every replica certificate.
+    public var authority: Data
+    /// HMAC-SHA256 of `authority` under the enrolment code (`EnrolmentProof`).
+    public var authorityProof: Data
+    /// The certificate of the enrolled replica id.
+    public var certificate: ReplicaCertificate
 
-    public init(device: String, agent: AgentProfile, scope: SyncScope) {
+    public init(device: String, agent: AgentProfile, scope: SyncScope, authority: Data, authorityProof: Data,
+                certificate: ReplicaCertificate) {
         self.device = device
         self.agent = agent
         self.scope = scope
+        self.authority = authority
+        self.authorityProof = authorityProof
+        self.certificate = certificate
     }
 }
 
 public struct SessionRequest: Sendable, Codable {
+    /// The replica id the laptop writes as now. A new one (after a restored backup or a new
+    /// key) is registered to the calling device here, unless another device holds it.
     public var replica: ReplicaID
     public init(replica: ReplicaID) { self.replica = replica }
+}
+
+/// What the server holds of one of the calling device's own replicas: the counter it holds
+/// every change up to, and the digest of that change, so a laptop restored from an old copy
+/// finds out that the server holds other content under its replica id.
+public struct OwnReplica: Sendable, Codable, Hashable {
+    public var replica: ReplicaID
+    public var counter: UInt64
+    /// `Change.digest` of the change at `counter`; absent when `counter` is 0.
+    public var digest: Data?
+    public var certificate: ReplicaCertificate
+
+    public init(replica: ReplicaID, counter: UInt64, digest: Data?, certificate: ReplicaCertificate) {
+        self.replica = replica
+        self.counter = counter
+        self.digest = digest
+        self.certificate = certificate
+    }
 }
 
 public struct SessionResponse: Sendable, Codable {
@@ -81,13 +114,18 @@ public struct SessionResponse: Sendable, Codable {
     /// Everything the server holds: the client pushes what this lacks.
     public var serverVector: VersionVector
     public var maxBatchChanges: Int
+    /// Every replica id registered to a device of the calling device's agent, the one it
+    /// writes as now included.
+    public var own: [OwnReplica]
 
-    public init(device: String, agent: AgentProfile, scope: SyncScope, serverVector: VersionVector, maxBatchChanges: Int) {
+    public init(device: String, agent: AgentProfile, scope: SyncScope, serverVector: VersionVector, maxBatchChanges: Int,
+                own: [OwnReplica]) {
         self.device = device
         self.agent = agent
         self.scope = scope
         self.serverVector = serverVector
         self.maxBatchChanges = maxBatchChanges
+        self.own = own
     }
 }
 
@@ -95,10 +133,57 @@ public struct PushRequest: Sendable, Codable {
     /// Chosen by the client, kept across retries: the same batch twice is applied once.
     public var batch: String
     public var changes: [Change]
+    /// One origin seal per transaction among `changes`.
+    public var seals: [OriginSeal]
 
-    public init(batch: String, changes: [Change]) {
+    public init(batch: String, changes: [Change], seals: [OriginSeal]) {
         self.batch = batch
         self.changes = changes
+        self.seals = seals
+    }
+
+    public init(batch: String, _ sealed: SealedBatch) {
+        self.init(batch: batch, changes: sealed.changes, seals: sealed.seals)
+    }
+
+    public var sealed: SealedBatch { SealedBatch(changes: changes, seals: seals) }
+}
+
+/// Asks for the digests of the changes the server holds under one of the calling device's own
+/// replica ids, after `after`: how a restored laptop finds where its history and the server's
+/// part.
+public struct DigestsRequest: Sendable, Codable {
+    public var replica: ReplicaID
+    public var after: UInt64
+    public var limit: Int?
+
+    public init(replica: ReplicaID, after: UInt64, limit: Int? = nil) {
+        self.replica = replica
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public struct DigestsResponse: Sendable, Codable {
+    public struct Entry: Sendable, Codable, Hashable {
+        public var counter: UInt64
+        public var digest: Data
+        public init(counter: UInt64, digest: Data) {
+            self.counter = counter
+            self.digest = digest
+        }
+    }
+
+    public var replica: ReplicaID
+    /// In counter order.
+    public var digests: [Entry]
+    /// Whether more follow after the last entry.
+    public var more: Bool
+
+    public init(replica: ReplicaID, digests: [Entry], more: Bool) {
+        self.replica = replica
+        self.digests = digests
+        self.more = more
     }
 }
 
@@ -136,16 +221,25 @@ public struct PullRequest: Sendable, Codable {
 
 public struct PullResponse: Sendable, Codable {
     public var changes: [Change]
+    /// One origin seal per transaction among `changes`, with the digests of the records the
+    /// caller's scope leaves out.
+    public var seals: [OriginSeal]
+    /// The certificates of the replicas that wrote `changes`.
+    public var certificates: [ReplicaCertificate]
     public var upTo: VersionVector
     public var next: Dot?
     public var scope: SyncScope
 
-    public init(changes: [Change], upTo: VersionVector, next: Dot?, scope: SyncScope) {
-        self.changes = changes
+    public init(_ sealed: SealedBatch, upTo: VersionVector, next: Dot?, scope: SyncScope) {
+        self.changes = sealed.changes
+        self.seals = sealed.seals
+        self.certificates = sealed.certificates
         self.upTo = upTo
         self.next = next
         self.scope = scope
     }
+
+    public var sealed: SealedBatch { SealedBatch(changes: changes, seals: seals, certificates: certificates) }
 }
 
 /// How every error travels: `{"error": {"code": "...", "message": "...", "messageEn": "..."}}`.

@@ -11,9 +11,13 @@ enum OpenAPIDocument {
         Field laptops enrol once with a one-time code, then sign every request with their
         Ed25519 key (headers X-Field-Device and X-Field-Signature over
         "FIELDSYNC-1\\nMETHOD\\nPATH\\nDEVICE\\nsha256-hex(body)"). A sync is: session, push of what
-        the server lacks in batches, pull page by page until `next` is absent. Bodies may be
-        gzip (Content-Encoding: gzip). Errors are JSON with a code and a message in Bahasa
-        Indonesia and English.
+        the server lacks in batches, pull page by page until `next` is absent. Every transaction
+        travels with its origin seal (the writing device's Ed25519 signature over the
+        transaction's dot and the SHA-256 of each record's share of it, the canonical change
+        encoding); pulls carry the server-issued certificate of each replica that wrote, so a
+        receiver verifies where each change comes from. Bodies may be gzip
+        (Content-Encoding: gzip). Errors are JSON with a code and a message in Bahasa Indonesia
+        and English.
     paths:
       /openapi.yaml:
         get:
@@ -98,6 +102,27 @@ enum OpenAPIDocument {
             "409": {$ref: "#/components/responses/Error"}
             "413": {$ref: "#/components/responses/Error"}
             "415": {$ref: "#/components/responses/Error"}
+      /v1/digests:
+        post:
+          operationId: digests
+          summary: The digests of the changes held under one of the calling agent's replica ids, for a restored laptop to find where its history and the server's part.
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/DigestsRequest"}
+          responses:
+            "200":
+              description: A page of digests.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/DigestsResponse"}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
       /v1/pull:
         post:
           operationId: pull
@@ -146,7 +171,7 @@ enum OpenAPIDocument {
               type: object
               required: [code, message, messageEn]
               properties:
-                code: {type: string}
+                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, not_found."}
                 message: {type: string, description: In Bahasa Indonesia.}
                 messageEn: {type: string}
         ServerInfo:
@@ -193,6 +218,52 @@ enum OpenAPIDocument {
             lamport: {type: integer, minimum: 0}
             wallTime: {type: integer}
             agent: {type: string}
+        OriginSeal:
+          type: object
+          required: [transaction, signature]
+          properties:
+            transaction: {$ref: "#/components/schemas/Dot"}
+            signature: {type: string, format: byte, description: "Ed25519 (64 bytes) by the origin device over FIELDSYNC-ORIGIN-1, the transaction's dot and the sorted record digests."}
+            withheld: {type: array, items: {type: string, format: byte}, description: The digests of the transaction's records not sent (outside the receiver's scope).}
+        ReplicaCertificate:
+          type: object
+          required: [replica, device, agent, publicKey, issuedAt, signature]
+          properties:
+            replica: {type: string}
+            device: {type: string}
+            agent: {type: string}
+            publicKey: {type: string, format: byte}
+            issuedAt: {type: integer}
+            signature: {type: string, format: byte, description: The authority's Ed25519 signature.}
+        OwnReplica:
+          type: object
+          required: [replica, counter, certificate]
+          properties:
+            replica: {type: string}
+            counter: {type: integer, minimum: 0}
+            digest: {type: string, format: byte}
+            certificate: {$ref: "#/components/schemas/ReplicaCertificate"}
+        DigestsRequest:
+          type: object
+          required: [replica, after]
+          properties:
+            replica: {type: string}
+            after: {type: integer, minimum: 0, maximum: 9223372036854775807}
+            limit: {type: integer}
+        DigestsResponse:
+          type: object
+          required: [replica, digests, more]
+          properties:
+            replica: {type: string}
+            digests:
+              type: array
+              items:
+                type: object
+                required: [counter, digest]
+                properties:
+                  counter: {type: integer}
+                  digest: {type: string, format: byte}
+            more: {type: boolean}
         SyncScope:
           type: object
           required: [kind, area, families]
@@ -220,11 +291,14 @@ enum OpenAPIDocument {
             replica: {type: string}
         EnrollResponse:
           type: object
-          required: [device, agent, scope]
+          required: [device, agent, scope, authority, authorityProof, certificate]
           properties:
             device: {type: string}
             agent: {$ref: "#/components/schemas/AgentProfile"}
             scope: {$ref: "#/components/schemas/SyncScope"}
+            authority: {type: string, format: byte, description: The Ed25519 public key that issues replica certificates.}
+            authorityProof: {type: string, format: byte, description: "HMAC-SHA256(enrolment code, authority)."}
+            certificate: {$ref: "#/components/schemas/ReplicaCertificate"}
         SessionRequest:
           type: object
           required: [replica]
@@ -232,19 +306,21 @@ enum OpenAPIDocument {
             replica: {type: string}
         SessionResponse:
           type: object
-          required: [device, agent, scope, serverVector, maxBatchChanges]
+          required: [device, agent, scope, serverVector, maxBatchChanges, own]
           properties:
             device: {type: string}
             agent: {$ref: "#/components/schemas/AgentProfile"}
             scope: {$ref: "#/components/schemas/SyncScope"}
             serverVector: {$ref: "#/components/schemas/VersionVector"}
             maxBatchChanges: {type: integer}
+            own: {type: array, items: {$ref: "#/components/schemas/OwnReplica"}}
         PushRequest:
           type: object
-          required: [batch, changes]
+          required: [batch, changes, seals]
           properties:
-            batch: {type: string, minLength: 1, maxLength: 100}
+            batch: {type: string, minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$"}
             changes: {type: array, maxItems: 2000, items: {$ref: "#/components/schemas/Change"}}
+            seals: {type: array, items: {$ref: "#/components/schemas/OriginSeal"}}
         PushResponse:
           type: object
           required: [batch, accepted, duplicate]
@@ -262,9 +338,11 @@ enum OpenAPIDocument {
             maxChanges: {type: integer}
         PullResponse:
           type: object
-          required: [changes, upTo, scope]
+          required: [changes, seals, certificates, upTo, scope]
           properties:
             changes: {type: array, items: {$ref: "#/components/schemas/Change"}}
+            seals: {type: array, items: {$ref: "#/components/schemas/OriginSeal"}}
+            certificates: {type: array, items: {$ref: "#/components/schemas/ReplicaCertificate"}}
             upTo: {$ref: "#/components/schemas/VersionVector"}
             next: {$ref: "#/components/schemas/Dot"}
             scope: {$ref: "#/components/schemas/SyncScope"}

@@ -7,7 +7,7 @@ import SyncEngine
 import WireCodec
 
 /// The HTTP API: `/v1/info`, `/v1/enroll`, and the signed `/v1/session`, `/v1/push`,
-/// `/v1/pull`; `/openapi.yaml` describes them all.
+/// `/v1/pull`, `/v1/digests`; `/openapi.yaml` describes them all.
 struct SyncRoutes: Sendable {
     let store: ServerStore
     /// Milliseconds since 1970; injected so tests can move time.
@@ -36,10 +36,7 @@ struct SyncRoutes: Sendable {
         }
         router.post("/v1/session") { request, _ in
             let (session, device, agent) = try await signed(SessionRequest.self, request)
-            try await store.touch(device: device.id, replica: session.replica, now: now())
-            let response = SessionResponse(device: device.id, agent: agent, scope: agent.scope,
-                                           serverVector: try await store.vector(), maxBatchChanges: WireProtocol.maxBatchChanges)
-            return try WireBody.response(response, for: request)
+            return try WireBody.response(try await store.session(session, device: device, agent: agent, now: now()), for: request)
         }
         router.post("/v1/push") { request, _ in
             let (push, device, agent) = try await signed(PushRequest.self, request)
@@ -48,10 +45,15 @@ struct SyncRoutes: Sendable {
                                   id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
                                   en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
             }
-            guard !push.batch.isEmpty, push.batch.unicodeScalars.count <= 100 else {
-                throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 karakter.", en: "The batch id must be 1–100 characters.")
+            guard Grammar.isBatchID(push.batch) else {
+                throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
+                                             en: "The batch id must be 1–100 ASCII letters, digits, - or _.")
             }
             return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
+        }
+        router.post("/v1/digests") { request, _ in
+            let (asked, device, _) = try await signed(DigestsRequest.self, request)
+            return try WireBody.response(try await store.digests(asked, device: device), for: request)
         }
         router.post("/v1/pull") { request, _ in
             let (pull, _, agent) = try await signed(PullRequest.self, request)
@@ -102,6 +104,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ServerError {
             throw error
+        } catch let refusal as Refusal {
+            throw ServerError(refusal)
         } catch let error as HTTPError {
             let text = error.status == .notFound
                 ? LocalizedText(id: "Alamat tidak ada. Lihat /openapi.yaml.", en: "No such address. See /openapi.yaml.")

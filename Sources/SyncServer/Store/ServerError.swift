@@ -16,6 +16,14 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
         self.text = LocalizedText(id: id, en: en)
     }
 
+    /// A change refused by `Admission` or the server's own checks: 400 for its shape, 409 for a
+    /// clash with what is held, 403 for everything about the writer's rights.
+    init(_ refusal: Refusal) {
+        let status: HTTPResponse.Status = refusal.code.isGrammar ? .badRequest
+            : [.dotReused, .replicaTaken].contains(refusal.code) ? .conflict : .forbidden
+        self.init(refusal.code.rawValue, status, id: refusal.text.id, en: refusal.text.en)
+    }
+
     var description: String { "\(code): \(text.en)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

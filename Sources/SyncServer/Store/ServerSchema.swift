@@ -1,3 +1,5 @@
+import FieldModels
+
 /// The server's schema as named migrations, the same text on SQLite and PostgreSQL. A released
 /// migration is never edited; changes come as new ones.
 enum ServerSchema {
@@ -33,5 +35,28 @@ enum ServerSchema {
                 accepted BIGINT NOT NULL, received_at BIGINT NOT NULL)
             """,
         ]),
+        ("v2-provenance", [
+            // The key that issues replica certificates (one row).
+            "CREATE TABLE authority (id INTEGER PRIMARY KEY, private_key TEXT NOT NULL, created_at BIGINT NOT NULL)",
+            // Each replica id belongs to one device and one key; the certificate says so.
+            """
+            CREATE TABLE replicas (replica TEXT PRIMARY KEY, device_id TEXT NOT NULL, agent_id TEXT NOT NULL,
+                public_key TEXT NOT NULL, issued_at BIGINT NOT NULL, signature TEXT NOT NULL)
+            """,
+            "CREATE INDEX replicas_device ON replicas(device_id)",
+            // The origin seal of every transaction held: its signature and all its group digests (hex).
+            """
+            CREATE TABLE seals (replica TEXT NOT NULL, counter BIGINT NOT NULL, signature TEXT NOT NULL,
+                groups TEXT NOT NULL, PRIMARY KEY (replica, counter))
+            """,
+            // Every record's kind and area as first written: a record keeps its area.
+            "CREATE TABLE records (record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, area TEXT NOT NULL)",
+        ]),
     ]
+
+    /// Stores whose changes came before origin seals cannot be proven now; the operator must
+    /// start a new store (laptops keep their data and send it again, sealed).
+    static let unprovenStore = LocalizedText(
+        id: "Penyimpanan ini berisi perubahan dari sebelum segel asal (protokol 1); asalnya tidak dapat dibuktikan. Buat penyimpanan baru (--database), daftarkan ulang petugas, lalu laptop sinkron lagi: data mereka tetap di laptop dan terkirim ulang dengan segel.",
+        en: "This store holds changes from before origin seals (protocol 1); their origin cannot be proven. Start a new store (--database), add the agents again, and sync the laptops: their data stays on them and is sent again, sealed.")
 }

@@ -21,20 +21,29 @@ extension ServerStore {
         return VersionVector(counters, beyond: Set(beyond))
     }
 
-    /// Notes that a device called, and which replica id it now writes as.
-    func touch(device: String, replica: ReplicaID, now: Int64) async throws {
+    /// Opens a sync for a device: notes that it called, registers the replica id it writes as
+    /// now (refused when another device holds it), and says what the server holds of the
+    /// device's own replicas and overall.
+    func session(_ request: SessionRequest, device: DeviceAccount, agent: AgentProfile, now: Int64) async throws -> SessionResponse {
         try await database.transaction { db in
+            _ = try await self.register(request.replica, to: device, now: now, in: db)
             try await db.execute("UPDATE devices SET last_seen_at = ?, replica = ? WHERE id = ?",
-                                 [.int(now), .text(replica.rawValue), .text(device)])
+                                 [.int(now), .text(request.replica.rawValue), .text(device.id)])
+            return SessionResponse(device: device.id, agent: agent, scope: agent.scope, serverVector: try await Self.vector(in: db),
+                                   maxBatchChanges: WireProtocol.maxBatchChanges, own: try await self.ownReplicas(of: device, in: db))
         }
     }
 
-    /// Applies a batch in one transaction, or refuses all of it: a change outside the agent's
-    /// scope, or a dot the server holds with other content (a replica restored from an old
-    /// copy). The same batch id again answers as before and applies nothing.
+    /// Applies a batch in one transaction, or refuses all of it and stores nothing. Each change
+    /// must pass `Admission` (grammar, then an origin seal verified with the certificate of the
+    /// replica its dot names, and that certificate's agent as author), then what only the
+    /// server knows: the origin device is not revoked, the origin agent's scope and the
+    /// sender's admit the record, a record keeps its kind and area, and a dot held already
+    /// holds the same content. The same batch id again answers as before and applies nothing.
     func push(_ request: PushRequest, device: DeviceAccount, agent: AgentProfile, now: Int64) async throws -> PushResponse {
+        try Admission.checkGrammar(request.changes)
         let encoded = try request.changes.map { change in (change, try Self.encode(change)) }
-        let batchDigest = Self.hex(SHA256.hash(data: Data(encoded.map(\.1.digest).joined().utf8)))
+        let batchDigest = Data(SHA256.hash(data: Data(encoded.map(\.1.digest).joined().utf8))).hex
         return try await database.transaction { db in
             if self.database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7419)") }
             if let row = try await db.query("SELECT device_id, digest, accepted FROM batches WHERE id = ?", [.text(request.batch)]).first {
@@ -45,36 +54,31 @@ extension ServerStore {
                 }
                 return PushResponse(batch: request.batch, accepted: Int(try row.int("accepted")), duplicate: true)
             }
-            let families = try await Self.families(of: request.changes, in: db)
-            for change in request.changes {
-                let family = families[change.recordID]
-                let own = change.agent == agent.id && agent.previousAreas.contains { RegionPath.contains($0, change.area) && !change.area.isEmpty }
-                guard agent.scope.admits(area: change.area, family: family) || own else {
-                    throw ServerError("outside_scope", .forbidden,
-                                      id: "Batch ditolak: \(change.recordID) (wilayah \(change.area.isEmpty ? "-" : change.area)) di luar wilayah tugas \(agent.id) (\(agent.scope)). Tidak ada yang disimpan.",
-                                      en: "Batch refused: \(change.recordID) (area \(change.area.isEmpty ? "-" : change.area)) is outside the scope of \(agent.id) (\(agent.scope)). Nothing was stored.")
-                }
-            }
-            var accepted = 0
-            var writers = Set<ReplicaID>()
+            let held = try await Self.heldDigests(of: request.changes, in: db)
             for (change, coded) in encoded {
-                let dot: [SQLValue] = [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter))]
-                if let held = try await db.query("SELECT digest FROM changes WHERE replica = ? AND counter = ?", dot).first {
-                    guard try held.text("digest") == coded.digest else {
-                        throw ServerError("dot_reused", .conflict,
-                                          id: "Perubahan \(change.dot) sudah ada di server dengan isi lain: replika ini tampaknya dipulihkan dari salinan lama. Buka ulang replika (field) agar mendapat id baru, lalu sinkron lagi.",
-                                          en: "Change \(change.dot) is already on the server with other content: this replica seems restored from an old copy. Reopen the replica (field) so it takes a new id, then sync again.")
-                    }
-                    continue
-                }
+                if let stored = held[change.dot], stored != coded.digest { throw Self.dotReused(change) }
+            }
+            let origins = try await Self.certificates(of: Set(request.changes.map(\.dot.replica)), in: db)
+            let admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] })
+            let families = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
+            var writers = Set<ReplicaID>()
+            for (change, coded) in encoded where held[change.dot] == nil {
                 try await db.execute("""
                     INSERT INTO changes (replica, counter, tx_counter, record_type, record_id, area, family, body, digest, batch_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, dot + [.int(Int64(change.transaction.counter)), .text(change.recordType.rawValue), .text(change.recordID),
-                                .text(change.area), families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.json),
-                                .text(coded.digest), .text(request.batch)])
-                accepted += 1
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
+                    """, [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
+                          .text(change.recordType.rawValue), .text(change.recordID), .text(change.area),
+                          families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.json), .text(coded.digest),
+                          .text(request.batch)])
+                try await db.execute("INSERT INTO records (record_id, record_type, area) VALUES (?, ?, ?) ON CONFLICT (record_id) DO NOTHING",
+                                     [.text(change.recordID), .text(change.recordType.rawValue), .text(change.area)])
                 writers.insert(change.dot.replica)
+            }
+            for seal in admitted.seals {
+                try await db.execute("""
+                    INSERT INTO seals (replica, counter, signature, groups) VALUES (?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
+                    """, [.text(seal.transaction.replica.rawValue), .int(Int64(seal.transaction.counter)),
+                          .text(seal.signature.base64EncodedString()), .text(seal.packedGroups.hex)])
             }
             for (record, family) in families.sorted(by: { $0.key < $1.key }) {
                 try await db.execute("""
@@ -83,10 +87,97 @@ extension ServerStore {
                     """, [.text(record), .text(family)])
             }
             for replica in writers.sorted() { try await Self.advance(replica, in: db) }
+            let accepted = admitted.changes.count
             try await db.execute("INSERT INTO batches (id, device_id, digest, accepted, received_at) VALUES (?, ?, ?, ?, ?)",
                                  [.text(request.batch), .text(device.id), .text(batchDigest), .int(Int64(accepted)), .int(now)])
             return PushResponse(batch: request.batch, accepted: accepted, duplicate: false)
         }
+    }
+
+    /// The digests of the batch's dots that the store already holds.
+    private static func heldDigests(of changes: [Change], in db: any SQLConnection) async throws -> [Dot: String] {
+        var out: [Dot: String] = [:]
+        for (replica, counters) in Dictionary(grouping: changes.map(\.dot), by: \.replica).mapValues({ $0.map(\.counter) }) {
+            let rows = try await db.query("SELECT counter, digest FROM changes WHERE replica = ? AND counter >= ? AND counter <= ?",
+                                          [.text(replica.rawValue), .int(Int64(counters.min()!)), .int(Int64(counters.max()!))])
+            for row in rows { out[Dot(replica, UInt64(try row.int("counter")))] = try row.text("digest") }
+        }
+        return out
+    }
+
+    static func dotReused(_ change: Change) -> Refusal {
+        Refusal(.dotReused, change: change,
+                id: "sudah ada di server dengan isi lain: replika ini tampaknya dipulihkan dari salinan lama. Jalankan field sync lagi; laptop akan mengambil id replika baru.",
+                en: "is already on the server with other content: this replica seems restored from an old copy. Run field sync again; the laptop takes a new replica id.")
+    }
+
+    /// What only the server can judge of admitted changes: the origin device is not revoked,
+    /// the origin agent's scope (and the sender's, when it relays) admits each record, and a
+    /// record keeps the kind and area it was created with. Returns the family of each record.
+    private func checkRights(_ changes: [Change], origins: [ReplicaID: ReplicaCertificate], sender: AgentProfile,
+                             in db: any SQLConnection) async throws -> [String: String] {
+        var agents: [String: AgentProfile] = [sender.id: sender]
+        var revoked: [String: Bool] = [:]
+        for certificate in Set(changes.compactMap { origins[$0.dot.replica] }).sorted(by: { $0.replica < $1.replica }) {
+            if revoked[certificate.device] == nil {
+                let row = try await db.query("SELECT revoked_at FROM devices WHERE id = ?", [.text(certificate.device)]).first
+                revoked[certificate.device] = row.map { $0["revoked_at"] != .null } ?? true
+            }
+            if agents[certificate.agent] == nil, let profile = try await Self.agent(certificate.agent, in: db) {
+                agents[certificate.agent] = profile
+            }
+        }
+        var stored: [String: (type: String, area: String)] = [:]
+        for id in Set(changes.map(\.recordID)).sorted() {
+            if let row = try await db.query("SELECT record_type, area FROM records WHERE record_id = ?", [.text(id)]).first {
+                stored[id] = (try row.text("record_type"), try row.text("area"))
+            }
+        }
+        let families = try await Self.families(of: changes, in: db)
+        var created: [String: String] = [:]
+        for change in changes {
+            let certificate = origins[change.dot.replica]!
+            guard revoked[certificate.device] == false else {
+                throw Refusal(.originRevoked, change: change, id: "perangkat asalnya \(certificate.device) sudah dicabut; perubahan barunya tidak diterima.",
+                              en: "its origin device \(certificate.device) was revoked; its new changes are not accepted.")
+            }
+            guard let origin = agents[certificate.agent] else {
+                throw Refusal(.unknownOrigin, change: change, id: "petugas asalnya \(certificate.agent) tidak dikenal server.",
+                              en: "its origin agent \(certificate.agent) is unknown to the server.")
+            }
+            let family = families[change.recordID]
+            func admits(_ agent: AgentProfile, _ area: String) -> Bool {
+                agent.scope.admits(area: area, family: family)
+                    || (change.agent == agent.id && !area.isEmpty && agent.previousAreas.contains { RegionPath.contains($0, area) })
+            }
+            if let record = stored[change.recordID] {
+                guard admits(origin, record.area), admits(sender, record.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
+                guard record.type == change.recordType.rawValue else {
+                    throw Refusal(.recordTypeMismatch, change: change, id: "data ini sudah tercatat sebagai jenis lain.",
+                                  en: "this record is already held as another kind.")
+                }
+                guard record.area == change.area else {
+                    throw Refusal(.areaMismatch, change: change,
+                                  id: "menyebut wilayah \(change.area), padahal data ini di \(record.area). Data tetap di wilayahnya; pindah wilayah belum didukung.",
+                                  en: "states the area \(change.area), but this record is in \(record.area). A record keeps its area; moves are not supported yet.")
+                }
+            } else {
+                if let first = created[change.recordID], first != change.area {
+                    throw Refusal(.areaMismatch, change: change, id: "satu data baru tidak boleh menyebut dua wilayah (\(first), \(change.area)).",
+                                  en: "one new record may not state two areas (\(first), \(change.area)).")
+                }
+                created[change.recordID] = change.area
+                guard admits(origin, change.area), admits(sender, change.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
+            }
+        }
+        return families
+    }
+
+    /// Says that a record lies outside a writer's scope, without saying where it does lie.
+    static func outsideScope(_ change: Change, origin: AgentProfile, sender: AgentProfile) -> Refusal {
+        let who = origin.id == sender.id ? "\(origin.id) (\(origin.scope))" : "\(origin.id) (\(origin.scope)) / \(sender.id) (\(sender.scope))"
+        return Refusal(.outsideScope, change: change, id: "di luar wilayah tugas \(who). Batch ditolak; tidak ada yang disimpan.",
+                       en: "outside the scope of \(who). Batch refused; nothing was stored.")
     }
 
     /// One page of changes in `scope` that `knowledge` lacks, from the set `upTo` (the server's
@@ -114,14 +205,29 @@ extension ServerStore {
                         guard upTo.contains(dot), !request.knowledge.contains(dot),
                               scope.admits(area: try row.text("area"), family: row["family"].string) else { continue }
                         if out.count >= limit, let previous = out.last, previous.transaction != Dot(replica, UInt64(try row.int("tx_counter"))) {
-                            return PullResponse(changes: out, upTo: upTo, next: previous.dot, scope: scope)
+                            return PullResponse(try await Self.sealed(out, in: db), upTo: upTo, next: previous.dot, scope: scope)
                         }
                         out.append(try Self.decode(try row.text("body")))
                     }
                 }
             }
-            return PullResponse(changes: out, upTo: upTo, next: nil, scope: scope)
+            return PullResponse(try await Self.sealed(out, in: db), upTo: upTo, next: nil, scope: scope)
         }
+    }
+
+    /// `changes` with their transactions' seals (records left out of the page withheld) and
+    /// their replicas' certificates.
+    private static func sealed(_ changes: [Change], in db: any SQLConnection) async throws -> SealedBatch {
+        var seals: [OriginSeal] = []
+        for (transaction, members) in Dictionary(grouping: changes, by: \.transaction).sorted(by: { $0.key < $1.key }) {
+            guard let row = try await db.query("SELECT signature, groups FROM seals WHERE replica = ? AND counter = ?",
+                                               [.text(transaction.replica.rawValue), .int(Int64(transaction.counter))]).first else { continue }
+            let stored = StoredSeal(transaction: transaction, signature: Data(base64Encoded: try row.text("signature")) ?? Data(),
+                                    groups: StoredSeal.unpack(Data(hex: try row.text("groups")) ?? Data()))
+            seals.append(stored.wire(sending: members))
+        }
+        let certificates = try await certificates(of: Set(changes.map(\.dot.replica)), in: db)
+        return SealedBatch(changes: changes, seals: seals, certificates: certificates.values.sorted { $0.replica < $1.replica })
     }
 
     /// The households the batch's records belong to, from the batch and what is stored.
@@ -167,19 +273,14 @@ extension ServerStore {
         }
     }
 
-    /// A change as stored: JSON with sorted keys, so the same change always has the same digest.
+    /// A change as stored: its JSON, and its canonical digest (`Change.digest`) in hex.
     static func encode(_ change: Change) throws -> (json: String, digest: String) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(change)
-        return (String(decoding: data, as: UTF8.self), hex(SHA256.hash(data: data)))
+        return (String(decoding: try encoder.encode(change), as: UTF8.self), change.digest.hex)
     }
 
     static func decode(_ json: String) throws -> Change {
         try JSONDecoder().decode(Change.self, from: Data(json.utf8))
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -20,9 +20,12 @@ struct DeviceAccount: Sendable, Codable, Equatable {
 /// on any `SQLDatabase`. Time always comes in as a parameter (milliseconds since 1970).
 final class ServerStore: Sendable {
     let database: any SQLDatabase
+    /// Issues replica certificates; its key lives in the store (`authority` table), read once.
+    let authority: CertificateAuthority
 
-    init(database: any SQLDatabase) {
+    init(database: any SQLDatabase, authority: CertificateAuthority) {
         self.database = database
+        self.authority = authority
     }
 
     /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path.
@@ -30,13 +33,17 @@ final class ServerStore: Sendable {
         let database: any SQLDatabase = location.hasPrefix("postgres")
             ? try await PostgresDatabase(url: location, logger: logger)
             : try SQLiteDatabase(path: location)
-        let store = ServerStore(database: database)
-        try await store.migrate()
-        return store
+        do {
+            try await migrate(database)
+            return ServerStore(database: database, authority: try await loadAuthority(database))
+        } catch {
+            await database.close()
+            throw error
+        }
     }
 
     /// Applies the migrations not yet applied, each in its own transaction.
-    func migrate() async throws {
+    static func migrate(_ database: any SQLDatabase) async throws {
         try await database.transaction { db in
             try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
         }
@@ -44,6 +51,9 @@ final class ServerStore: Sendable {
             try await database.transaction { db in
                 if database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7418)") }
                 guard try await db.query("SELECT name FROM schema_migrations WHERE name = ?", [.text(migration.name)]).isEmpty else { return }
+                if migration.name == "v2-provenance", !(try await db.query("SELECT 1 AS held FROM changes LIMIT 1").isEmpty) {
+                    throw ServerError.badConfiguration(ServerSchema.unprovenStore)
+                }
                 for statement in migration.sql { try await db.execute(statement) }
                 try await db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                                      [.text(migration.name), .int(Clock.now)])
@@ -140,11 +150,15 @@ final class ServerStore: Sendable {
                 throw ServerError("key_in_use", .conflict, id: "Kunci perangkat ini sudah terdaftar.", en: "This device key is already enrolled.")
             }
             try await db.execute("UPDATE enrolments SET used_by = ? WHERE code_hash = ?", [.text(deviceID), .text(hash)])
+            let device = DeviceAccount(id: deviceID, agentID: agent.id, publicKey: request.publicKey,
+                                       name: String(request.deviceName.prefix(80)), replica: request.replica.rawValue, enrolledAt: now)
             try await db.execute("""
                 INSERT INTO devices (id, agent_id, public_key, name, replica, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, [.text(deviceID), .text(agent.id), .text(request.publicKey), .text(String(request.deviceName.prefix(80))),
-                      .text(request.replica.rawValue), .int(now)])
-            return EnrollResponse(device: deviceID, agent: agent, scope: agent.scope)
+                """, [.text(device.id), .text(agent.id), .text(device.publicKey), .text(device.name), .text(device.replica), .int(now)])
+            let certificate = try await self.register(request.replica, to: device, now: now, in: db)
+            return EnrollResponse(device: deviceID, agent: agent, scope: agent.scope, authority: self.authority.publicKey,
+                                  authorityProof: EnrolmentProof.make(code: request.code, authority: self.authority.publicKey),
+                                  certificate: certificate)
         }
     }
 
@@ -190,8 +204,7 @@ enum EnrolmentCode {
 
     /// What is stored: the SHA-256 of the code as typed, ignoring case, spaces and dashes.
     static func hash(_ code: String) -> String {
-        let normal = code.uppercased().filter { $0 != "-" && $0 != " " }
-        return SHA256.hash(data: Data(normal.utf8)).map { String(format: "%02x", $0) }.joined()
+        Data(SHA256.hash(data: Data(EnrolmentProof.normalised(code).utf8))).hex
     }
 }
 

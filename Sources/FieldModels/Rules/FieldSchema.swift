@@ -1,0 +1,155 @@
+/// The shape of every field a record of each kind may have: what kind of value it holds and
+/// how long it may be. The grammar (`Grammar`) and this schema decide what any door accepts;
+/// the record rules (`RecordRules`) then judge whether the content makes sense.
+///
+/// ```swift
+/// RecordType.person.schema.spec(for: "name")          // text, at most 120, one line
+/// RecordType.household.schema.spec(for: "members/P-7KQ2M9X4TD1B")   // a set element
+/// RecordType.household.schema.spec(for: "../../etc")  // nil: no such field
+/// ```
+public struct FieldSpec: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Free or short text; line breaks only when `multiline`.
+        case text(max: Int, multiline: Bool)
+        /// A short code (`L`, `pindah`, `kepala`, `2026-11`): ASCII letters, digits, `-`, `_`, `.`.
+        case code(max: Int)
+        /// A calendar date, `YYYY-MM-DD`.
+        case date
+        /// The id of a record of this type.
+        case reference(RecordType)
+        /// A region path.
+        case area
+        /// A replica id.
+        case replica
+        case integer(ClosedRange<Int>)
+        case bool
+    }
+
+    public var kind: Kind
+    /// Whether the field may be cleared (null or empty text).
+    public var nullable: Bool
+
+    public init(_ kind: Kind, nullable: Bool = true) {
+        self.kind = kind
+        self.nullable = nullable
+    }
+
+    public static func text(_ max: Int) -> FieldSpec { FieldSpec(.text(max: max, multiline: false)) }
+    public static func notes(_ max: Int) -> FieldSpec { FieldSpec(.text(max: max, multiline: true)) }
+    public static func code(_ max: Int) -> FieldSpec { FieldSpec(.code(max: max)) }
+    public static let date = FieldSpec(.date)
+    public static let area = FieldSpec(.area)
+    public static let flag = FieldSpec(.bool, nullable: false)
+    public static func reference(_ type: RecordType) -> FieldSpec { FieldSpec(.reference(type)) }
+}
+
+/// The fields of one kind of record: plain fields, and set-valued fields whose elements are
+/// stored one per key (`members/<person id>`, `needs/<service>`).
+public struct RecordSchema: Sendable {
+    public var fields: [String: FieldSpec]
+    /// Set name → the grammar of its elements (an element is always a `true`/`false` flag).
+    public var sets: [String: FieldSpec.Kind]
+
+    /// The spec of `field` on this kind of record, or nil when it has no such field. The
+    /// tombstone marker `_deleted` belongs to every kind.
+    public func spec(for field: String) -> FieldSpec? {
+        if field == "_deleted" { return .flag }
+        if let spec = fields[field] { return spec }
+        guard let slash = field.firstIndex(of: "/") else { return nil }
+        let name = String(field[..<slash]), element = String(field[field.index(after: slash)...])
+        guard let kind = sets[name], FieldSchemaCheck.fits(.text(element), kind) else { return nil }
+        return .flag
+    }
+}
+
+extension RecordType {
+    /// What fields this kind of record has.
+    public var schema: RecordSchema {
+        switch self {
+        case .household:
+            RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area],
+                         sets: ["members": .reference(.person)])
+        case .person:
+            RecordSchema(fields: [
+                "nik": .code(20), "name": .text(120), "sex": .code(2), "birthDate": .date, "relationship": .code(20),
+                "status": .code(20), "household": .reference(.household), "kelurahan": .area, "healthNotes": .notes(4000),
+            ], sets: [:])
+        case .socialMap:
+            RecordSchema(fields: [
+                "kind": .code(10), "category": .code(60), "person": .reference(.person), "household": .reference(.household),
+                "label": .text(200), "evidence": .notes(4000), "assessmentDate": .date, "notes": .notes(4000), "kelurahan": .area,
+            ], sets: [:])
+        case .visit:
+            RecordSchema(fields: [
+                "date": .date, "agent": .reference(.agent), "household": .reference(.household), "person": .reference(.person),
+                "purpose": .text(200), "findings": .notes(4000), "referral": .code(40), "referralStatus": .code(40),
+                "followUpDate": .date, "kelurahan": .area,
+            ], sets: ["needs": .code(max: 40)])
+        case .report:
+            RecordSchema(fields: [
+                "agent": .reference(.agent), "period": .code(7), "lastMonth": .notes(8000), "nextMonthPlan": .notes(8000),
+                "evaluation": .notes(8000), "status": .code(20), "approvedBy": .text(120), "approvedOn": .date, "kelurahan": .area,
+            ], sets: [:])
+        case .agent:
+            RecordSchema(fields: [
+                "name": .text(120), "role": .code(20), "area": .area, "ntr": .text(60), "ntrValidFrom": .date, "ntrValidUntil": .date,
+            ], sets: [:])
+        case .device:
+            RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),
+                                  "retiredAt": FieldSpec(.integer(0...Int(Int64.max)))], sets: [:])
+        }
+    }
+}
+
+/// Whether a value fits a field's spec.
+public enum FieldSchemaCheck {
+    /// What is wrong with `value` as a value of `spec`, or nil when it fits.
+    public static func problem(_ value: FieldValue, _ spec: FieldSpec) -> LocalizedText? {
+        if value == .null || value == .text("") {
+            return spec.nullable ? nil : LocalizedText(id: "tidak boleh kosong", en: "may not be empty")
+        }
+        if case .text(let max, let multiline) = spec.kind, case .text(let text) = value {
+            return Grammar.textProblem(text, maxLength: max, multiline: multiline)?.text
+        }
+        return fits(value, spec.kind) ? nil : LocalizedText(id: "bukan \(describe(spec.kind).id)", en: "is not \(describe(spec.kind).en)")
+    }
+
+    static func fits(_ value: FieldValue, _ kind: FieldSpec.Kind) -> Bool {
+        switch (kind, value) {
+        case (.text(let max, let multiline), .text(let text)):
+            return Grammar.textProblem(text, maxLength: max, multiline: multiline) == nil
+        case (.code(let max), .text(let text)):
+            let bytes = Array(text.utf8)
+            return !bytes.isEmpty && bytes.count <= max && bytes.allSatisfy {
+                Grammar.isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            }
+        case (.date, .text(let text)):
+            return text.utf8.count == 10 && CivilDate(text) != nil
+        case (.reference(let type), .text(let text)):
+            return Grammar.isRecordID(text, type: type)
+        case (.area, .text(let text)):
+            return Grammar.isAreaPath(text)
+        case (.replica, .text(let text)):
+            return Grammar.isReplicaID(text)
+        case (.integer(let range), .int(let number)):
+            return range.contains(number)
+        case (.bool, .bool):
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func describe(_ kind: FieldSpec.Kind) -> LocalizedText {
+        switch kind {
+        case .text: LocalizedText(id: "teks", en: "text")
+        case .code(let max): LocalizedText(id: "kode (huruf, angka, - _ ., paling banyak \(max))", en: "a code (letters, digits, - _ ., at most \(max))")
+        case .date: LocalizedText(id: "tanggal TTTT-BB-HH", en: "a date YYYY-MM-DD")
+        case .reference(let type): LocalizedText(id: "id \(type.name.id) (\(type.idPrefix)-…)", en: "a \(type.name.en) id (\(type.idPrefix)-…)")
+        case .area: LocalizedText(id: "jalur wilayah", en: "a region path")
+        case .replica: LocalizedText(id: "id replika", en: "a replica id")
+        case .integer(let range): LocalizedText(id: "bilangan bulat \(range.lowerBound)…\(range.upperBound)", en: "an integer \(range.lowerBound)…\(range.upperBound)")
+        case .bool: LocalizedText(id: "true/false", en: "true/false")
+        }
+    }
+}
