@@ -51,9 +51,9 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/field")
     }()
 
-    /// `../shared/data/kota-semarang-wilayah.csv`, beside the repository.
+    /// `data/kota-semarang-wilayah.csv`, shipped with the repository.
     static let semarangCSV = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/kota-semarang-wilayah.csv").path
+        .deletingLastPathComponent().appendingPathComponent("data/kota-semarang-wilayah.csv").path
 
     func environment(_ extra: [String: String]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment

@@ -6,10 +6,10 @@ import Testing
 struct RegionTests {
     static let semarang = Kota(code: "3374", name: "Kota Semarang")
 
-    /// `../shared/data/kota-semarang-wilayah.csv`, beside the repository.
+    /// `data/kota-semarang-wilayah.csv`, shipped with the repository.
     static var sharedFile: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/kota-semarang-wilayah.csv")
+            .appendingPathComponent("data/kota-semarang-wilayah.csv")
     }
 
     @Test("The real Kota Semarang file: 16 kecamatan, 177 kelurahan, postal codes kept")

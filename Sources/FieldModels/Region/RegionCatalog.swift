@@ -1,5 +1,5 @@
 /// The region tree of one kota, built from a CSV file such as
-/// `shared/data/kota-semarang-wilayah.csv` (`kecamatan,kelurahan,kodepos`).
+/// `data/kota-semarang-wilayah.csv` (`kecamatan,kelurahan,kodepos`).
 public struct RegionCatalog: Sendable, Hashable {
     public var kota: Kota
     public var kecamatan: [Kecamatan]
