@@ -14,15 +14,17 @@ struct Intruder {
     let agent: String
     let device: String
     let transport: HTTPTransport
+    /// What enrolment answered: the authority key and this replica's certificate.
+    let enrolment: EnrollResponse
 
     /// Enrols with a code from `server.addAgent`.
     init(_ server: ServerHarness, agent: String, code: String) throws {
         self.agent = agent
-        let enrolment = try HTTPTransport(server: server.url, signer: nil, retries: 0)
-        let answer: EnrollResponse = try enrolment.call("/v1/enroll", EnrollRequest(
+        let enrolling = try HTTPTransport(server: server.url, signer: nil, retries: 0)
+        enrolment = try enrolling.call("/v1/enroll", EnrollRequest(
             code: code, publicKey: key.publicKey.rawRepresentation.base64EncodedString(), deviceName: "intruder", replica: replica))
-        device = answer.device
-        transport = try HTTPTransport(server: server.url, signer: (answer.device, key), retries: 0)
+        device = enrolment.device
+        transport = try HTTPTransport(server: server.url, signer: (enrolment.device, key), retries: 0)
     }
 
     /// One transaction sealed with this device's key (the seal a relay would forward).

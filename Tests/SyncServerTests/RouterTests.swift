@@ -261,4 +261,35 @@ struct RouterTests {
             #expect(Set(fresh.changes) == Set(later))
         }
     }
+
+    @Test("A device learns the server's counters only for its agent's replicas, the replicas it names, and those with changes in its scope",
+          arguments: StoreKind.available)
+    func sessionAndPullDiscloseLittle(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, devices in
+            let dinas = devices[Self.dinas.id]!, psm = devices[Self.psm.id]!, pkh = devices[Self.pkh.id]!
+            // Two other writers: one only ever in Bulusan (outside the PSM's scope), one in Srondol Kulon.
+            var bulusanWriter = TestDevice(agent: Self.dinas), srondolWriter = TestDevice(agent: Self.dinas)
+            try await bulusanWriter.enroll(in: store)
+            try await srondolWriter.enroll(in: store)
+            let far = Sample.household("H-9", area: Sample.tembalang, replica: bulusanWriter.replica, start: 1, agent: Self.dinas.id)
+            let near = Sample.household("H-8", area: Sample.srondol, replica: srondolWriter.replica, start: 1, agent: Self.dinas.id)
+            #expect(try await caller.post("/v1/push", try bulusanWriter.push("far", far), as: bulusanWriter).status == .ok)
+            #expect(try await caller.post("/v1/push", try srondolWriter.push("near", near), as: srondolWriter).status == .ok)
+
+            let bare = try caller.decode(SessionResponse.self, try await caller.post("/v1/session", SessionRequest(replica: psm.replica), as: psm))
+            #expect(Set(bare.serverVector.counters.keys).isSubset(of: [psm.replica]), "no other replica's activity")
+            let named = try caller.decode(SessionResponse.self, try await caller.post(
+                "/v1/session", SessionRequest(replica: psm.replica, replicas: [srondolWriter.replica]), as: psm))
+            #expect(named.serverVector.counters == [srondolWriter.replica: UInt64(near.count)])
+            #expect(named.own.map(\.replica) == [psm.replica])
+
+            let page = try caller.decode(PullResponse.self, try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector()), as: psm))
+            #expect(Set(page.upTo.counters.keys) == [srondolWriter.replica], "upTo names only replicas with changes in scope")
+            #expect(page.certificates.map(\.replica) == [srondolWriter.replica])
+            let families = try caller.decode(PullResponse.self, try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector()), as: pkh))
+            #expect(families.upTo.counters.isEmpty, "H-1 holds nothing yet: the PKH scope shows no replica")
+            let all = try caller.decode(PullResponse.self, try await caller.post("/v1/pull", PullRequest(knowledge: VersionVector()), as: dinas))
+            #expect(Set(all.upTo.counters.keys) == [srondolWriter.replica, bulusanWriter.replica])
+        }
+    }
 }

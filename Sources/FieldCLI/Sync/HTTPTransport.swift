@@ -48,7 +48,11 @@ final class HTTPTransport: @unchecked Sendable {
 
     /// POSTs `body` as JSON to `path` and decodes the answer; retries what may succeed later.
     func call<Response: Decodable>(_ path: String, _ body: some Encodable, as: Response.Type = Response.self) throws -> Response {
-        let json = try JSONEncoder().encode(body)
+        try call(path, json: try JSONEncoder().encode(body))
+    }
+
+    /// POSTs a body already encoded as JSON.
+    func call<Response: Decodable>(_ path: String, json: Data, as: Response.Type = Response.self) throws -> Response {
         var attempt = 0
         while true {
             do {

@@ -73,7 +73,9 @@ struct SyncClient {
     }
 
     private func openSession() throws -> SessionResponse {
-        try transport.call("/v1/session", SessionRequest(replica: replica.replicaID))
+        let held = try replica.fullVersionVector()
+        let named = Set(held.counters.keys).union(held.beyond.map(\.replica))
+        return try transport.call("/v1/session", SessionRequest(replica: replica.replicaID, replicas: named.sorted()))
     }
 
     /// Compares what the server holds under each replica id this laptop has written as with

@@ -86,7 +86,14 @@ public struct SessionRequest: Sendable, Codable {
     /// The replica id the laptop writes as now. A new one (after a restored backup or a new
     /// key) is registered to the calling device here, unless another device holds it.
     public var replica: ReplicaID
-    public init(replica: ReplicaID) { self.replica = replica }
+    /// The replicas the laptop holds changes of: the server's vector is told for these (and
+    /// the agent's own) only.
+    public var replicas: [ReplicaID]?
+
+    public init(replica: ReplicaID, replicas: [ReplicaID]? = nil) {
+        self.replica = replica
+        self.replicas = replicas
+    }
 }
 
 /// What the server holds of one of the calling device's own replicas: the counter it holds
@@ -111,7 +118,8 @@ public struct SessionResponse: Sendable, Codable {
     public var device: String
     public var agent: AgentProfile
     public var scope: SyncScope
-    /// Everything the server holds: the client pushes what this lacks.
+    /// What the server holds of the replicas the request named and of the agent's own: the
+    /// client pushes what this lacks.
     public var serverVector: VersionVector
     public var maxBatchChanges: Int
     /// Every replica id registered to a device of the calling device's agent, the one it

@@ -33,6 +33,14 @@ struct AgentCommand: AsyncParsableCommand {
             }
             let area = try AreaCheck.validated(area, role: role, store: store)
             let list = (families ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let id, !Grammar.isAgentID(id) {
+                store.fail(store.text("--id \"\(Grammar.shown(id))\" bukan id petugas: A- lalu 1–32 huruf atau angka, mis. A-SITI01.",
+                                      "--id \"\(Grammar.shown(id))\" is not an agent id: A- then 1–32 letters or digits, e.g. A-SITI01."))
+            }
+            if let bad = list.first(where: { !Grammar.isRecordID($0, type: .household) }) {
+                store.fail(store.text("--families: \"\(Grammar.shown(bad))\" bukan id rumah tangga (H-…).",
+                                      "--families: \"\(Grammar.shown(bad))\" is not a household id (H-…)."))
+            }
             if role == .pkhPendamping && list.isEmpty {
                 store.fail(store.text("Pendamping PKH perlu --families (id rumah tangga dampingan, dipisah koma).",
                                       "A PKH pendamping needs --families (assigned household ids, comma-separated)."))
@@ -112,7 +120,7 @@ enum AreaCheck {
     static func validated(_ area: String, role: AgentRole, store: StoreOptions) throws -> String {
         let path = area.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == role.areaDepth, parts.allSatisfy({ !$0.isEmpty }), parts[0].allSatisfy(\.isNumber) else {
+        guard Grammar.isAreaPath(path), parts.count == role.areaDepth, parts[0].allSatisfy(\.isNumber) else {
             let example = ["3374", "3374/tembalang", "3374/tembalang/bulusan"][role.areaDepth - 1]
             store.fail(store.text("--area \"\(area)\" tidak cocok untuk peran \(role.rawValue): perlu jalur \(role.areaDepth) bagian, misalnya \(example).",
                                   "--area \"\(area)\" does not fit role \(role.rawValue): it needs a path of \(role.areaDepth) parts, e.g. \(example)."))

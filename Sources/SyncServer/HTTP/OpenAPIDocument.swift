@@ -304,6 +304,7 @@ enum OpenAPIDocument {
           required: [replica]
           properties:
             replica: {type: string}
+            replicas: {type: array, maxItems: 100000, items: {type: string}, description: The replicas the laptop holds changes of; the answer's serverVector names only these and the agent's own.}
         SessionResponse:
           type: object
           required: [device, agent, scope, serverVector, maxBatchChanges, own]

@@ -57,6 +57,12 @@ struct SyncRoutes: Sendable {
         }
         router.post("/v1/pull") { request, _ in
             let (pull, _, agent) = try await signed(PullRequest.self, request)
+            let named = [pull.knowledge, pull.upTo ?? VersionVector()].flatMap { Array($0.counters.keys) + $0.beyond.map(\.replica) }
+                + (pull.after.map { [$0.replica] } ?? [])
+            if let bad = named.first(where: { !Grammar.isReplicaID($0.rawValue) }) {
+                throw Refusal(.badReplicaID, LocalizedText(id: "Permintaan tarik menyebut id replika tidak sah '\(Grammar.shown(bad.rawValue))'.",
+                                                           en: "The pull names an invalid replica id '\(Grammar.shown(bad.rawValue))'."))
+            }
             return try WireBody.response(try await store.pull(pull, scope: agent.scope), for: request)
         }
         return router

@@ -21,16 +21,25 @@ extension ServerStore {
         return VersionVector(counters, beyond: Set(beyond))
     }
 
+    /// The entries of `vector` for `replicas` only: a device learns how much the replicas it
+    /// already knows of (or may read) have written, never the whole city's activity.
+    static func restricted(_ vector: VersionVector, to replicas: Set<ReplicaID>) -> VersionVector {
+        VersionVector(vector.counters.filter { replicas.contains($0.key) }, beyond: vector.beyond.filter { replicas.contains($0.replica) })
+    }
+
     /// Opens a sync for a device: notes that it called, registers the replica id it writes as
     /// now (refused when another device holds it), and says what the server holds of the
-    /// device's own replicas and overall.
+    /// agent's own replicas and of the replicas the device names (those it holds changes of).
     func session(_ request: SessionRequest, device: DeviceAccount, agent: AgentProfile, now: Int64) async throws -> SessionResponse {
         try await database.transaction { db in
             _ = try await self.register(request.replica, to: device, now: now, in: db)
             try await db.execute("UPDATE devices SET last_seen_at = ?, replica = ? WHERE id = ?",
                                  [.int(now), .text(request.replica.rawValue), .text(device.id)])
-            return SessionResponse(device: device.id, agent: agent, scope: agent.scope, serverVector: try await Self.vector(in: db),
-                                   maxBatchChanges: WireProtocol.maxBatchChanges, own: try await self.ownReplicas(of: device, in: db))
+            let own = try await self.ownReplicas(of: device, in: db)
+            let named = Set(request.replicas ?? []).union(own.map(\.replica))
+            return SessionResponse(device: device.id, agent: agent, scope: agent.scope,
+                                   serverVector: Self.restricted(try await Self.vector(in: db), to: named),
+                                   maxBatchChanges: WireProtocol.maxBatchChanges, own: own)
         }
     }
 
@@ -185,8 +194,15 @@ extension ServerStore {
     func pull(_ request: PullRequest, scope: SyncScope) async throws -> PullResponse {
         let limit = min(max(request.maxChanges ?? WireProtocol.batchChanges, 1), WireProtocol.maxBatchChanges)
         return try await database.transaction { db in
-            let upTo = if let upTo = request.upTo { upTo } else { try await Self.vector(in: db) }
             let (filter, filterBinds) = Self.sqlFilter(scope)
+            let upTo: VersionVector
+            if let given = request.upTo {
+                upTo = given
+            } else {
+                // Only what the caller may learn: replicas with changes in its scope.
+                let inScope = try await db.query("SELECT DISTINCT replica FROM changes WHERE \(filter)", filterBinds)
+                upTo = Self.restricted(try await Self.vector(in: db), to: Set(try inScope.map { ReplicaID(try $0.text("replica")) }))
+            }
             var out: [Change] = []
             let replicas = Set(upTo.counters.keys).union(upTo.beyond.map(\.replica)).sorted()
             for replica in replicas where request.after.map({ replica >= $0.replica }) ?? true {
