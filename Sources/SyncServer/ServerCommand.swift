@@ -20,10 +20,11 @@ struct FieldServer: AsyncParsableCommand {
               field-server agent code A-XXXX                       kode pendaftaran sekali pakai yang baru
               field-server device list
               field-server device revoke DV-XXXX
+              field-server audit --kind code_failed                siapa mencoba kode yang salah
             Bahasa: --lang en atau FIELD_LANG=en untuk bahasa Inggris.
             """,
         version: ServerInfo.current.version,
-        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, Migrate.self, Info.self])
+        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, AuditCommand.self, Migrate.self, Info.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the server's version, protocol and record types as JSON.")

@@ -292,4 +292,46 @@ struct RouterTests {
             #expect(Set(all.upTo.counters.keys) == [srondolWriter.replica, bulusanWriter.replica])
         }
     }
+
+    @Test("Enrolment codes: a new code voids the older ones, an expired code fails, and wrong codes make a source wait, longer each time",
+          arguments: StoreKind.available)
+    func enrolmentCodesCannotBeGuessed(kind: StoreKind) async throws {
+        let store = try await kind.openStore()
+        try await store.addAgent(Self.psm, now: 0)
+        func attempt(_ code: String, at now: Int64, from source: String = "10.0.0.9") async -> String {
+            let device = TestDevice(agent: Self.psm)
+            do {
+                _ = try await store.enroll(EnrollRequest(code: code, publicKey: device.publicKey, deviceName: "x", replica: device.replica),
+                                           source: source, now: now)
+                return "ok"
+            } catch let error as ServerError {
+                return error.code + (error.retryAfter.map { ":\($0)" } ?? "")
+            } catch {
+                return "\(error)"
+            }
+        }
+        let old = try await store.issueCode(for: Self.psm.id, now: 1_000)
+        let current = try await store.issueCode(for: Self.psm.id, now: 2_000, validFor: 60_000)
+        #expect(try await store.liveCodes(agent: Self.psm.id, now: 3_000).count == 1)
+        #expect(await attempt(old, at: 3_000, from: "10.0.0.1") == "invalid_code", "issuing a new code voided the old one")
+        #expect(await attempt(current, at: 62_001, from: "10.0.0.1") == "invalid_code", "expired")
+
+        let fresh = try await store.issueCode(for: Self.psm.id, now: 100_000)
+        var results: [String] = []
+        for index in 0..<9 { results.append(await attempt("WRNG-C0DE-\(String(format: "%04d", index))", at: 100_000 + Int64(index))) }
+        #expect(results.prefix(5).allSatisfy { $0 == "invalid_code" })
+        #expect(results[5].hasPrefix("too_many_attempts:"), "the sixth wrong code in a row waits: \(results)")
+        #expect(await attempt(fresh, at: 100_100).hasPrefix("too_many_attempts"), "even the right code waits its turn")
+        #expect(await attempt(fresh, at: 100_100, from: "10.0.0.10") == "ok", "another address is not held up")
+        let again = try await store.issueCode(for: Self.psm.id, now: 200_000)
+        #expect(await attempt("WRNG-C0DE-XXXX", at: 200_000) == "invalid_code", "after the minute, one more try")
+        let waited = await attempt(again, at: 200_001)
+        #expect(waited == "too_many_attempts:120", "the wait doubles: \(waited)")
+        #expect(await attempt(again, at: 320_001) == "ok")
+        let failures = try await store.auditEntries(kind: "code_failed")
+        #expect(failures.filter { $0.source == "10.0.0.9" }.count == 6 && failures.count == 8)
+        #expect(try await store.auditEntries(kind: "enrolled").count == 2)
+        await store.database.close()
+    }
 }
+

@@ -69,7 +69,7 @@ struct TestDevice {
     /// Enrols directly with the store.
     mutating func enroll(in store: ServerStore) async throws {
         let code = try await store.issueCode(for: agent.id, now: 1_000)
-        id = try await store.enroll(EnrollRequest(code: code, publicKey: publicKey, deviceName: "test", replica: replica), now: 2_000).device
+        id = try await store.enroll(EnrollRequest(code: code, publicKey: publicKey, deviceName: "test", replica: replica), source: "test", now: 2_000).device
     }
 }
 

@@ -112,7 +112,9 @@ final class HTTPTransport: @unchecked Sendable {
         bytesReceived += data.count
         let payload = Gzip.isCompressed(data) ? try Gzip.decompress(data, limit: WireProtocol.maxInflatedBytes) : data
         guard (200..<300).contains(response.statusCode) else {
-            if response.statusCode >= 500 || response.statusCode == 429 || response.statusCode == 408 {
+            // 429 is the server asking to wait (wrong enrolment codes): retrying now would only
+            // lengthen the wait, so it is told to the user with its message.
+            if response.statusCode >= 500 || response.statusCode == 408 {
                 throw Failure.retryable("HTTP \(response.statusCode)")
             }
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: payload) {

@@ -52,7 +52,7 @@ struct SyncClient {
             report.accepted += accepted
             report.pulled += pulled
             if let previous = try replica.syncState("scope"), previous != session.scope.key {
-                report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: upTo).count
+                report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: session.serverVector.union(upTo)).count
             }
             try replica.setSyncState("scope", session.scope.key)
             if session.agent.area != replica.agent.areaID || session.agent.role != replica.agent.role {

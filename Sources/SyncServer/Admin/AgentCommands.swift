@@ -7,7 +7,7 @@ import SyncEngine
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "Kelola petugas dan kode pendaftaran / Manage agents and enrolment codes.",
-        subcommands: [Add.self, List.self, Move.self, Code.self])
+        subcommands: [Add.self, List.self, Move.self, Code.self, Codes.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -94,14 +94,16 @@ struct AgentCommand: AsyncParsableCommand {
                 guard let agent = try await server.agent(id) else { throw ServerStore.noSuchAgent(id) }
                 let area = try AreaCheck.validated(area, role: agent.role, store: store)
                 let list = families.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-                let moved = try await server.moveAgent(id, to: area, families: list)
+                let moved = try await server.moveAgent(id, to: area, families: list, now: Clock.now)
                 print(store.text("Petugas \(id) kini bertugas di \(moved.scope).", "Agent \(id) now covers \(moved.scope)."))
             }
         }
     }
 
     struct Code: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Buat kode pendaftaran sekali pakai yang baru untuk petugas.")
+        static let configuration = CommandConfiguration(
+            abstract: "Buat kode pendaftaran sekali pakai yang baru untuk petugas.",
+            discussion: "Kode lama petugas itu yang belum dipakai menjadi batal.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Id petugas.") var id: String
         @Option(help: "Masa berlaku, dalam hari.") var days = 7
@@ -112,6 +114,79 @@ struct AgentCommand: AsyncParsableCommand {
                 print(code)
             }
         }
+    }
+
+    struct Codes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Daftar kode pendaftaran yang masih berlaku / List enrolment codes still valid.",
+            discussion: "Hanya sidik kode yang disimpan, bukan kodenya. Kolom: petugas, sidik, dibuat, berlaku sampai.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Id petugas (bawaan: semua).") var id: String?
+
+        func run() async throws {
+            try await store.withStore { server in
+                let codes = try await server.liveCodes(agent: id, now: Clock.now)
+                for code in codes {
+                    print("\(code.agent)\t\(code.fingerprint)\t\(code.issuedAt.map(AuditCommand.time) ?? "-")\t\(AuditCommand.time(code.expiresAt))")
+                }
+                if codes.isEmpty {
+                    store.note(store.text("Tidak ada kode yang masih berlaku. Buat satu: field-server agent code ID",
+                                          "No code is still valid. Make one: field-server agent code ID"))
+                }
+            }
+        }
+    }
+}
+
+/// `field-server audit`: what happened, for the Dinas to review.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Jejak audit: pendaftaran, kode salah, pencabutan, pemindahan, batch ditolak / The audit trail.",
+        discussion: """
+            Kolom: waktu (UTC), jenis, petugas, perangkat, alamat asal, keterangan. Tidak pernah berisi NIK, No. KK atau nama.
+            Jenis: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", ")).
+            Contoh: field-server audit --kind code_failed --since 2026-12-01
+            """)
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Hanya petugas ini.") var agent: String?
+    @Option(help: "Hanya perangkat ini.") var device: String?
+    @Option(help: "Hanya jenis ini.") var kind: String?
+    @Option(help: "Sejak tanggal (YYYY-MM-DD, UTC).") var since: String?
+    @Option(help: "Paling banyak baris.") var limit = 1_000
+
+    func run() async throws {
+        if let kind, ServerStore.AuditKind(rawValue: kind) == nil {
+            store.fail(store.text("--kind \"\(kind)\" tidak dikenal; pilih: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                  "--kind \"\(kind)\" is unknown; choose: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", "))."))
+        }
+        var from: Int64?
+        if let since {
+            guard let date = CivilDate(since) else {
+                store.fail(store.text("--since \"\(since)\" bukan tanggal YYYY-MM-DD.", "--since \"\(since)\" is not a date YYYY-MM-DD."))
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let start = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+            from = Int64(start.timeIntervalSince1970 * 1000)
+        }
+        try await store.withStore { server in
+            let entries = try await server.auditEntries(agent: agent, device: device, kind: kind, since: from, limit: limit)
+            for entry in entries {
+                print([Self.time(entry.at), entry.kind, entry.agent ?? "-", entry.device ?? "-", entry.source ?? "-", entry.detail]
+                    .joined(separator: "\t"))
+            }
+            if entries.isEmpty { store.note(store.text("Tidak ada catatan yang cocok.", "No matching entries.")) }
+        }
+    }
+
+    /// Milliseconds since 1970 as `YYYY-MM-DD HH:MM:SS` UTC.
+    static func time(_ millis: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(millis) / 1000))
     }
 }
 

@@ -59,6 +59,13 @@ enum OpenAPIDocument {
             "409": {$ref: "#/components/responses/Error"}
             "413": {$ref: "#/components/responses/Error"}
             "415": {$ref: "#/components/responses/Error"}
+            "429":
+              description: Too many wrong codes from this address; wait as Retry-After says.
+              headers:
+                Retry-After: {schema: {type: integer}, description: Seconds to wait.}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/ErrorBody"}
       /v1/session:
         post:
           operationId: session
@@ -171,7 +178,7 @@ enum OpenAPIDocument {
               type: object
               required: [code, message, messageEn]
               properties:
-                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, not_found."}
+                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, too_many_attempts, not_found."}
                 message: {type: string, description: In Bahasa Indonesia.}
                 messageEn: {type: string}
         ServerInfo:

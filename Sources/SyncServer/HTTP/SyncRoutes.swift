@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import SyncEngine
 import WireCodec
 
@@ -18,8 +19,8 @@ struct SyncRoutes: Sendable {
         self.now = now
     }
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func router() -> Router<SyncRequestContext> {
+        let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.get("/openapi.yaml") { _, _ in
             var headers = HTTPFields()
@@ -29,27 +30,27 @@ struct SyncRoutes: Sendable {
         router.get("/v1/info") { request, _ in
             try WireBody.response(ServerInfo.current, for: request)
         }
-        router.post("/v1/enroll") { request, _ in
+        router.post("/v1/enroll") { request, context in
             let body = try await WireBody.read(request)
             let enroll = try WireBody.decode(EnrollRequest.self, from: body)
-            return try WireBody.response(try await store.enroll(enroll, now: now()), for: request)
+            return try WireBody.response(try await store.enroll(enroll, source: context.source, now: now()), for: request)
         }
         router.post("/v1/session") { request, _ in
             let (session, device, agent) = try await signed(SessionRequest.self, request)
             return try WireBody.response(try await store.session(session, device: device, agent: agent, now: now()), for: request)
         }
-        router.post("/v1/push") { request, _ in
+        router.post("/v1/push") { request, context in
             let (push, device, agent) = try await signed(PushRequest.self, request)
-            guard push.changes.count <= WireProtocol.maxBatchChanges else {
-                throw ServerError("batch_too_large", .contentTooLarge,
-                                  id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
-                                  en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
+            do {
+                return try await self.push(push, device: device, agent: agent, request: request)
+            } catch {
+                let refusal: ServerError? = (error as? Refusal).map(ServerError.init) ?? (error as? ServerError)
+                if let refusal, refusal.status.code < 500 {
+                    try await store.audit(.batchRefused, agent: agent.id, device: device.id, source: context.source,
+                                          detail: "\(refusal.code): \(refusal.text.en)", now: now())
+                }
+                throw error
             }
-            guard Grammar.isBatchID(push.batch) else {
-                throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
-                                             en: "The batch id must be 1–100 ASCII letters, digits, - or _.")
-            }
-            return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
         }
         router.post("/v1/digests") { request, _ in
             let (asked, device, _) = try await signed(DigestsRequest.self, request)
@@ -66,6 +67,20 @@ struct SyncRoutes: Sendable {
             return try WireBody.response(try await store.pull(pull, scope: agent.scope), for: request)
         }
         return router
+    }
+
+    /// Bounds, then the store's push.
+    private func push(_ push: PushRequest, device: DeviceAccount, agent: AgentProfile, request: Request) async throws -> Response {
+        guard push.changes.count <= WireProtocol.maxBatchChanges else {
+            throw ServerError("batch_too_large", .contentTooLarge,
+                              id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
+                              en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
+        }
+        guard Grammar.isBatchID(push.batch) else {
+            throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
+                                         en: "The batch id must be 1–100 ASCII letters, digits, - or _.")
+        }
+        return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
     }
 
     /// Reads a signed request: checks the device, its signature over the body, and that it is
@@ -100,10 +115,25 @@ struct ServerInfo: Codable, Sendable, Equatable {
                                     recordTypes: RecordType.allCases.map(\.rawValue))
 }
 
+/// The context of a request: Hummingbird's, and the address it came from (for the limits on
+/// enrolment codes and the audit trail).
+struct SyncRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address, or `unknown` (in-process tests).
+    var source: String { remoteAddress?.ipAddress ?? "unknown" }
+}
+
 /// Turns every error into a JSON body with a code and a message (`ErrorBody`), and logs the
 /// unexpected ones without request data.
 struct JSONErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = SyncRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

@@ -9,6 +9,8 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     var code: String
     var status: HTTPResponse.Status
     var text: LocalizedText
+    /// Seconds to wait before asking again (a 429's Retry-After).
+    var retryAfter: Int?
 
     init(_ code: String, _ status: HTTPResponse.Status, id: String, en: String) {
         self.code = code
@@ -30,6 +32,7 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
         let body = try JSONEncoder().encode(ErrorBody(code: code, text: text))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

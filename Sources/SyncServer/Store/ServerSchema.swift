@@ -52,6 +52,18 @@ enum ServerSchema {
             // Every record's kind and area as first written: a record keeps its area.
             "CREATE TABLE records (record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, area TEXT NOT NULL)",
         ]),
+        ("v3-audit", [
+            // Append-only: what happened to agents, devices, codes and batches. Never a NIK or a name.
+            """
+            CREATE TABLE audit (id TEXT PRIMARY KEY, at BIGINT NOT NULL, kind TEXT NOT NULL, agent_id TEXT, device_id TEXT,
+                source TEXT, detail TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_kind_source ON audit(kind, source, at)",
+            "CREATE INDEX audit_at ON audit(at)",
+            // A code issued later voids the agent's earlier ones.
+            "ALTER TABLE enrolments ADD COLUMN voided_at BIGINT",
+            "ALTER TABLE enrolments ADD COLUMN issued_at BIGINT",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -52,6 +52,9 @@ extension ServerStore {
         guard let stored = try await Self.certificate(of: replica, in: db), stored == certificate || stored.device == device.id else {
             throw Self.replicaTaken(replica)
         }
+        if stored == certificate {
+            try await Self.audit(.replicaRegistered, agent: device.agentID, device: device.id, detail: "replica \(replica)", now: now, in: db)
+        }
         return stored
     }
 

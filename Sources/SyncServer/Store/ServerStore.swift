@@ -77,12 +77,13 @@ final class ServerStore: Sendable {
             try await db.execute("INSERT INTO agents (id, name, role, area, families, previous_areas, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                  [.text(agent.id), .text(agent.name), .text(agent.role.rawValue), .text(agent.area),
                                   .text(agent.families.joined(separator: ",")), .text(""), .int(now)])
+            try await Self.audit(.agentAdded, agent: agent.id, detail: "\(agent.role.rawValue) \(agent.scope)", now: now, in: db)
         }
     }
 
     /// Moves an agent to another area (and, for PKH, another set of families). The old area is
     /// remembered: the agent's own changes made there before it learnt of the move are still accepted.
-    func moveAgent(_ id: String, to area: String, families: [String]?) async throws -> AgentProfile {
+    func moveAgent(_ id: String, to area: String, families: [String]?, now: Int64) async throws -> AgentProfile {
         try await database.transaction { db in
             guard var agent = try await Self.agent(id, in: db) else { throw Self.noSuchAgent(id) }
             if agent.area != area && !agent.previousAreas.contains(agent.area) { agent.previousAreas.append(agent.area) }
@@ -91,6 +92,7 @@ final class ServerStore: Sendable {
             try await db.execute("UPDATE agents SET area = ?, families = ?, previous_areas = ? WHERE id = ?",
                                  [.text(agent.area), .text(agent.families.joined(separator: ",")),
                                   .text(agent.previousAreas.joined(separator: ",")), .text(id)])
+            try await Self.audit(.agentMoved, agent: id, detail: "now \(agent.scope)", now: now, in: db)
             return agent
         }
     }
@@ -123,28 +125,58 @@ final class ServerStore: Sendable {
 
     // MARK: Enrolment and devices
 
-    /// Issues a one-time enrolment code for an agent, valid until `expiresAt`.
+    /// Issues a one-time enrolment code for an agent, valid until `now + validFor`. The agent's
+    /// codes issued before and not used become void.
     func issueCode(for agentID: String, now: Int64, validFor: Int64 = 7 * 86_400_000) async throws -> String {
         let code = EnrolmentCode.random()
         try await database.transaction { db in
             guard try await Self.agent(agentID, in: db) != nil else { throw Self.noSuchAgent(agentID) }
-            try await db.execute("INSERT INTO enrolments (code_hash, agent_id, expires_at) VALUES (?, ?, ?)",
-                                 [.text(EnrolmentCode.hash(code)), .text(agentID), .int(now + validFor)])
+            try await db.execute("UPDATE enrolments SET voided_at = ? WHERE agent_id = ? AND used_by IS NULL AND voided_at IS NULL",
+                                 [.int(now), .text(agentID)])
+            try await db.execute("INSERT INTO enrolments (code_hash, agent_id, expires_at, issued_at) VALUES (?, ?, ?, ?)",
+                                 [.text(EnrolmentCode.hash(code)), .text(agentID), .int(now + validFor), .int(now)])
+            try await Self.audit(.codeIssued, agent: agentID, detail: "code \(EnrolmentCode.hash(code).prefix(8)), valid until \(now + validFor)",
+                                 now: now, in: db)
         }
         return code
     }
 
-    /// Uses up a code and registers the device's public key for its agent.
-    func enroll(_ request: EnrollRequest, now: Int64) async throws -> EnrollResponse {
+    /// An agent's codes that can still be used: not used, not void, not expired.
+    func liveCodes(agent: String? = nil, now: Int64) async throws -> [(agent: String, fingerprint: String, issuedAt: Int64?, expiresAt: Int64)] {
+        try await database.transaction { db in
+            let filter = agent == nil ? "" : " AND agent_id = ?"
+            return try await db.query("""
+                SELECT agent_id, code_hash, issued_at, expires_at FROM enrolments
+                WHERE used_by IS NULL AND voided_at IS NULL AND expires_at > ?\(filter) ORDER BY agent_id, expires_at
+                """, [.int(now)] + (agent.map { [SQLValue.text($0)] } ?? [])).map {
+                (try $0.text("agent_id"), String(try $0.text("code_hash").prefix(8)), $0["issued_at"].integer, try $0.int("expires_at"))
+            }
+        }
+    }
+
+    /// Uses up a code and registers the device's public key for its agent. Wrong codes are
+    /// counted per source address (`checkEnrolmentLimit`) and recorded in the audit trail.
+    func enroll(_ request: EnrollRequest, source: String, now: Int64) async throws -> EnrollResponse {
         guard let key = Data(base64Encoded: request.publicKey), (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil else {
             throw ServerError.badRequest("bad_public_key", id: "Kunci publik bukan kunci Ed25519 (32 bita, base64).",
                                          en: "The public key is not an Ed25519 key (32 bytes, base64).")
         }
+        try await checkEnrolmentLimit(source: source, now: now)
+        do {
+            return try await enrollChecked(request, source: source, now: now)
+        } catch let error as ServerError where error.code == ServerError.invalidCode.code {
+            try await audit(.codeFailed, source: source, detail: "wrong, expired, used or void code", now: now)
+            throw error
+        }
+    }
+
+    private func enrollChecked(_ request: EnrollRequest, source: String, now: Int64) async throws -> EnrollResponse {
         let deviceID = "DV-" + EnrolmentCode.random(length: 12)
         return try await database.transaction { db in
             let hash = EnrolmentCode.hash(request.code)
-            guard let row = try await db.query("SELECT agent_id, expires_at, used_by FROM enrolments WHERE code_hash = ?", [.text(hash)]).first,
-                  row["used_by"] == .null, try row.int("expires_at") > now,
+            guard let row = try await db.query("SELECT agent_id, expires_at, used_by, voided_at FROM enrolments WHERE code_hash = ?",
+                                               [.text(hash)]).first,
+                  row["used_by"] == .null, row["voided_at"] == .null, try row.int("expires_at") > now,
                   let agent = try await Self.agent(try row.text("agent_id"), in: db) else { throw ServerError.invalidCode }
             guard try await db.query("SELECT id FROM devices WHERE public_key = ?", [.text(request.publicKey)]).isEmpty else {
                 throw ServerError("key_in_use", .conflict, id: "Kunci perangkat ini sudah terdaftar.", en: "This device key is already enrolled.")
@@ -156,6 +188,8 @@ final class ServerStore: Sendable {
                 INSERT INTO devices (id, agent_id, public_key, name, replica, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, [.text(device.id), .text(agent.id), .text(device.publicKey), .text(device.name), .text(device.replica), .int(now)])
             let certificate = try await self.register(request.replica, to: device, now: now, in: db)
+            try await Self.audit(.enrolled, agent: agent.id, device: deviceID, source: source,
+                                 detail: "code \(hash.prefix(8)), replica \(request.replica)", now: now, in: db)
             return EnrollResponse(device: deviceID, agent: agent, scope: agent.scope, authority: self.authority.publicKey,
                                   authorityProof: EnrolmentProof.make(code: request.code, authority: self.authority.publicKey),
                                   certificate: certificate)
@@ -178,8 +212,9 @@ final class ServerStore: Sendable {
     @discardableResult
     func revoke(_ id: String, now: Int64) async throws -> Bool {
         try await database.transaction { db in
-            guard !(try await db.query("SELECT id FROM devices WHERE id = ?", [.text(id)]).isEmpty) else { return false }
+            guard let row = try await db.query("SELECT agent_id FROM devices WHERE id = ?", [.text(id)]).first else { return false }
             try await db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.int(now), .text(id)])
+            try await Self.audit(.deviceRevoked, agent: try row.text("agent_id"), device: id, detail: "revoked", now: now, in: db)
             return true
         }
     }

@@ -1,0 +1,83 @@
+@testable import FieldCLI
+import FieldModels
+import LocalStore
+import Foundation
+import SyncEngine
+import Testing
+
+/// Enrolment codes that cannot be guessed in time, and the audit trail that shows afterwards
+/// who did what, through a real `field-server` on loopback.
+@Suite("Enrolment limits and the audit trail", .serialized)
+struct AuditTests {
+    static let srondol = "3374/banyumanik/srondol-kulon"
+
+    @Test("Wrong codes from one address meet 429 with Retry-After before the 10th try; field enroll says to wait",
+          arguments: ServerHarness.Store.available)
+    func wrongCodesMustWait(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let code = try server.addAgent(id: "A-SITI", role: "psm", area: Self.srondol)
+        let transport = try HTTPTransport(server: server.url, signer: nil, retries: 0)
+        var limitedAt: Int?
+        for attempt in 1...10 {
+            let request = EnrollRequest(code: "ZZZZ-ZZZZ-\(String(format: "%04d", attempt))", publicKey: LocalStoreKey.fresh(),
+                                        deviceName: "guess", replica: .random())
+            do {
+                let _: EnrollResponse = try transport.call("/v1/enroll", request)
+                Issue.record("a guessed code was accepted")
+            } catch let refusal as RemoteRefusal {
+                if refusal.status == 429 {
+                    #expect(refusal.code == "too_many_attempts")
+                    limitedAt = attempt
+                    break
+                }
+                #expect(refusal.code == "invalid_code")
+            }
+        }
+        #expect((limitedAt ?? 99) < 10, "429 before the 10th try")
+        let laptop = try CLI()
+        #expect(try laptop.initPSM().status == 0)
+        let refused = try laptop.run("enroll", "--server", server.url, "--code", code)
+        #expect(refused.status == 9 && refused.stderr.contains("Coba lagi setelah"), "\(refused.stderr)")
+        #expect(server.stop() == 0)
+    }
+
+    @Test("The audit trail lists enrolments, wrong codes, refused batches with their rule, moves and revocations, and no NIK",
+          arguments: ServerHarness.Store.available)
+    func auditTrail(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let laptop = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let intruder = try Intruder(server, agent: "A-MALLORY", code: try server.addAgent(id: "A-MALLORY", role: "psm", area: Self.srondol))
+        let nik = "3374061505800003"
+        var outside = intruder.household(area: "3374/tembalang/bulusan", counter: 1)
+        outside.append(Change(dot: Dot(intruder.replica, 6), transaction: Dot(intruder.replica, 1), recordType: .person,
+                              recordID: outside[2].recordID, area: outside[2].area, field: "nik", value: .text(nik), supersedes: [],
+                              lamport: 6, wallTime: 0, agent: intruder.agent))
+        #expect(try intruder.push(outside, seals: intruder.seal(outside)) == "outside_scope")
+        let transport = try HTTPTransport(server: server.url, signer: nil, retries: 0)
+        _ = try? transport.call("/v1/enroll", EnrollRequest(code: "ZZZZ-ZZZZ-ZZZZ", publicKey: LocalStoreKey.fresh(), deviceName: "x",
+                                                          replica: .random())) as EnrollResponse
+        let device = try #require(try laptop.openReplica().enrolment()?.device)
+        #expect(try server.admin("agent", "move", "A-SITI", "--area", "3374/banyumanik/pudakpayung").status == 0)
+        #expect(try server.admin("device", "revoke", device).status == 0)
+
+        let all = try server.admin("audit")
+        #expect(all.status == 0)
+        let kinds = Set(all.stdout.split(separator: "\n").map { $0.split(separator: "\t")[1] })
+        #expect(kinds.isSuperset(of: ["agent_added", "code_issued", "enrolled", "replica_registered", "code_failed", "batch_refused",
+                                      "agent_moved", "device_revoked"]), "\(kinds)")
+        let refused = try server.admin("audit", "--kind", "batch_refused").stdout
+        #expect(refused.contains("outside_scope") && refused.contains("A-MALLORY") && refused.contains(intruder.device))
+        #expect(!all.stdout.contains(nik) && !all.stdout.contains("Warga"), "no NIK and no name in the trail")
+        let mine = try server.admin("audit", "--agent", "A-SITI").stdout.split(separator: "\n")
+        #expect(!mine.isEmpty && mine.allSatisfy { $0.split(separator: "\t")[2] == "A-SITI" })
+        #expect(try server.admin("audit", "--kind", "code_failed").stdout.contains("127.0.0.1"))
+        let bad = try server.admin("audit", "--kind", "nothing")
+        #expect(bad.status != 0 && bad.stderr.contains("code_failed"))
+        #expect(server.stop() == 0)
+    }
+}
+
+/// A fresh Ed25519 public key in base64, as a laptop would send at enrolment.
+enum LocalStoreKey {
+    static func fresh() -> String { LocalStore.LocalReplica.newDeviceKey().publicKey.rawRepresentation.base64EncodedString() }
+}
