@@ -8,7 +8,8 @@ Used by scripts/api-check in two ways:
 
   SCHEMATHESIS_HOOKS=schemathesis_signing FIELDSYNC_SIGNING_FILE=FILE schemathesis run ...
       signs every generated JSON request to /v1/session, /v1/push and /v1/pull the way a field
-      laptop does (WireCodec.RequestSignature: "FIELDSYNC-1\\nMETHOD\\nPATH\\nDEVICE\\nsha256-hex(body)"),
+      laptop does, with a fresh nonce from /v1/nonce (WireCodec.RequestSignature:
+      "FIELDSYNC-2\\nMETHOD\\nPATH\\nDEVICE\\nNONCE\\nsha256-hex(body)"),
       so the generated bodies get past the signature check and reach the code behind it; each
       answer's path and status is appended to $FIELDSYNC_SIGNING_FILE.calls;
 
@@ -30,10 +31,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 SIGNED_PATHS = {"/v1/session", "/v1/push", "/v1/pull"}
 
 
-def signature_headers(method, path, device, body, key):
+def fresh_nonce(url):
+    answer = urllib.request.urlopen(urllib.request.Request(
+        url.rstrip("/") + "/v1/nonce", data=b"{}", headers={"Content-Type": "application/json"}, method="POST"), timeout=10)
+    return json.load(answer)["nonce"]
+
+
+def signature_headers(method, path, device, nonce, body, key):
     digest = hashlib.sha256(body).hexdigest()
-    message = f"FIELDSYNC-1\n{method.upper()}\n{path}\n{device}\n{digest}".encode()
-    return {"X-Field-Device": device, "X-Field-Signature": base64.b64encode(key.sign(message)).decode()}
+    message = f"FIELDSYNC-2\n{method.upper()}\n{path}\n{device}\n{nonce}\n{digest}".encode()
+    return {"X-Field-Device": device, "X-Field-Nonce": nonce,
+            "X-Field-Signature": base64.b64encode(key.sign(message)).decode()}
 
 
 def enroll(url, code, path):
@@ -48,7 +56,7 @@ def enroll(url, code, path):
     private = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                 serialization.NoEncryption())
     with open(path, "w") as file:
-        json.dump({"device": device, "key": base64.b64encode(private).decode()}, file)
+        json.dump({"device": device, "key": base64.b64encode(private).decode(), "url": url}, file)
     print(f"enrolled device {device}")
 
 
@@ -94,7 +102,7 @@ else:
             return  # not JSON: left unsigned, the server must still answer 4xx
         kwargs["data"] = body
         headers = dict(case.headers or {})
-        headers.update(signature_headers(case.method, path, _device, body, _key))
+        headers.update(signature_headers(case.method, path, _device, fresh_nonce(_identity["url"]), body, _key))
         case.headers = headers
 
 

@@ -77,6 +77,36 @@ struct AuditTests {
     }
 }
 
+/// Signed requests are good once, and the laptop's clock plays no part in that.
+@Suite("Replays and wrong clocks", .serialized)
+struct ClockTests {
+    /// `field` run under libfaketime, its clock set to `date`.
+    static func run(_ cli: CLI, at date: String, _ arguments: String...) throws -> CLI.Result {
+        let process = cli.process(Array(arguments))
+        process.arguments = [date, CLI.executable.path] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
+        return try CLI.capture(process)
+    }
+
+    @Test("Laptops whose clocks say 2019 and 2031 sync with each other through the server, and are told their clock is off",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")), arguments: ServerHarness.Store.available)
+    func wrongClocksStillSync(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let past = try CLI.enrolled(server, agent: "A-SITI", area: AuditTests.srondol, kelurahan: "Srondol Kulon")
+        let future = try CLI.enrolled(server, agent: "A-RINI", area: AuditTests.srondol, kelurahan: "Srondol Kulon")
+        let added = try Self.run(past, at: "2019-03-01 08:00:00", "household", "add", "--kk", "3374061203150007", "--address", "Jl. Lama 1",
+                                 "--rt", "1", "--rw", "2")
+        #expect(added.status == 0, "\(added.stderr)")
+        let synced = try Self.run(past, at: "2019-03-01 08:05:00", "sync")
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stderr.contains("Jam laptop ini berbeda"), "the laptop is told its clock is off")
+        let pulled = try Self.run(future, at: "2031-07-01 10:00:00", "sync", "--json")
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(try future.run("household", "list").stdout.contains("Jl. Lama 1"))
+        #expect(server.stop() == 0)
+    }
+}
+
 /// A fresh Ed25519 public key in base64, as a laptop would send at enrolment.
 enum LocalStoreKey {
     static func fresh() -> String { LocalStore.LocalReplica.newDeviceKey().publicKey.rawRepresentation.base64EncodedString() }

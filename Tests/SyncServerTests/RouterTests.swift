@@ -23,7 +23,8 @@ struct Caller {
               gzip: Bool = false) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let device {
-            let signed = try RequestSignature.headers(method: "POST", path: path, device: device.id, body: json, key: key ?? device.key)
+            let signed = try RequestSignature.headers(method: "POST", path: path, device: device.id, nonce: try await nonce(), body: json,
+                                                      key: key ?? device.key)
             for (name, value) in signed { headers[HTTPField.Name(name)!] = value }
         }
         var body = json
@@ -32,6 +33,12 @@ struct Caller {
             headers[.contentEncoding] = "gzip"
         }
         return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+    }
+
+    /// A fresh nonce from the server.
+    func nonce() async throws -> String {
+        let response = try await client.execute(uri: "/v1/nonce", method: .post, body: ByteBuffer(string: "{}"))
+        return try decode(NonceResponse.self, response).nonce
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
@@ -332,6 +339,49 @@ struct RouterTests {
         #expect(failures.filter { $0.source == "10.0.0.9" }.count == 6 && failures.count == 8)
         #expect(try await store.auditEntries(kind: "enrolled").count == 2)
         await store.database.close()
+    }
+
+    @Test("A signed request is good once: a recorded push or pull sent again is refused, and a stale or made-up nonce too",
+          arguments: StoreKind.available)
+    func replaysAreRefused(kind: StoreKind) async throws {
+        try await withServer(kind) { store, caller, devices in
+            let psm = devices[Self.psm.id]!
+            func recorded(_ path: String, _ body: some Encodable) async throws -> (Data, HTTPFields) {
+                let json = try JSONEncoder().encode(body)
+                var headers: HTTPFields = [.contentType: "application/json"]
+                for (name, value) in try RequestSignature.headers(method: "POST", path: path, device: psm.id, nonce: try await caller.nonce(),
+                                                                  body: json, key: psm.key) {
+                    headers[HTTPField.Name(name)!] = value
+                }
+                return (json, headers)
+            }
+            func send(_ path: String, _ request: (Data, HTTPFields)) async throws -> TestResponse {
+                try await caller.client.execute(uri: path, method: .post, headers: request.1, body: ByteBuffer(bytes: request.0))
+            }
+            let push = try await recorded("/v1/push", try psm.push("b-1", Sample.household("H-1", area: Sample.srondol, replica: psm.replica,
+                                                                                              start: 1, agent: Self.psm.id)))
+            let first = try await send("/v1/push", push)
+            #expect(first.status == .ok)
+            #expect(first.headers[HTTPField.Name(RequestSignature.nextNonceHeader)!] != nil, "each answer brings the next nonce")
+            let vector = try await store.vector()
+            let again = try await send("/v1/push", push)
+            #expect(again.status == .unauthorized)
+            #expect(try caller.errorCode(again) == "replayed")
+            #expect(try await store.vector() == vector)
+
+            let pull = try await recorded("/v1/pull", PullRequest(knowledge: VersionVector()))
+            #expect(try await send("/v1/pull", pull).status == .ok)
+            let replayed = try await send("/v1/pull", pull)
+            #expect(replayed.status == .unauthorized, "a recorded pull reads nothing")
+            #expect(try caller.errorCode(replayed) == "replayed")
+
+            let nonce = store.issueNonce(now: 5_000)
+            await #expect(throws: ServerError.self) { try await store.consumeNonce(nonce, now: 5_000 + ServerStore.nonceLifetime + 1) }
+            var madeUp = Array(nonce)
+            madeUp[20] = madeUp[20] == "A" ? "B" : "A"
+            await #expect(throws: ServerError.self) { try await store.consumeNonce(String(madeUp), now: 5_000) }
+            try await store.consumeNonce(nonce, now: 5_001)
+        }
     }
 }
 

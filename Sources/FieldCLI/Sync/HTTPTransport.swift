@@ -15,8 +15,9 @@ struct RemoteRefusal: Error {
 }
 
 /// JSON over HTTP through URLSession (libcurl on Linux, so `https_proxy`/`http_proxy` and
-/// `no_proxy` are honoured): gzip bodies, the device's signature on every call, and retries
-/// with exponential backoff on network errors and 5xx answers. Blocking: one call at a time.
+/// `no_proxy` are honoured): gzip bodies, the device's signature over a server-issued nonce on
+/// every call, and retries with exponential backoff on network errors and 5xx answers.
+/// Blocking: one call at a time.
 final class HTTPTransport: @unchecked Sendable {
     // Mutable counters are only touched by the one thread that calls `call`.
     let base: URL
@@ -27,6 +28,9 @@ final class HTTPTransport: @unchecked Sendable {
     var onRetry: (Int, String) -> Void = { _, _ in }
     private(set) var bytesSent = 0
     private(set) var bytesReceived = 0
+    /// The server's clock minus this laptop's, in milliseconds, once a nonce was fetched.
+    private(set) var clockOffset: Int64?
+    private var nonce: String?
     private let session: URLSession
 
     init(server: String, signer: (device: String, key: Curve25519.Signing.PrivateKey)?, retries: Int = 5, timeout: TimeInterval = 60) throws {
@@ -92,7 +96,19 @@ final class HTTPTransport: @unchecked Sendable {
         return untrustedWords.contains { text.contains($0.lowercased()) }
     }
 
-    private func once<Response: Decodable>(_ path: String, _ json: Data) throws -> Response {
+    /// The nonce for the next signed request: the one the last answer brought, else a new one
+    /// from `/v1/nonce`. Taken, it is gone: a retry asks for another.
+    private func takeNonce() throws -> String {
+        if let nonce {
+            self.nonce = nil
+            return nonce
+        }
+        let answer: NonceResponse = try once("/v1/nonce", Data("{}".utf8), signed: false)
+        clockOffset = answer.serverTime - Int64(Date().timeIntervalSince1970 * 1000)
+        return answer.nonce
+    }
+
+    private func once<Response: Decodable>(_ path: String, _ json: Data, signed: Bool = true) throws -> Response {
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -102,14 +118,16 @@ final class HTTPTransport: @unchecked Sendable {
             body = try Gzip.compress(json)
             request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
         }
-        if let signer {
-            let headers = try RequestSignature.headers(method: "POST", path: path, device: signer.device, body: json, key: signer.key)
+        if let signer, signed {
+            let headers = try RequestSignature.headers(method: "POST", path: path, device: signer.device, nonce: try takeNonce(),
+                                                       body: json, key: signer.key)
             for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         }
         request.httpBody = body
         let (data, response) = try perform(request)
         bytesSent += body.count
         bytesReceived += data.count
+        if signed, let next = response.value(forHTTPHeaderField: RequestSignature.nextNonceHeader) { nonce = next }
         let payload = Gzip.isCompressed(data) ? try Gzip.decompress(data, limit: WireProtocol.maxInflatedBytes) : data
         guard (200..<300).contains(response.statusCode) else {
             // 429 is the server asking to wait (wrong enrolment codes): retrying now would only
@@ -118,6 +136,9 @@ final class HTTPTransport: @unchecked Sendable {
                 throw Failure.retryable("HTTP \(response.statusCode)")
             }
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: payload) {
+                // A nonce used up by a request whose answer was lost, or one that expired while
+                // the laptop waited: ask for a new one and send again.
+                if ["replayed", "stale_nonce", "bad_nonce"].contains(error.error.code) { throw Failure.retryable(error.error.code) }
                 throw RemoteRefusal(status: response.statusCode, code: error.error.code,
                                     text: LocalizedText(id: error.error.message, en: error.error.messageEn))
             }

@@ -145,6 +145,11 @@ struct SyncCommand: ParsableCommand {
             } catch let refusal as RemoteRefusal {
                 throw CLIError(refusal.text.id + " [\(refusal.code)]", refusal.text.en + " [\(refusal.code)]", code: Exit.serverRefused)
             }
+            if let offset = transport.clockOffset, abs(offset) > 86_400_000 {
+                let days = abs(offset) / 86_400_000
+                console.warn(L("Jam laptop ini berbeda sekitar \(days) hari dari server. Sinkronisasi tidak terpengaruh, tetapi waktu di riwayat memakai jam laptop: perbaiki jam bila bisa.",
+                               "This laptop's clock is about \(days) days off the server's. Sync is not affected, but times in the history use the laptop's clock: set it right if you can."))
+            }
             let sent = ByteCountFormatter.string(fromByteCount: Int64(report.bytesSent), countStyle: .file)
             let received = ByteCountFormatter.string(fromByteCount: Int64(report.bytesReceived), countStyle: .file)
             console.say("Terkirim \(report.pushed) perubahan (\(report.accepted) baru bagi server, \(sent)); diterima \(report.pulled) perubahan (\(received)).",

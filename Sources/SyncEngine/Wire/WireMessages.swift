@@ -157,6 +157,18 @@ public struct PushRequest: Sendable, Codable {
     public var sealed: SealedBatch { SealedBatch(changes: changes, seals: seals) }
 }
 
+/// A nonce for the next signed request, and the server's clock (milliseconds since 1970), so
+/// a laptop can tell how far off its own clock is; nothing depends on the laptop's clock.
+public struct NonceResponse: Sendable, Codable {
+    public var nonce: String
+    public var serverTime: Int64
+
+    public init(nonce: String, serverTime: Int64) {
+        self.nonce = nonce
+        self.serverTime = serverTime
+    }
+}
+
 /// Asks for the digests of the changes the server holds under one of the calling device's own
 /// replica ids, after `after`: how a restored laptop finds where its history and the server's
 /// part.

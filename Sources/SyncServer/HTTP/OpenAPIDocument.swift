@@ -9,8 +9,10 @@ enum OpenAPIDocument {
       version: "1"
       description: |
         Field laptops enrol once with a one-time code, then sign every request with their
-        Ed25519 key (headers X-Field-Device and X-Field-Signature over
-        "FIELDSYNC-1\\nMETHOD\\nPATH\\nDEVICE\\nsha256-hex(body)"). A sync is: session, push of what
+        Ed25519 key (headers X-Field-Device, X-Field-Nonce and X-Field-Signature over
+        "FIELDSYNC-2\\nMETHOD\\nPATH\\nDEVICE\\nNONCE\\nsha256-hex(body)"). A nonce comes from
+        /v1/nonce or from the X-Field-Next-Nonce header of the last signed answer, and is good
+        for one request within ten minutes of the server's clock; the laptop's clock plays no part. A sync is: session, push of what
         the server lacks in batches, pull page by page until `next` is absent. Every transaction
         travels with its origin seal (the writing device's Ed25519 signature over the
         transaction's dot and the SHA-256 of each record's share of it, the canonical change
@@ -39,6 +41,16 @@ enum OpenAPIDocument {
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/ServerInfo"}
+      /v1/nonce:
+        post:
+          operationId: nonce
+          summary: A nonce for the next signed request, and the server's clock.
+          responses:
+            "200":
+              description: A fresh nonce.
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/NonceResponse"}
       /v1/enroll:
         post:
           operationId: enroll
@@ -70,7 +82,7 @@ enum OpenAPIDocument {
         post:
           operationId: session
           summary: Who the device is, what it may see, and what the server holds.
-          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Nonce"}, {$ref: "#/components/parameters/Signature"}]
           requestBody:
             required: true
             content:
@@ -91,7 +103,7 @@ enum OpenAPIDocument {
         post:
           operationId: push
           summary: Applies one batch of changes atomically; the same batch id twice is applied once.
-          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Nonce"}, {$ref: "#/components/parameters/Signature"}]
           requestBody:
             required: true
             content:
@@ -113,7 +125,7 @@ enum OpenAPIDocument {
         post:
           operationId: digests
           summary: The digests of the changes held under one of the calling agent's replica ids, for a restored laptop to find where its history and the server's part.
-          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Nonce"}, {$ref: "#/components/parameters/Signature"}]
           requestBody:
             required: true
             content:
@@ -134,7 +146,7 @@ enum OpenAPIDocument {
         post:
           operationId: pull
           summary: One page of the changes in the device's scope that its knowledge lacks.
-          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Signature"}]
+          parameters: [{$ref: "#/components/parameters/Device"}, {$ref: "#/components/parameters/Nonce"}, {$ref: "#/components/parameters/Signature"}]
           requestBody:
             required: true
             content:
@@ -158,6 +170,11 @@ enum OpenAPIDocument {
           in: header
           required: true
           schema: {type: string}
+        Nonce:
+          name: X-Field-Nonce
+          in: header
+          required: true
+          schema: {type: string}
         Signature:
           name: X-Field-Signature
           in: header
@@ -178,7 +195,7 @@ enum OpenAPIDocument {
               type: object
               required: [code, message, messageEn]
               properties:
-                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, too_many_attempts, not_found."}
+                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, too_many_attempts, bad_nonce, stale_nonce, replayed, not_found."}
                 message: {type: string, description: In Bahasa Indonesia.}
                 messageEn: {type: string}
         ServerInfo:
@@ -225,6 +242,12 @@ enum OpenAPIDocument {
             lamport: {type: integer, minimum: 0}
             wallTime: {type: integer}
             agent: {type: string}
+        NonceResponse:
+          type: object
+          required: [nonce, serverTime]
+          properties:
+            nonce: {type: string}
+            serverTime: {type: integer, description: The server's clock, milliseconds since 1970.}
         OriginSeal:
           type: object
           required: [transaction, signature]

@@ -35,9 +35,13 @@ struct SyncRoutes: Sendable {
             let enroll = try WireBody.decode(EnrollRequest.self, from: body)
             return try WireBody.response(try await store.enroll(enroll, source: context.source, now: now()), for: request)
         }
+        router.post("/v1/nonce") { request, _ in
+            let now = now()
+            return try WireBody.response(NonceResponse(nonce: store.issueNonce(now: now), serverTime: now), for: request)
+        }
         router.post("/v1/session") { request, _ in
             let (session, device, agent) = try await signed(SessionRequest.self, request)
-            return try WireBody.response(try await store.session(session, device: device, agent: agent, now: now()), for: request)
+            return try answer(try await store.session(session, device: device, agent: agent, now: now()), for: request)
         }
         router.post("/v1/push") { request, context in
             let (push, device, agent) = try await signed(PushRequest.self, request)
@@ -54,7 +58,7 @@ struct SyncRoutes: Sendable {
         }
         router.post("/v1/digests") { request, _ in
             let (asked, device, _) = try await signed(DigestsRequest.self, request)
-            return try WireBody.response(try await store.digests(asked, device: device), for: request)
+            return try answer(try await store.digests(asked, device: device), for: request)
         }
         router.post("/v1/pull") { request, _ in
             let (pull, _, agent) = try await signed(PullRequest.self, request)
@@ -64,7 +68,7 @@ struct SyncRoutes: Sendable {
                 throw Refusal(.badReplicaID, LocalizedText(id: "Permintaan tarik menyebut id replika tidak sah '\(Grammar.shown(bad.rawValue))'.",
                                                            en: "The pull names an invalid replica id '\(Grammar.shown(bad.rawValue))'."))
             }
-            return try WireBody.response(try await store.pull(pull, scope: agent.scope), for: request)
+            return try answer(try await store.pull(pull, scope: agent.scope), for: request)
         }
         return router
     }
@@ -80,25 +84,35 @@ struct SyncRoutes: Sendable {
             throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
                                          en: "The batch id must be 1–100 ASCII letters, digits, - or _.")
         }
-        return try WireBody.response(try await store.push(push, device: device, agent: agent, now: now()), for: request)
+        return try answer(try await store.push(push, device: device, agent: agent, now: now()), for: request)
     }
 
-    /// Reads a signed request: checks the device, its signature over the body, and that it is
-    /// not revoked; returns the decoded body with the device and its agent.
+    /// The answer to a signed request, with a fresh nonce for the device's next one.
+    private func answer(_ value: some Encodable, for request: Request) throws -> Response {
+        var response = try WireBody.response(value, for: request)
+        response.headers[HTTPField.Name(RequestSignature.nextNonceHeader)!] = store.issueNonce(now: now())
+        return response
+    }
+
+    /// Reads a signed request: checks the device, its signature over the nonce and the body,
+    /// that it is not revoked, and uses the nonce up; returns the decoded body with the device
+    /// and its agent.
     private func signed<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> (T, DeviceAccount, AgentProfile) {
         let body = try await WireBody.read(request)
         guard let deviceID = request.headers[HTTPField.Name(RequestSignature.deviceHeader)!],
+              let nonce = request.headers[HTTPField.Name(RequestSignature.nonceHeader)!],
               let signature = request.headers[HTTPField.Name(RequestSignature.signatureHeader)!] else {
             throw ServerError("unsigned", .unauthorized,
-                              id: "Permintaan tanpa tanda tangan perangkat (X-Field-Device, X-Field-Signature).",
-                              en: "The request carries no device signature (X-Field-Device, X-Field-Signature).")
+                              id: "Permintaan tanpa tanda tangan perangkat (X-Field-Device, X-Field-Nonce, X-Field-Signature).",
+                              en: "The request carries no device signature (X-Field-Device, X-Field-Nonce, X-Field-Signature).")
         }
         guard let device = try await store.device(deviceID) else { throw ServerError.unknownDevice }
-        guard RequestSignature.verify(method: request.method.rawValue, path: request.uri.path, device: deviceID,
+        guard RequestSignature.verify(method: request.method.rawValue, path: request.uri.path, device: deviceID, nonce: nonce,
                                       body: body, signature: signature, publicKey: device.publicKey) else {
             throw ServerError.badSignature
         }
         guard device.revokedAt == nil else { throw ServerError.deviceRevoked }
+        try await store.consumeNonce(nonce, now: now())
         guard let agent = try await store.agent(device.agentID) else { throw ServerError.unknownDevice }
         return (try WireBody.decode(type, from: body), device, agent)
     }

@@ -64,6 +64,11 @@ enum ServerSchema {
             "ALTER TABLE enrolments ADD COLUMN voided_at BIGINT",
             "ALTER TABLE enrolments ADD COLUMN issued_at BIGINT",
         ]),
+        ("v4-nonces", [
+            // The request nonces already answered, until they expire: a signed request is good once.
+            "CREATE TABLE used_nonces (nonce TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)",
+            "CREATE INDEX used_nonces_expiry ON used_nonces(expires_at)",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must
