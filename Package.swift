@@ -6,8 +6,9 @@ import PackageDescription
 //   SyncEngine  → FieldModels, swift-crypto (origin seals and replica certificates: SHA-256 and Ed25519, no I/O)
 //   LocalStore  → SyncEngine, FieldModels, GRDB, swift-crypto
 //   WireCodec   → system zlib, swift-crypto (gzip bodies and device signatures on the wire)
-//   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird, PostgresNIO, GRDB (embedded store)
-//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, ArgumentParser, FoundationNetworking
+//   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store)
+//   CCurl       → the system libcurl (thin C wrappers for its variadic calls)
+//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, ArgumentParser
 let package = Package(
     name: "FieldSync",
     platforms: [.macOS(.v14)],
@@ -28,11 +29,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "FieldModels"),
         .target(name: "SyncEngine", dependencies: ["FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "WireCodec", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "LocalStore",
@@ -46,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "FieldCLI",
             dependencies: [
-                "FieldModels", "SyncEngine", "LocalStore", "WireCodec",
+                "FieldModels", "SyncEngine", "LocalStore", "WireCodec", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,8 +60,11 @@ let package = Package(
                 "FieldModels", "SyncEngine", "WireCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

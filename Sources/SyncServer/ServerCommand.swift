@@ -2,6 +2,9 @@ import ArgumentParser
 import FieldModels
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import SyncEngine
 
@@ -16,6 +19,7 @@ struct FieldServer: AsyncParsableCommand {
             Contoh / Examples:
               field-server serve                                   jalan dengan SQLite bawaan (fieldsync-server.sqlite)
               field-server serve --database postgres://fieldsync@127.0.0.1:5432/fieldsync
+              field-server serve --host 0.0.0.0 --port 443 --tls-cert server.pem --tls-key server.key
               field-server agent add --name "Siti" --role psm --area 3374/tembalang/bulusan
               field-server agent code A-XXXX                       kode pendaftaran sekali pakai yang baru
               field-server device list
@@ -93,25 +97,57 @@ extension FieldServer {
         @OptionGroup var store: StoreOptions
         @Option(help: "Alamat yang didengarkan.") var host = "127.0.0.1"
         @Option(help: "Port (0: pilih port bebas dan cetak).") var port = 8080
+        @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Sertifikat TLS (PEM, boleh berantai): server melayani https sendiri.",
+                                                                  valueName: "FILE"))
+        var tlsCert: String?
+        @Option(name: .customLong("tls-key"), help: ArgumentHelp("Kunci privat TLS (PEM), hanya dapat dibaca pemiliknya (chmod 600).",
+                                                                 valueName: "FILE"))
+        var tlsKey: String?
+
+        func validate() throws {
+            guard (tlsCert == nil) == (tlsKey == nil) else {
+                throw ValidationError("--tls-cert dan --tls-key dipakai bersama / --tls-cert and --tls-key go together.")
+            }
+        }
 
         func run() async throws {
             var logger = Logger(label: "fieldsync.server")
             logger.logLevel = .info
+            let server = try tlsServer()
             let opened = try await ServerStore.open(store.location, logger: logger)
             let location = store.location.hasPrefix("postgres") ? "PostgreSQL" : store.location
             let english = store.english
+            let scheme = tlsCert == nil ? "http" : "https"
             let app = Application(
                 router: SyncRoutes(store: opened).router(),
+                server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "FieldSync"),
                 onServerRunning: { channel in
                     let bound = channel.localAddress?.port ?? 0
-                    let line = english ? "FieldSync server listening on http://\(host):\(bound) (store: \(location))"
-                                       : "Server FieldSync mendengarkan di http://\(host):\(bound) (penyimpanan: \(location))"
+                    let line = english ? "FieldSync server listening on \(scheme)://\(host):\(bound) (store: \(location))"
+                                       : "Server FieldSync mendengarkan di \(scheme)://\(host):\(bound) (penyimpanan: \(location))"
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 },
                 logger: logger)
             try await app.runService()
             await opened.database.close()
+        }
+
+        /// Plain HTTP/1.1, or HTTPS with the given certificate and key (whose file only its owner may read).
+        private func tlsServer() throws -> HTTPServerBuilder {
+            guard let tlsCert, let tlsKey else { return .http1() }
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: tlsKey))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                store.fail(store.text("Kunci TLS \(tlsKey) dapat dibaca pengguna lain (mode \(String(mode, radix: 8))). Perbaiki dengan: chmod 600 \(tlsKey)",
+                                      "The TLS key \(tlsKey) can be read by other users (mode \(String(mode, radix: 8))). Fix it with: chmod 600 \(tlsKey)"))
+            }
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+                return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            } catch {
+                store.fail(store.text("Sertifikat atau kunci TLS tidak dapat dibaca (\(tlsCert), \(tlsKey)): \(error)",
+                                      "The TLS certificate or key cannot be read (\(tlsCert), \(tlsKey)): \(error)"))
+            }
         }
     }
 

@@ -176,14 +176,18 @@ struct LiveSyncTests {
         #expect(enrolled.stderr.isEmpty && enrolled.stdout.split(separator: "\n").count == 1 && enrolled.stdout.contains("\tA-SITI\tactive\t"))
     }
 
-    @Test("field sync goes through the proxy named by http_proxy")
+    @Test("field sync goes through the proxy named by http_proxy; plain http to another machine needs --insecure-http")
     func honoursProxy() throws {
         let server = try ServerHarness(.sqlite)
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
         let proxy = try CutProxy(target: server.port, cuts: 0, seed: 1)
         // An address only the proxy can reach: without the proxy the name does not resolve.
-        let result = try siti.run("sync", "--server", "http://sync.fieldsync.invalid:8080", "--retries", "0",
-                                  env: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""])
+        let environment = ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""]
+        let plain = try siti.run("sync", "--server", "http://sync.fieldsync.invalid:8080", "--retries", "0", env: environment)
+        #expect(plain.status == 64 && plain.stderr.contains("--insecure-http") && proxy.connections == 0,
+                "plain http to another machine is refused before anything is sent: \(plain.stderr)")
+        let result = try siti.run("sync", "--server", "http://sync.fieldsync.invalid:8080", "--retries", "0", "--insecure-http",
+                                  env: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(proxy.connections >= 1)
     }
@@ -263,16 +267,7 @@ final class TLSEndpoint {
     init(name: String) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
-        let request = Process()
-        request.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        request.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
-                             "-out", cert, "-days", "1", "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:\(name)"]
-        request.standardOutput = FileHandle.nullDevice
-        request.standardError = FileHandle.nullDevice
-        try request.run()
-        request.waitUntilExit()
-        try #require(request.terminationStatus == 0, "openssl req failed")
+        let (cert, key) = try Self.selfSigned(name: name, alternative: "DNS:\(name)", in: directory)
         // s_server's own "ACCEPT host:port" line sits in a pipe buffer, so the port is chosen here.
         port = try Self.freePort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -283,6 +278,22 @@ final class TLSEndpoint {
         try process.run()
         for _ in 0..<100 where !Self.accepts(port) { Thread.sleep(forTimeInterval: 0.05) }
         try #require(Self.accepts(port), "openssl s_server did not start on \(port)")
+    }
+
+    /// A fresh self-signed P-256 certificate and its key (`cert.pem`, `key.pem`, mode 600) in `directory`.
+    static func selfSigned(name: String, alternative: String, in directory: URL) throws -> (cert: String, key: String) {
+        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        let request = Process()
+        request.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        request.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                             "-out", cert, "-days", "1", "-subj", "/CN=\(name)", "-addext", "subjectAltName=\(alternative)"]
+        request.standardOutput = FileHandle.nullDevice
+        request.standardError = FileHandle.nullDevice
+        try request.run()
+        request.waitUntilExit()
+        try #require(request.terminationStatus == 0, "openssl req failed")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        return (cert, key)
     }
 
     private static func freePort() throws -> Int {
@@ -308,5 +319,46 @@ final class TLSEndpoint {
         kill(process.processIdentifier, SIGKILL)  // s_server shrugs off SIGTERM
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// `field-server serve --tls-cert --tls-key`: HTTPS without a proxy in front.
+@Suite("The server's own TLS", .serialized)
+struct TLSTests {
+    @Test("A laptop enrols and syncs over HTTPS with the Dinas's own CA given once; without it the sync is refused, nothing sent",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")), arguments: ServerHarness.Store.available)
+    func serverSpeaksTLS(store: ServerHarness.Store) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (cert, key) = try TLSEndpoint.selfSigned(name: "127.0.0.1", alternative: "IP:127.0.0.1", in: directory)
+        let server = try ServerHarness(store, serveArguments: ["--tls-cert", cert, "--tls-key", key])
+        #expect(server.url.hasPrefix("https://127.0.0.1:"))
+        let code = try server.addAgent(id: "A-SITI", role: "psm", area: LiveSyncTests.srondol)
+        let laptop = try CLI()
+        #expect(try laptop.initPSM().status == 0)
+        let untrusted = try laptop.run("enroll", "--server", server.url, "--code", code)
+        #expect(untrusted.status == 8 && untrusted.stderr.contains("--ca"), "\(untrusted.stderr)")
+        let enrolled = try laptop.run("enroll", "--server", server.url, "--code", code, "--ca", cert)
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+        #expect(try laptop.run("_stress-write", "--count", "3").status == 0)
+        let synced = try laptop.sync().jsonObject()
+        #expect(synced["accepted"] as? Int ?? 0 >= 12, "the CA given at enrolment is trusted on later syncs")
+        let plain = try laptop.run("sync", "--server", server.url.replacingOccurrences(of: "https", with: "http"), "--retries", "0")
+        #expect(plain.status == 8, "plain HTTP to the TLS port gets nowhere: \(plain.stderr)")
+        #expect(server.stop() == 0)
+    }
+
+    @Test("The server refuses to start with a TLS key that other users can read, and says how to fix it")
+    func readableKeyIsRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (cert, key) = try TLSEndpoint.selfSigned(name: "127.0.0.1", alternative: "IP:127.0.0.1", in: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        #expect(throws: CLIHarnessError.self) { try ServerHarness(.sqlite, serveArguments: ["--tls-cert", cert, "--tls-key", key]) }
+        do {
+            _ = try ServerHarness(.sqlite, serveArguments: ["--tls-cert", cert, "--tls-key", key])
+        } catch CLIHarnessError.serverDidNotStart(let output) {
+            #expect(output.contains("chmod 600"), "\(output)")
+        }
     }
 }

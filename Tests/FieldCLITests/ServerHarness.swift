@@ -12,6 +12,8 @@ final class ServerHarness: @unchecked Sendable {
     let database: String
     let url: String
     let directory: URL
+    /// Options `serve` runs with besides the store and port (`--tls-cert`, `--tls-key`).
+    let serveArguments: [String]
 
     enum Store: String, CaseIterable, Sendable {
         case sqlite, postgres
@@ -23,7 +25,8 @@ final class ServerHarness: @unchecked Sendable {
 
     static let executable = CLI.executable.deletingLastPathComponent().appendingPathComponent("field-server")
 
-    init(_ store: Store) throws {
+    init(_ store: Store, serveArguments: [String] = []) throws {
+        self.serveArguments = serveArguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         switch store {
@@ -42,18 +45,19 @@ final class ServerHarness: @unchecked Sendable {
             components.path = "/" + name
             database = components.string!
         }
-        (process, url) = try Self.launch(database: database, port: 0, in: directory)
+        (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: serveArguments)
     }
 
     /// Starts `field-server serve` and waits for the line that gives its address.
-    private static func launch(database: String, port: Int, in directory: URL) throws -> (Process, String) {
+    static func launch(database: String, port: Int, in directory: URL, extra: [String] = []) throws -> (Process, String) {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--database", database, "--port", String(port)]
+        process.arguments = ["serve", "--database", database, "--port", String(port)] + extra
         process.currentDirectoryURL = directory
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
         var seen = ""
         while !seen.contains("\n") {
@@ -61,10 +65,13 @@ final class ServerHarness: @unchecked Sendable {
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
         }
-        guard let range = seen.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        guard let range = seen.range(of: #"https?://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
-            throw CLIHarnessError.serverDidNotStart(seen)
+            process.waitUntilExit()
+            throw CLIHarnessError.serverDidNotStart(seen + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         }
+        // The server's log is not read further; keep the pipe from filling.
+        Thread.detachNewThread { _ = errors.fileHandleForReading.readDataToEndOfFile() }
         return (process, String(seen[range]))
     }
 
@@ -75,7 +82,7 @@ final class ServerHarness: @unchecked Sendable {
         // The port can linger for a moment after a kill.
         for _ in 0..<50 {
             do {
-                let (started, address) = try Self.launch(database: database, port: port, in: directory)
+                let (started, address) = try Self.launch(database: database, port: port, in: directory, extra: serveArguments)
                 precondition(address == url)
                 process = started
                 return

@@ -1,9 +1,6 @@
 import Crypto
 import FieldModels
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import SyncEngine
 import WireCodec
 
@@ -14,16 +11,15 @@ struct RemoteRefusal: Error {
     var text: LocalizedText
 }
 
-/// JSON over HTTP through URLSession (libcurl on Linux, so `https_proxy`/`http_proxy` and
-/// `no_proxy` are honoured): gzip bodies, the device's signature over a server-issued nonce on
-/// every call, and retries with exponential backoff on network errors and 5xx answers.
-/// Blocking: one call at a time.
+/// JSON over HTTP through libcurl (`CurlSession`: `https_proxy`/`http_proxy`/`no_proxy`
+/// honoured, stalls noticed within seconds): gzip bodies, the device's signature over a
+/// server-issued nonce on every call, and retries with exponential backoff on network errors
+/// and 5xx answers. Blocking: one call at a time.
 final class HTTPTransport: @unchecked Sendable {
-    // Mutable counters are only touched by the one thread that calls `call`.
+    // Mutable state is only touched by the one thread that calls `call`.
     let base: URL
     let signer: (device: String, key: Curve25519.Signing.PrivateKey)?
     let retries: Int
-    let timeout: TimeInterval
     /// Called before each retry with the attempt number and the reason.
     var onRetry: (Int, String) -> Void = { _, _ in }
     private(set) var bytesSent = 0
@@ -31,23 +27,39 @@ final class HTTPTransport: @unchecked Sendable {
     /// The server's clock minus this laptop's, in milliseconds, once a nonce was fetched.
     private(set) var clockOffset: Int64?
     private var nonce: String?
-    private let session: URLSession
+    private let session: CurlSession
 
-    init(server: String, signer: (device: String, key: Curve25519.Signing.PrivateKey)?, retries: Int = 5, timeout: TimeInterval = 60) throws {
+    /// - Parameters:
+    ///   - caFile: certificates to trust for an https server, besides the system's store
+    ///     (`--ca`, else `$SSL_CERT_FILE`).
+    ///   - insecureHTTP: allow plain `http://` to a host other than this machine.
+    init(server: String, signer: (device: String, key: Curve25519.Signing.PrivateKey)?, retries: Int = 5, timeout: Int = 60,
+         caFile: String? = nil, insecureHTTP: Bool = false) throws {
         let trimmed = server.hasSuffix("/") ? String(server.dropLast()) : server
-        guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host else {
             throw CLIError("--server '\(server)' bukan alamat http(s) yang sah, mis. https://sync.dinsos.semarangkota.go.id",
                            "--server '\(server)' is not a valid http(s) address, e.g. https://sync.dinsos.semarangkota.go.id",
                            field: "server")
         }
+        if scheme == "http", !insecureHTTP, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) {
+            throw CLIError("""
+                --server \(server) memakai http:// tanpa enkripsi: NIK, No. KK dan data keluarga akan terbaca oleh siapa pun \
+                di jaringan itu. Pakai https:// (server dengan --tls-cert), atau tambahkan --insecure-http bila Anda yakin \
+                jaringan ini aman (misalnya jaringan tertutup kantor).
+                """, """
+                --server \(server) uses plain http://: NIK, No. KK and family data could be read by anyone on that \
+                network. Use https:// (a server with --tls-cert), or add --insecure-http if you are sure the network is \
+                safe (a closed office network, say).
+                """, field: "server")
+        }
         base = url
         self.signer = signer
         self.retries = retries
-        self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpAdditionalHeaders = ["User-Agent": "field/\(FieldVersion.current)"]
-        session = URLSession(configuration: configuration)
+        let ca = caFile ?? ProcessInfo.processInfo.environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) {
+            throw CLIError("Berkas sertifikat CA '\(ca)' tidak dapat dibaca.", "The CA certificate file '\(ca)' cannot be read.", field: "ca")
+        }
+        session = CurlSession(timeout: timeout, caFile: ca, userAgent: "field/\(FieldVersion.current)")
     }
 
     /// POSTs `body` as JSON to `path` and decodes the answer; retries what may succeed later.
@@ -75,27 +87,6 @@ final class HTTPTransport: @unchecked Sendable {
 
     private enum Failure: Error { case retryable(String) }
 
-    /// Answers meaning the server's certificate is not to be trusted.
-    private static let untrusted: Set<URLError.Code> = [
-        .serverCertificateUntrusted, .serverCertificateHasUnknownRoot, .serverCertificateHasBadDate,
-        .serverCertificateNotYetValid,
-    ]
-
-    /// libcurl's words for a certificate it will not trust. FoundationNetworking on Linux often
-    /// reports these as an unknown error (code -1) carrying only curl's text, so the text counts too.
-    private static let untrustedWords = [
-        "SSL certificate problem", "certificate verify failed", "self-signed certificate",
-        "self signed certificate", "unable to get local issuer certificate", "certificate has expired",
-        "certificate is not yet valid", "no alternative certificate subject name matches",
-        "SSL peer certificate", "SSL: certificate subject name",
-    ]
-
-    static func isUntrustedCertificate(_ error: Error) -> Bool {
-        if let error = error as? URLError, untrusted.contains(error.code) { return true }
-        let text = error.localizedDescription.lowercased()
-        return untrustedWords.contains { text.contains($0.lowercased()) }
-    }
-
     /// The nonce for the next signed request: the one the last answer brought, else a new one
     /// from `/v1/nonce`. Taken, it is gone: a retry asks for another.
     private func takeNonce() throws -> String {
@@ -109,41 +100,36 @@ final class HTTPTransport: @unchecked Sendable {
     }
 
     private func once<Response: Decodable>(_ path: String, _ json: Data, signed: Bool = true) throws -> Response {
-        var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("gzip", forHTTPHeaderField: "Accept-Encoding")
+        var headers = ["Content-Type": "application/json", "Accept-Encoding": "gzip"]
         var body = json
         if json.count > 1024 {
             body = try Gzip.compress(json)
-            request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+            headers["Content-Encoding"] = "gzip"
         }
         if let signer, signed {
-            let headers = try RequestSignature.headers(method: "POST", path: path, device: signer.device, nonce: try takeNonce(),
-                                                       body: json, key: signer.key)
-            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            headers.merge(try RequestSignature.headers(method: "POST", path: path, device: signer.device, nonce: try takeNonce(),
+                                                       body: json, key: signer.key)) { $1 }
         }
-        request.httpBody = body
-        let (data, response) = try perform(request)
+        let answer = try perform(path, headers: headers, body: body)
         bytesSent += body.count
-        bytesReceived += data.count
-        if signed, let next = response.value(forHTTPHeaderField: RequestSignature.nextNonceHeader) { nonce = next }
-        let payload = Gzip.isCompressed(data) ? try Gzip.decompress(data, limit: WireProtocol.maxInflatedBytes) : data
-        guard (200..<300).contains(response.statusCode) else {
+        bytesReceived += answer.body.count
+        if signed, let next = answer.headers[RequestSignature.nextNonceHeader.lowercased()] { nonce = next }
+        let payload = Gzip.isCompressed(answer.body) ? try Gzip.decompress(answer.body, limit: WireProtocol.maxInflatedBytes) : answer.body
+        guard (200..<300).contains(answer.status) else {
             // 429 is the server asking to wait (wrong enrolment codes): retrying now would only
             // lengthen the wait, so it is told to the user with its message.
-            if response.statusCode >= 500 || response.statusCode == 408 {
-                throw Failure.retryable("HTTP \(response.statusCode)")
+            if answer.status >= 500 || answer.status == 408 {
+                throw Failure.retryable("HTTP \(answer.status)")
             }
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: payload) {
                 // A nonce used up by a request whose answer was lost, or one that expired while
                 // the laptop waited: ask for a new one and send again.
                 if ["replayed", "stale_nonce", "bad_nonce"].contains(error.error.code) { throw Failure.retryable(error.error.code) }
-                throw RemoteRefusal(status: response.statusCode, code: error.error.code,
+                throw RemoteRefusal(status: answer.status, code: error.error.code,
                                     text: LocalizedText(id: error.error.message, en: error.error.messageEn))
             }
-            throw RemoteRefusal(status: response.statusCode, code: "http_\(response.statusCode)",
-                                text: LocalizedText(id: "Server menjawab HTTP \(response.statusCode).", en: "The server answered HTTP \(response.statusCode)."))
+            throw RemoteRefusal(status: answer.status, code: "http_\(answer.status)",
+                                text: LocalizedText(id: "Server menjawab HTTP \(answer.status).", en: "The server answered HTTP \(answer.status)."))
         }
         do {
             return try JSONDecoder().decode(Response.self, from: payload)
@@ -152,43 +138,29 @@ final class HTTPTransport: @unchecked Sendable {
         }
     }
 
-    private func perform(_ request: URLRequest) throws -> (Data, HTTPURLResponse) {
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let task = session.dataTask(with: request) { data, response, error in
-            box.set(data, response, error)
-            semaphore.signal()
-        }
-        task.resume()
-        semaphore.wait()
-        let (data, response, error) = box.get()
-        if let error, Self.isUntrustedCertificate(error) {
+    private func perform(_ path: String, headers: [String: String], body: Data) throws -> CurlSession.Answer {
+        do {
+            return try session.post(base.absoluteString + path, headers: headers, body: body)
+        } catch CurlSession.Failure.untrusted(let detail) {
             // Retrying cannot help, and going on would hand the data to whoever answered.
             let host = base.host ?? base.absoluteString
             throw CLIError("""
-                Sambungan aman ke \(host) gagal: sertifikat TLS server tidak dipercaya (\(error.localizedDescription)). \
-                Tidak ada data yang dikirim. Periksa alamat server; jika Dinas memakai sertifikat sendiri, pasang sertifikat \
-                CA-nya di laptop ini (sudo cp ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates).
+                Sambungan aman ke \(host) gagal: sertifikat TLS server tidak dipercaya (\(detail)). \
+                Tidak ada data yang dikirim. Periksa alamat server; jika Dinas memakai sertifikat sendiri, berikan sertifikat \
+                CA-nya dengan --ca FILE, atau pasang di laptop ini (sudo cp ca.crt /usr/local/share/ca-certificates/ && \
+                sudo update-ca-certificates).
                 """, """
-                The secure connection to \(host) failed: the server's TLS certificate is not trusted (\(error.localizedDescription)). \
-                Nothing was sent. Check the server address; if the Dinas uses its own certificate, install its CA certificate \
-                on this laptop (sudo cp ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates).
+                The secure connection to \(host) failed: the server's TLS certificate is not trusted (\(detail)). \
+                Nothing was sent. Check the server address; if the Dinas uses its own certificate, give its CA certificate \
+                with --ca FILE, or install it on this laptop (sudo cp ca.crt /usr/local/share/ca-certificates/ && \
+                sudo update-ca-certificates).
                 """, code: Exit.network)
+        } catch CurlSession.Failure.network(let detail) {
+            throw Failure.retryable(detail)
         }
-        if let error { throw Failure.retryable(error.localizedDescription) }
-        guard let http = response as? HTTPURLResponse else { throw Failure.retryable("no HTTP response") }
-        return (data ?? Data(), http)
-    }
-
-    /// Hands the completion handler's values to the waiting thread.
-    private final class ResultBox: @unchecked Sendable {
-        // Written once by URLSession's queue before the semaphore is signalled, read after the wait.
-        private var value: (Data?, URLResponse?, (any Error)?) = (nil, nil, nil)
-        func set(_ data: Data?, _ response: URLResponse?, _ error: (any Error)?) { value = (data, response, error) }
-        func get() -> (Data?, URLResponse?, (any Error)?) { value }
     }
 }
 
 enum FieldVersion {
-    static let current = "0.4.0"
+    static let current = "0.5.0"
 }

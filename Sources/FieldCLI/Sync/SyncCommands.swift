@@ -4,6 +4,19 @@ import Foundation
 import LocalStore
 import SyncEngine
 
+/// How `field` reaches the server: which certificates to trust, and whether plain http to
+/// another machine is allowed.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(L("Sertifikat CA (PEM) yang dipercaya untuk server https, selain milik sistem (bawaan: yang diberikan saat enroll, atau $SSL_CERT_FILE).",
+                                 "A CA certificate (PEM) to trust for an https server, besides the system's (default: the one given at enrol, or $SSL_CERT_FILE)."),
+                               valueName: "FILE"))
+    var ca: String?
+    @Flag(name: .customLong("insecure-http"),
+          help: ArgumentHelp(L("Izinkan http:// tanpa enkripsi ke komputer lain (hanya di jaringan tertutup yang aman).",
+                               "Allow unencrypted http:// to another machine (only on a closed network you trust).")))
+    var insecureHTTP = false
+}
+
 struct EnrollCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
@@ -24,6 +37,7 @@ struct EnrollCommand: ParsableCommand {
     }
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var connection: ConnectionOptions
     @Option(help: ArgumentHelp(L("Alamat server sinkronisasi.", "The sync server's address."), valueName: "URL")) var server: String
     @Option(help: ArgumentHelp(L("Kode pendaftaran dari operator Dinas.", "Enrolment code from the Dinas operator."))) var code: String
     @Option(help: ArgumentHelp(L("Nama perangkat ini (bawaan: nama host).", "This device's name (default: host name)."))) var name: String?
@@ -36,7 +50,8 @@ struct EnrollCommand: ParsableCommand {
             let first = try replica.enrolment() == nil
             let key = first ? replica.deviceKey : LocalReplica.newDeviceKey()
             let replicaID = first ? replica.replicaID : ReplicaID.random()
-            let transport = try HTTPTransport(server: server, signer: nil, retries: 3)
+            let transport = try HTTPTransport(server: server, signer: nil, retries: 3, caFile: connection.ca,
+                                              insecureHTTP: connection.insecureHTTP)
             let request = EnrollRequest(code: code, publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
                                         deviceName: name ?? ProcessInfo.processInfo.hostName, replica: replicaID)
             let answer: EnrollResponse
@@ -62,6 +77,8 @@ struct EnrollCommand: ParsableCommand {
             }
             try replica.saveEnrolment(server: server, device: answer.device, authority: answer.authority,
                                       certificate: answer.certificate, agent: agent)
+            // The CA given here is the one later syncs with this server trust too.
+            try replica.setSyncState("ca", connection.ca.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             console.say("Laptop terdaftar sebagai \(answer.device) untuk \(agent.name) (\(agent.id), \(agent.role.rawValue), wilayah \(answer.scope)).",
                         "Laptop enrolled as \(answer.device) for \(agent.name) (\(agent.id), \(agent.role.rawValue), scope \(answer.scope)).")
             if agent.areaID != replica.agent.areaID || agent.id != replica.agent.id {
@@ -86,7 +103,8 @@ struct SyncCommand: ParsableCommand {
                 Pencatatan tetap bisa dilakukan selama sinkronisasi berjalan.
 
                 Proksi kantor dipakai dari https_proxy / http_proxy. Sertifikat server https diperiksa dengan \
-                daftar CA sistem; sertifikat Dinas sendiri dipasang dengan update-ca-certificates.
+                daftar CA sistem; CA milik Dinas diberikan dengan --ca FILE (atau $SSL_CERT_FILE), atau dipasang \
+                dengan update-ca-certificates. http:// tanpa enkripsi hanya ke komputer ini, kecuali --insecure-http.
 
                 Kode keluar: 8 jaringan gagal (atau sertifikat tidak dipercaya), 9 server menolak.
 
@@ -97,7 +115,8 @@ struct SyncCommand: ParsableCommand {
                 Capture keeps working while a sync runs.
 
                 An office proxy is taken from https_proxy / http_proxy. An https server's certificate is \
-                checked against the system CA list; a Dinas's own CA is installed with update-ca-certificates.
+                checked against the system CA list; a Dinas's own CA is given with --ca FILE (or $SSL_CERT_FILE), \
+                or installed with update-ca-certificates. Plain http:// only to this machine, unless --insecure-http.
 
                 Exit codes: 8 network failed (or certificate not trusted), 9 server refused.
 
@@ -107,6 +126,7 @@ struct SyncCommand: ParsableCommand {
     }
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var connection: ConnectionOptions
     @Option(help: ArgumentHelp(L("Alamat server (bawaan: yang dipakai saat enroll).", "Server address (default: the one enrolled with)."),
                                valueName: "URL")) var server: String?
     @Option(help: ArgumentHelp(L("Berapa kali mencoba ulang saat jaringan gagal.", "How many times to retry when the network fails.")))
@@ -132,7 +152,8 @@ struct SyncCommand: ParsableCommand {
                                code: Exit.setup)
             }
             let transport = try HTTPTransport(server: server ?? enrolment.server, signer: (enrolment.device, enrolment.key), retries: retries,
-                                          timeout: TimeInterval(timeout))
+                                              timeout: timeout, caFile: try connection.ca ?? replica.syncState("ca"),
+                                              insecureHTTP: connection.insecureHTTP)
             let terminal = isatty(STDERR_FILENO) == 1 && !console.json
             transport.onRetry = { attempt, reason in
                 if !console.json { console.warn(L("Jaringan gagal (\(reason)); mencoba lagi (\(attempt))…", "Network failed (\(reason)); retrying (\(attempt))…")) }
