@@ -28,7 +28,7 @@ struct FieldServer: AsyncParsableCommand {
             Bahasa: --lang en atau FIELD_LANG=en untuk bahasa Inggris.
             """,
         version: ServerInfo.current.version,
-        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, AuditCommand.self, Migrate.self, Info.self])
+        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, AuditCommand.self, KeyCommand.self, Migrate.self, Info.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the server's version, protocol and record types as JSON.")
@@ -47,11 +47,33 @@ struct StoreOptions: ParsableArguments {
                                valueName: "path-or-url"))
     var database: String?
 
+    @Option(name: .customLong("key-file"),
+            help: ArgumentHelp("Kunci yang menyegel NIK dan No. KK di penyimpanan (bawaan: $FIELD_SERVER_KEY_FILE, berkas SQLite + .key, atau ./fieldsync-server.key untuk PostgreSQL; atau kunci base64 di $FIELD_SERVER_KEY).",
+                               valueName: "FILE"))
+    var keyFile: String?
+
     @Option(help: "Bahasa keluaran: id (bawaan) atau en.")
     var lang: String?
 
     var location: String {
         database ?? ProcessInfo.processInfo.environment["FIELD_SERVER_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "fieldsync-server.sqlite"
+    }
+
+    /// Where the store key is: `--key-file`, `$FIELD_SERVER_KEY_FILE`, beside a SQLite store, or in
+    /// the working folder for PostgreSQL.
+    var keyLocation: String {
+        keyFile ?? ProcessInfo.processInfo.environment["FIELD_SERVER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (location.hasPrefix("postgres") ? "fieldsync-server.key" : location + ".key")
+    }
+
+    /// Opens the store with its key; a refusal becomes the message in the operator's language.
+    func open(logger: Logger) async throws -> ServerStore {
+        do {
+            return try await ServerStore.open(location, logger: logger, keyFile: keyLocation)
+        } catch let error as ServerError {
+            fail(text("Basis data server tidak dapat dibuka (\(location)): ", "The server database cannot be opened (\(location)): ")
+                 + (english ? error.text.en : error.text.id))
+        }
     }
 
     var english: Bool { (lang ?? ProcessInfo.processInfo.environment["FIELD_LANG"] ?? "id").lowercased().hasPrefix("en") }
@@ -64,7 +86,7 @@ struct StoreOptions: ParsableArguments {
         logger.logLevel = .warning
         let store: ServerStore
         do {
-            store = try await ServerStore.open(location, logger: logger)
+            store = try await open(logger: logger)
         } catch {
             fail(text("Basis data server tidak dapat dibuka (\(location)): \(error)", "The server database cannot be opened (\(location)): \(error)"))
         }
@@ -114,7 +136,7 @@ extension FieldServer {
             var logger = Logger(label: "fieldsync.server")
             logger.logLevel = .info
             let server = try tlsServer()
-            let opened = try await ServerStore.open(store.location, logger: logger)
+            let opened = try await store.open(logger: logger)
             let location = store.location.hasPrefix("postgres") ? "PostgreSQL" : store.location
             let english = store.english
             let scheme = tlsCert == nil ? "http" : "https"

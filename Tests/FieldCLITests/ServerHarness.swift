@@ -25,8 +25,12 @@ final class ServerHarness: @unchecked Sendable {
 
     static let executable = CLI.executable.deletingLastPathComponent().appendingPathComponent("field-server")
 
+    /// The key that seals the store's sensitive values.
+    var keyFile: String { directory.appendingPathComponent("server.key").path }
+    /// What the server wrote on stderr.
+    var logFile: URL { directory.appendingPathComponent("server.log") }
+
     init(_ store: Store, serveArguments: [String] = []) throws {
-        self.serveArguments = serveArguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         switch store {
@@ -45,7 +49,8 @@ final class ServerHarness: @unchecked Sendable {
             components.path = "/" + name
             database = components.string!
         }
-        (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: serveArguments)
+        self.serveArguments = serveArguments + ["--key-file", directory.appendingPathComponent("server.key").path]
+        (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments)
     }
 
     /// Starts `field-server serve` and waits for the line that gives its address.
@@ -56,7 +61,10 @@ final class ServerHarness: @unchecked Sendable {
         process.currentDirectoryURL = directory
         let out = Pipe()
         process.standardOutput = out
-        let errors = Pipe()
+        let log = directory.appendingPathComponent("server.log")
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let errors = try FileHandle(forWritingTo: log)
+        errors.seekToEndOfFile()
         process.standardError = errors
         try process.run()
         var seen = ""
@@ -68,10 +76,8 @@ final class ServerHarness: @unchecked Sendable {
         guard let range = seen.range(of: #"https?://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
             process.waitUntilExit()
-            throw CLIHarnessError.serverDidNotStart(seen + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            throw CLIHarnessError.serverDidNotStart(seen + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
         }
-        // The server's log is not read further; keep the pipe from filling.
-        Thread.detachNewThread { _ = errors.fileHandleForReading.readDataToEndOfFile() }
         return (process, String(seen[range]))
     }
 
@@ -103,7 +109,7 @@ final class ServerHarness: @unchecked Sendable {
 
     /// The server's own store, opened beside the running server for inspection.
     func openStore() async throws -> ServerStore {
-        try await ServerStore.open(database, logger: Logger(label: "test.inspect"))
+        try await ServerStore.open(database, logger: Logger(label: "test.inspect"), keyFile: keyFile)
     }
 
     var port: Int { Int(url.split(separator: ":").last!)! }
@@ -113,7 +119,7 @@ final class ServerHarness: @unchecked Sendable {
     func admin(_ arguments: String...) throws -> CLI.Result {
         let admin = Process()
         admin.executableURL = Self.executable
-        admin.arguments = arguments + ["--database", database]
+        admin.arguments = arguments + ["--database", database, "--key-file", keyFile]
         var env = ProcessInfo.processInfo.environment
         env["FIELD_LANG"] = "en"
         admin.environment = env

@@ -383,5 +383,58 @@ struct RouterTests {
             try await store.consumeNonce(nonce, now: 5_001)
         }
     }
+
+    @Test("Key rotation: 10,000 sealed NIKs are sealed again in place, every one reads back, the old key opens none",
+          arguments: StoreKind.available)
+    func keyRotationLosesNothing(kind: StoreKind) async throws {
+        let store = try await kind.openStore()
+        try await store.addAgent(Self.dinas, now: 0)
+        var dinas = TestDevice(agent: Self.dinas)
+        try await dinas.enroll(in: store)
+        let persons = Int(ProcessInfo.processInfo.environment["FIELDSYNC_ROTATION_RECORDS"] ?? "") ?? 10_000
+        var niks: [String: String] = [:]
+        var counter: UInt64 = 1
+        for batch in 0..<(persons / 100) {
+            var changes: [Change] = []
+            let transaction = Dot(dinas.replica, counter)
+            for index in 0..<100 {
+                let person = "P-R\(batch)N\(index)"
+                let nik = String(format: "3374%06d%06d", batch, index)
+                niks[person] = nik
+                for (field, value) in [("name", "Warga \(index)"), ("nik", nik)] {
+                    changes.append(Change(dot: Dot(dinas.replica, counter), transaction: transaction, recordType: .person, recordID: person,
+                                          area: Sample.srondol, field: field, value: .text(value), supersedes: [], lamport: counter,
+                                          wallTime: 0, agent: Self.dinas.id))
+                    counter += 1
+                }
+            }
+            _ = try await store.push(try dinas.push("rotation-\(batch)", changes), device: try #require(try await store.device(dinas.id)),
+                                     agent: Self.dinas, now: 10)
+        }
+        let old = store.key
+        let fresh = ServerKey.random()
+        #expect(try await store.rotate(to: fresh) == persons)
+        let rotated = ServerStore(database: store.database, authority: store.authority, key: fresh)
+        var read: [String: String] = [:]
+        var request = PullRequest(knowledge: VersionVector(), maxChanges: 2_000)
+        while true {
+            let page = try await rotated.pull(request, scope: SyncScope(kind: .all))
+            for change in page.changes where change.field == "nik" { read[change.recordID] = change.value.text }
+            guard let next = page.next else { break }
+            request = PullRequest(knowledge: VersionVector(), upTo: page.upTo, after: next, maxChanges: 2_000)
+        }
+        #expect(read == niks, "every sealed NIK reads back under the new key")
+        #expect(try await rotated.records(withNumber: niks["P-R3N7"]!) == ["P-R3N7"], "the blind index follows the new key")
+        let opened = try await store.database.transaction { db in
+            var count = 0
+            for row in try await db.query("SELECT replica, counter, body FROM changes WHERE body LIKE 's1:%'") {
+                let dot = Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))
+                if (try? rotated.change(fromBody: try row.text("body"), dot: dot, with: old)) != nil { count += 1 }
+            }
+            return count
+        }
+        #expect(opened == 0, "the old key opens none")
+        await store.database.close()
+    }
 }
 

@@ -38,7 +38,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     func openStore() async throws -> ServerStore {
-        try await ServerStore.open(try await freshLocation(), logger: Logger(label: "test"))
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        return try await ServerStore.open(try await freshLocation(), logger: Logger(label: "test"),
+                                          keyFile: keys.appendingPathComponent("store.key").path)
     }
 }
 

@@ -42,10 +42,14 @@ struct SyncClient {
     func run(maxRounds: Int = 5) throws -> Report {
         var report = Report()
         var session = try openSession()
+        // What the server must hold of this laptop's own work when the sync ends: everything
+        // written before the last push began (capture may go on meanwhile).
+        var mustHold: UInt64 = 0
         for _ in 1...maxRounds {
             report.rounds += 1
             if try reconcile(with: session, report: &report) { session = try openSession() }
             report.scope = session.scope.key
+            mustHold = try replica.fullVersionVector()[replica.replicaID]
             let (pushed, accepted) = try push(over: session.serverVector, limit: min(batchSize, session.maxBatchChanges))
             let (pulled, upTo) = try pull(scope: session.scope)
             report.pushed += pushed
@@ -65,7 +69,7 @@ struct SyncClient {
             session = try openSession()
             if pushed == 0 && pulled == 0 { break }
         }
-        try checkEverythingStored(session)
+        try checkEverythingStored(session, mustHold: mustHold)
         report.bytesSent = transport.bytesSent
         report.bytesReceived = transport.bytesReceived
         report.conflicts = try replica.snapshot().conflicts.count
@@ -128,8 +132,7 @@ struct SyncClient {
 
     /// Ends the sync with an error when the server does not hold every change this laptop wrote:
     /// a sync never reports success over work that did not arrive.
-    private func checkEverythingStored(_ session: SessionResponse) throws {
-        let own = try replica.fullVersionVector()[replica.replicaID]
+    private func checkEverythingStored(_ session: SessionResponse, mustHold own: UInt64) throws {
         let stored = session.own.first { $0.replica == replica.replicaID }?.counter ?? 0
         guard stored < own else { return }
         throw CLIError("Server belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",

@@ -1,6 +1,7 @@
 import FieldModels
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 
 /// The production store: PostgreSQL through PostgresNIO's connection pool. Pushes take a
@@ -21,7 +22,7 @@ final class PostgresDatabase: SQLDatabase {
         let database = String(components.path.drop(while: { $0 == "/" }))
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+            password: components.password, database: database.isEmpty ? nil : database, tls: try Self.tls(components))
         configuration.options.maximumConnections = 10
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = client
@@ -34,6 +35,29 @@ final class PostgresDatabase: SQLDatabase {
             }
         }
         self.runner = runner!
+    }
+
+    /// TLS to the database as libpq's `sslmode` in the URL says: `disable` (the default),
+    /// `require` (encrypted, server not verified), or `verify-full` (encrypted, the server's
+    /// certificate checked against the system's CAs or `sslrootcert=FILE`, and its name).
+    static func tls(_ components: URLComponents) throws -> PostgresClient.Configuration.TLS {
+        let items = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        switch items["sslmode"] ?? "disable" {
+        case "disable":
+            return .disable
+        case "require":
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(tls)
+        case "verify-full":
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let root = items["sslrootcert"], !root.isEmpty { tls.trustRoots = .file(root) }
+            return .require(tls)
+        case let other:
+            throw ServerError.badConfiguration(LocalizedText(
+                id: "sslmode=\(other) tidak dikenal: pakai disable, require atau verify-full (dengan sslrootcert=BERKAS bila CA sendiri).",
+                en: "sslmode=\(other) is unknown: use disable, require or verify-full (with sslrootcert=FILE for your own CA)."))
+        }
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {

@@ -1,3 +1,4 @@
+import FieldModels
 import Foundation
 import GRDB
 
@@ -20,6 +21,12 @@ final class SQLiteDatabase: SQLDatabase {
         if path != ":memory:" {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
+            // Created readable by its owner only; SQLite gives the WAL and shared-memory files
+            // the same mode.
+            if !FileManager.default.fileExists(atPath: path) { try FilePermissions.createOwnerOnly(path, contents: Data()) }
+            for file in [path, path + "-wal", path + "-shm"] {
+                try FilePermissions.requireOwnerOnly(file, what: LocalizedText(id: "Penyimpanan server", en: "The server store"))
+            }
             queue = try DatabaseQueue(path: path, configuration: config)
         } else {
             queue = try DatabaseQueue(configuration: config)

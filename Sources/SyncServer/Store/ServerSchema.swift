@@ -69,6 +69,12 @@ enum ServerSchema {
             "CREATE TABLE used_nonces (nonce TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)",
             "CREATE INDEX used_nonces_expiry ON used_nonces(expires_at)",
         ]),
+        ("v5-sealed-store", [
+            // Small named values of the store: the id of the key that seals it.
+            "CREATE TABLE server_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // Keyed hashes of NIK and No. KK, to find a record without storing the number.
+            "CREATE TABLE blind_index (kind TEXT NOT NULL, digest TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (kind, digest, record_id))",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

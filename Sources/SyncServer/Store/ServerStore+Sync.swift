@@ -51,7 +51,7 @@ extension ServerStore {
     /// holds the same content. The same batch id again answers as before and applies nothing.
     func push(_ request: PushRequest, device: DeviceAccount, agent: AgentProfile, now: Int64) async throws -> PushResponse {
         try Admission.checkGrammar(request.changes)
-        let encoded = try request.changes.map { change in (change, try Self.encode(change)) }
+        let encoded = try request.changes.map { change in (change, try self.stored(change)) }
         let batchDigest = Data(SHA256.hash(data: Data(encoded.map(\.1.digest).joined().utf8))).hex
         return try await database.transaction { db in
             if self.database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7419)") }
@@ -77,8 +77,9 @@ extension ServerStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
                     """, [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
                           .text(change.recordType.rawValue), .text(change.recordID), .text(change.area),
-                          families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.json), .text(coded.digest),
+                          families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
                           .text(request.batch)])
+                try await self.index(change, in: db)
                 try await db.execute("INSERT INTO records (record_id, record_type, area) VALUES (?, ?, ?) ON CONFLICT (record_id) DO NOTHING",
                                      [.text(change.recordID), .text(change.recordType.rawValue), .text(change.area)])
                 writers.insert(change.dot.replica)
@@ -223,7 +224,7 @@ extension ServerStore {
                         if out.count >= limit, let previous = out.last, previous.transaction != Dot(replica, UInt64(try row.int("tx_counter"))) {
                             return PullResponse(try await Self.sealed(out, in: db), upTo: upTo, next: previous.dot, scope: scope)
                         }
-                        out.append(try Self.decode(try row.text("body")))
+                        out.append(try self.change(fromBody: try row.text("body"), dot: dot))
                     }
                 }
             }
@@ -289,14 +290,4 @@ extension ServerStore {
         }
     }
 
-    /// A change as stored: its JSON, and its canonical digest (`Change.digest`) in hex.
-    static func encode(_ change: Change) throws -> (json: String, digest: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (String(decoding: try encoder.encode(change), as: UTF8.self), change.digest.hex)
-    }
-
-    static func decode(_ json: String) throws -> Change {
-        try JSONDecoder().decode(Change.self, from: Data(json.utf8))
-    }
 }

@@ -22,20 +22,28 @@ final class ServerStore: Sendable {
     let database: any SQLDatabase
     /// Issues replica certificates; its key lives in the store (`authority` table), read once.
     let authority: CertificateAuthority
+    /// Seals sensitive values at rest; it lives outside the store (`ServerKey`).
+    let key: ServerKey
 
-    init(database: any SQLDatabase, authority: CertificateAuthority) {
+    init(database: any SQLDatabase, authority: CertificateAuthority, key: ServerKey) {
         self.database = database
         self.authority = authority
+        self.key = key
     }
 
-    /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path.
-    static func open(_ location: String, logger: Logger) async throws -> ServerStore {
+    /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path
+    /// (created, with its WAL, readable by its owner only; one that others can read is
+    /// refused). `keyFile` holds the key that seals it, made there for a new store.
+    static func open(_ location: String, logger: Logger, keyFile: String) async throws -> ServerStore {
         let database: any SQLDatabase = location.hasPrefix("postgres")
             ? try await PostgresDatabase(url: location, logger: logger)
             : try SQLiteDatabase(path: location)
         do {
             try await migrate(database)
-            return ServerStore(database: database, authority: try await loadAuthority(database))
+            let key = try await openKey(database, file: keyFile)
+            let store = ServerStore(database: database, authority: try await loadAuthority(database), key: key)
+            try await store.sealPlainValues()
+            return store
         } catch {
             await database.close()
             throw error

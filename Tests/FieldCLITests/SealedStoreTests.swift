@@ -1,0 +1,93 @@
+import FieldModels
+import Foundation
+@testable import LocalStore
+@testable import SyncServer
+import Testing
+
+/// The server's store at rest: NIK and No. KK sealed under a key kept outside it, files only
+/// their owner can read, and a key that can be replaced without losing a record.
+@Suite("The sealed server store", .serialized)
+struct SealedStoreTests {
+    static let nik = "3374061505800003"
+    static let kk = "3374061203150007"
+
+    static func addFamily(_ cli: CLI) throws -> String {
+        let result = try cli.run("household", "add", "--kk", kk, "--address", "Jl. Rahasia 9", "--rt", "3", "--rw", "5",
+                                 "--member", "Budi Santoso;L;1980-05-15;kepala;\(nik)", "--json")
+        try #require(result.status == 0, "\(result.stderr)")
+        return try #require(try result.jsonObject()["id"] as? String)
+    }
+
+    static func contains(_ file: String, _ text: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: file) else { return false }
+        return data.range(of: Data(text.utf8)) != nil
+    }
+
+    @Test("After a sync no byte of the NIK or No. KK is in the store's files, its WAL or its log; the files are 0600; the NIK is found by its blind index",
+          arguments: ServerHarness.Store.available)
+    func nothingReadableAtRest(store: ServerHarness.Store) async throws {
+        let server = try ServerHarness(store)
+        let laptop = try CLI.enrolled(server, agent: "A-SITI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
+        let household = try Self.addFamily(laptop)
+        try laptop.sync()
+        let person = try #require(try laptop.openReplica().existing(Household.self, id: household).record.members.first)
+
+        let opened = try await server.openStore()
+        #expect(try await opened.records(withNumber: Self.nik) == [person])
+        #expect(try await opened.records(withNumber: Self.kk, kind: "kk") == [household])
+        let plain = try await opened.database.transaction { db in
+            try await db.query("SELECT body FROM changes").filter { row in
+                let body = try row.text("body")
+                return body.contains(Self.nik) || body.contains(Self.kk)
+            }.count
+        }
+        await opened.database.close()
+        #expect(plain == 0, "no stored change holds the numbers in plain text")
+        #expect(server.stop() == 0)
+        var files = [server.logFile.path]
+        if store == .sqlite {
+            files += [server.database, server.database + "-wal", server.database + "-shm"]
+            for file in [server.database, server.keyFile] + [server.database + "-wal"].filter({ FileManager.default.fileExists(atPath: $0) }) {
+                let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+                #expect(mode & 0o077 == 0, "\(file) is \(String(mode, radix: 8))")
+            }
+        }
+        for file in files where FileManager.default.fileExists(atPath: file) {
+            #expect(!Self.contains(file, Self.nik) && !Self.contains(file, Self.kk), "\(file) holds a number in plain text")
+        }
+    }
+
+    @Test("field-server key rotate seals everything again; the server restarts on the new key and a new laptop reads the family back",
+          arguments: ServerHarness.Store.available)
+    func rotationThroughTheCommand(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let laptop = try CLI.enrolled(server, agent: "A-SITI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
+        let household = try Self.addFamily(laptop)
+        try laptop.sync()
+        #expect(server.stop() == 0)
+        let before = try String(contentsOfFile: server.keyFile, encoding: .utf8)
+        let rotated = try server.admin("key", "rotate")
+        #expect(rotated.status == 0 && rotated.stdout.contains("values sealed again"), "\(rotated.stdout) \(rotated.stderr)")
+        #expect(try String(contentsOfFile: server.keyFile, encoding: .utf8) != before)
+        try server.restart()
+        let other = try CLI.enrolled(server, agent: "A-RINI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
+        try other.sync()
+        let read = try other.openReplica().existing(Household.self, id: household).record
+        #expect(read.noKK == Self.kk)
+        #expect(server.stop() == 0)
+        // The old key no longer opens the store, and the server says so.
+        try before.write(toFile: server.keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: server.keyFile)
+        let refused = try server.admin("agent", "list")
+        #expect(refused.status != 0 && refused.stderr.contains("not this store's key"), "\(refused.stderr)")
+    }
+
+    @Test("The server refuses a store file that other users can read, and says how to fix it")
+    func readableStoreIsRefused() throws {
+        let server = try ServerHarness(.sqlite)
+        #expect(server.stop() == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: server.database)
+        let refused = try server.admin("agent", "list")
+        #expect(refused.status != 0 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+    }
+}
