@@ -11,12 +11,14 @@ struct SearchCommand: ParsableCommand {
             abstract: L("Cari menurut nama, alamat, NIK, No. KK atau RT/RW.", "Search by name, address, NIK, No. KK or RT/RW."),
             discussion: L("""
                 Contoh:
-                  field search budi                 nama atau alamat (sebagian, huruf besar/kecil sama)
+                  field search budi                 awal kata nama atau alamat (minimal 3 huruf, huruf besar/kecil sama)
+                  field search "bud sant"           setiap kata harus cocok
                   field search 3374061505800003     NIK atau No. KK (16 angka)
                   field search "RT 3 RW 5"          atau 003/005
                 """, """
                 Examples:
-                  field search budi                 name or address (any part, any case)
+                  field search budi                 the start of words of a name or address (3 letters or more, any case)
+                  field search "bud sant"           every word must match
                   field search 3374061505800003     NIK or No. KK (16 digits)
                   field search "RT 3 RW 5"          or 003/005
                 """))

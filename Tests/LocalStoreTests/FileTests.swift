@@ -27,7 +27,7 @@ struct FileTests {
         #expect(mode == 0o600)
     }
 
-    @Test("The file holds no NIK, No. KK, health note or PMKS evidence in readable form; lookups still work")
+    @Test("The file holds no NIK, No. KK, name, address, health note, PMKS category or evidence in readable form; lookups still work")
     func noPlaintextOnDisk() throws {
         let path = Fixture.temporaryPath()
         let replica = try Fixture.replica(.file, path: path)
@@ -38,12 +38,20 @@ struct FileTests {
         try replica.save([household] + people, now: Fixture.now)
         try replica.save([entry], now: Fixture.now)
         let disk = try bytesOnDisk(path)
-        let secrets = people.map(\.nik) + [household.noKK, "kursi roda", "Puskesmas Srondol", "odha"]
+        let secrets = people.map(\.nik) + people.map(\.name) + ["Budi", "Santoso", "Wahyuni", household.noKK, "Setiabudi", "Mawar",
+                                                                 "kursi roda", "Puskesmas Srondol", "odha", "1980-05-15"]
         for secret in secrets {
             #expect(disk.range(of: Data(secret.utf8)) == nil, "found on disk: \(secret.prefix(4))…")
         }
-        #expect(disk.range(of: Data("Budi Santoso".utf8)) != nil, "names are not sealed: the check above can see text")
+        #expect(disk.range(of: Data("Srondol Kulon".utf8)) != nil, "region names are not sealed: the check above can see text")
         #expect(try replica.search(people[1].nik).map(\.id) == [people[1].id])
+        #expect(Set(try replica.search("Bud").map(\.id)) == [people[0].id], "the first three letters of a name find it")
+        #expect(Set(try replica.search("sant").map(\.id)) == Set([people[0].id, people[2].id]), "any word, any case")
+        #expect(Set(try replica.search("budi santo").map(\.id)) == [people[0].id], "every word must match")
+        #expect(try replica.search("Setiab").map(\.id) == [household.id], "addresses too")
+        #expect(try replica.search("RT 3 RW 5").map(\.id) == [household.id])
+        #expect(try replica.search("xyzzy").isEmpty)
+        #expect(throws: StoreError.self, "two letters are too few to search") { try replica.search("Bu") }
         let reopened = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
         #expect(try reopened.record(SocialMapEntry.self, id: entry.id)?.record.pmksCategory == .odha)
     }

@@ -27,11 +27,14 @@ public struct Vault: Sendable {
 
     private let dataKey: SymmetricKey
     private let indexKey: SymmetricKey
+    private let searchKey: SymmetricKey
 
     private init(dataKey: SymmetricKey) {
         self.dataKey = dataKey
         self.indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data("fieldsync blind index v1".utf8),
                                                outputByteCount: 32)
+        self.searchKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data("fieldsync search token v1".utf8),
+                                                outputByteCount: 32)
     }
 
     /// Makes a new data key for a new replica and wraps it under the passphrase.
@@ -90,6 +93,12 @@ public struct Vault: Sendable {
             throw StoreError(.corrupt, id: "Data terenkripsi untuk \(place) tidak dapat dibuka: berkas rusak atau diubah.",
                              en: "Encrypted data for \(place) cannot be opened: the file is damaged or was altered.")
         }
+    }
+
+    /// The keyed hash a search word is found by (8 bytes: a collision only adds a candidate,
+    /// which the search then checks against the opened value).
+    public func searchToken(_ text: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: searchKey)).prefix(8)
     }
 
     /// The keyed hash used to look up a NIK or No. KK: equal numbers give equal digests.

@@ -59,6 +59,16 @@ enum Schema {
                 CREATE INDEX change_log_transaction ON change_log(tx_replica, tx_counter);
                 """)
         }
+        migrator.registerMigration("v3-search-tokens") { db in
+            try db.execute(sql: """
+                -- Keyed hashes of word prefixes of names, addresses and labels, and of RT/RW
+                -- numbers: search without any of them readable in the file.
+                CREATE TABLE search_token (token BLOB NOT NULL, record_id TEXT NOT NULL,
+                    PRIMARY KEY (token, record_id)) WITHOUT ROWID;
+                CREATE INDEX search_token_record ON search_token(record_id);
+                DROP INDEX field_value_search;
+                """)
+        }
         return migrator
     }
 }

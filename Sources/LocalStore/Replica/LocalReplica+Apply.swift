@@ -97,6 +97,7 @@ extension LocalReplica {
                                arguments: [kind, vault.blindIndex(kind: kind, text), recordID])
             }
         }
+        try refreshSearchTokens(recordID: recordID, live: live, in: db)
     }
 
     /// The current values of every field of a record, decrypted.
@@ -121,10 +122,10 @@ extension LocalReplica {
                      agent: row["agent"], wallTime: row["wall_time"])
     }
 
-    /// A value as it goes to disk: sensitive fields sealed, others as plain text.
+    /// A value as it goes to disk: every personal value sealed (`sealsAtRest`), the rest plain.
     func encodeForRest(_ value: FieldValue, type: RecordType, recordID: String, field: String) throws -> (String?, Data?) {
         let text = ValueCoding.encode(value)
-        guard type.sensitiveFields.contains(field), let text else { return (text, nil) }
+        guard Self.sealsAtRest(value, type: type, field: field), let text else { return (text, nil) }
         return (nil, try vault.seal(Data(text.utf8), place: recordID + "/" + field))
     }
 

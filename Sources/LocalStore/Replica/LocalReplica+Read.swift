@@ -101,7 +101,8 @@ extension LocalReplica {
     }
 
     /// Finds records by NIK or No. KK (16 digits, through the keyed hash), by RT/RW
-    /// (`RT 3 RW 5`, `003/005`), or by part of a name or address.
+    /// (`RT 3 RW 5`, `003/005`), or by the start of words of a name, address or label (at least
+    /// three letters each: `Bud San` finds Budi Santoso), through keyed search tokens.
     public func search(_ query: String, limit: Int = 50) throws -> [SearchHit] {
         let text = query.trimmingWhitespace()
         guard !text.isEmpty else { return [] }
@@ -115,22 +116,14 @@ extension LocalReplica {
                     }
                 }
             } else if let (rt, rw) = Self.parseRTRW(text) {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT a.record_id, a.value AS rt, b.value AS rw FROM field_value a
-                    JOIN field_value b ON b.record_id = a.record_id AND b.field = 'rw'
-                    WHERE a.field = 'rt'
-                    """)
-                for row in rows where Self.number(row["rt"]) == rt && (rw == nil || Self.number(row["rw"]) == rw) {
-                    found.append((row["record_id"], "rtrw"))
-                }
+                found += try records(rt: rt, rw: rw, in: db).map { ($0, "rtrw") }
             } else {
-                let pattern = "s%" + Self.likeEscaped(text) + "%"
-                for field in ["name", "address", "label"] {
-                    for id in try String.fetchAll(db, sql: "SELECT DISTINCT record_id FROM field_value WHERE field = ? AND value LIKE ? ESCAPE '\\'",
-                                                  arguments: [field, pattern]) {
-                        found.append((id, field))
-                    }
+                let words = Self.words(text)
+                guard words.contains(where: { $0.count >= 3 }) else {
+                    throw StoreError(.validation, id: "Cari dengan sedikitnya 3 huruf dari nama atau alamat, NIK/No. KK lengkap, atau RT/RW.",
+                                     en: "Search with at least 3 letters of a name or address, a whole NIK or No. KK, or RT/RW.")
                 }
+                found += try records(matchingWords: words.filter { $0.count >= 3 }, in: db).map { ($0, "text") }
             }
             var hits: [SearchHit] = []
             var seen = Set<String>()
@@ -175,11 +168,6 @@ extension LocalReplica {
         let named = lower.hasPrefix("rt") && ["rt", "rtrw"].contains(letters) && (1...2).contains(numbers.count)
         guard slashForm || named else { return nil }
         return (numbers[0], numbers.count > 1 ? numbers[1] : nil)
-    }
-
-    private static func number(_ stored: String?) -> Int? {
-        guard let stored, stored.hasPrefix("s") else { return nil }
-        return Int(stored.dropFirst())
     }
 
     static func likeEscaped(_ text: String) -> String {

@@ -78,6 +78,8 @@ public final class LocalReplica: Sendable {
                 try Meta.set(db, "counter", "0")
                 try Meta.set(db, "lamport", "0")
                 try Self.storeDeviceKey(signer, vault: vault, in: db)
+                try Meta.set(db, "sealed_personal", "1")
+                try Meta.set(db, "sealed_own", "1")
             }
             return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, signer: signer, agent: agent,
                                 stateDirectory: location.isFile ? stateDirectory : nil)
@@ -118,6 +120,7 @@ public final class LocalReplica: Sendable {
             let signer = try writer.write { db in try deviceKey(vault: vault, in: db) }
             let replica = LocalReplica(writer: writer, vault: vault, replicaID: identity, signer: signer, agent: agent, stateDirectory: directory)
             try replica.sealOwnTransactionsOnce()
+            try replica.sealPersonalValuesOnce()
             return replica
         } catch {
             throw StoreError.wrap(error)
