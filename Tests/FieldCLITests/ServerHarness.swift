@@ -51,6 +51,9 @@ final class ServerHarness: @unchecked Sendable {
         }
         self.serveArguments = serveArguments + ["--key-file", directory.appendingPathComponent("server.key").path]
         (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments)
+        // Areas are checked against the region table, as a Dinas sets it up.
+        let regions = try admin("region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang")
+        guard regions.status == 0 else { throw CLIHarnessError.adminFailed(regions.stdout + regions.stderr) }
     }
 
     /// Starts `field-server serve` and waits for the line that gives its address.

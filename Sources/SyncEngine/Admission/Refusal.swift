@@ -11,6 +11,7 @@ public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
         case badReplicaID = "bad_replica_id"
         case badAgentID = "bad_agent_id"
         case badArea = "bad_area"
+        case unknownArea = "unknown_area"
         case badCounter = "bad_counter"
         case badTransaction = "bad_transaction"
         case unknownField = "unknown_field"
@@ -32,7 +33,8 @@ public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
         /// the writer's rights (403) or a clash with what is held (409).
         public var isGrammar: Bool {
             switch self {
-            case .badRecordID, .badReplicaID, .badAgentID, .badArea, .badCounter, .badTransaction, .unknownField, .badValue, .unsealed: true
+            case .badRecordID, .badReplicaID, .badAgentID, .badArea, .unknownArea, .badCounter, .badTransaction, .unknownField, .badValue,
+                 .unsealed: true
             default: false
             }
         }

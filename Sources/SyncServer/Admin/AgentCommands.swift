@@ -47,6 +47,7 @@ struct AgentCommand: AsyncParsableCommand {
             }
             let agent = AgentProfile(id: id ?? RecordID.make(.agent), name: name, role: role, area: area, families: list)
             try await store.withStore { server in
+                try await AreaCheck.requireKnown(area, role: role, server: server, store: store)
                 let now = Clock.now
                 try await server.addAgent(agent, now: now)
                 let code = try await server.issueCode(for: agent.id, now: now, validFor: Int64(codeDays) * 86_400_000)
@@ -93,6 +94,7 @@ struct AgentCommand: AsyncParsableCommand {
             try await store.withStore { server in
                 guard let agent = try await server.agent(id) else { throw ServerStore.noSuchAgent(id) }
                 let area = try AreaCheck.validated(area, role: agent.role, store: store)
+                try await AreaCheck.requireKnown(area, role: agent.role, server: server, store: store)
                 let list = families.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
                 let moved = try await server.moveAgent(id, to: area, families: list, now: Clock.now)
                 print(store.text("Petugas \(id) kini bertugas di \(moved.scope).", "Agent \(id) now covers \(moved.scope)."))
@@ -201,6 +203,14 @@ enum AreaCheck {
                                   "--area \"\(area)\" does not fit role \(role.rawValue): it needs a path of \(role.areaDepth) parts, e.g. \(example)."))
         }
         return path
+    }
+
+    /// Refuses an area the region table (when one is loaded) does not hold at the role's level.
+    static func requireKnown(_ area: String, role: AgentRole, server: ServerStore, store: StoreOptions) async throws {
+        guard try await server.isKnownArea(area, depth: role.areaDepth) else {
+            store.fail(store.text("--area \"\(area)\" tidak ada di tabel wilayah server. Lihat: field-server region list",
+                                  "--area \"\(area)\" is not in the server's region table. See: field-server region list"))
+        }
     }
 }
 

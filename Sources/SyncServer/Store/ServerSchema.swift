@@ -75,6 +75,10 @@ enum ServerSchema {
             // Keyed hashes of NIK and No. KK, to find a record without storing the number.
             "CREATE TABLE blind_index (kind TEXT NOT NULL, digest TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (kind, digest, record_id))",
         ]),
+        ("v6-regions", [
+            // The region table areas are checked against (kota, kecamatan, kelurahan paths).
+            "CREATE TABLE regions (id TEXT PRIMARY KEY, level TEXT NOT NULL, name TEXT NOT NULL, parent TEXT)",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

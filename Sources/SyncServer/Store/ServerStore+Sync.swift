@@ -176,6 +176,7 @@ extension ServerStore {
                     throw Refusal(.areaMismatch, change: change, id: "satu data baru tidak boleh menyebut dua wilayah (\(first), \(change.area)).",
                                   en: "one new record may not state two areas (\(first), \(change.area)).")
                 }
+                if created[change.recordID] == nil { try await Self.checkArea(of: change, in: db) }
                 created[change.recordID] = change.area
                 guard admits(origin, change.area), admits(sender, change.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
             }
