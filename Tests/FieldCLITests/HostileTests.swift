@@ -26,7 +26,9 @@ struct HostileTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.directory.appendingPathComponent(file))) as? [String: Any])
             #expect(object["description"] as? String != nil, "\(file)")
             let expect = try #require(object["expect"] as? [String: Any], "\(file)")
-            #expect(expect["status"] as? Int != nil && expect["code"] as? String != nil, "\(file)")
+            #expect(expect["status"] as? Int != nil, "\(file)")
+            #expect((expect["code"] as? String).flatMap(ErrorCode.init(rawValue:)) != nil, "\(file): the code is one of ErrorCode")
+            if let peer = expect["peer"] as? String { #expect(ErrorCode(rawValue: peer) != nil, "\(file)") }
         }
     }
 

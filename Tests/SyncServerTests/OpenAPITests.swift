@@ -102,4 +102,13 @@ struct OpenAPITests {
         }
         await store.database.close()
     }
+
+    @Test("Every error code is one of ErrorCode, and the document lists them all as an enum")
+    func errorCodesAreAClosedSet() throws {
+        let line = try #require(OpenAPIDocument.yaml.split(separator: "\n").first { $0.contains("code: {type: string, enum: [") })
+        let listed = line.split(separator: "[")[1].split(separator: "]")[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(listed == ErrorCode.allCases.map(\.rawValue))
+        #expect(Set(listed).count == listed.count)
+    }
 }
+

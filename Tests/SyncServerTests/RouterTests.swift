@@ -312,7 +312,7 @@ struct RouterTests {
                                            source: source, now: now)
                 return "ok"
             } catch let error as ServerError {
-                return error.code + (error.retryAfter.map { ":\($0)" } ?? "")
+                return error.code.rawValue + (error.retryAfter.map { ":\($0)" } ?? "")
             } catch {
                 return "\(error)"
             }

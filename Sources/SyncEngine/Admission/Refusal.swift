@@ -1,44 +1,12 @@
 import FieldModels
 
 /// Why a door (the server, a replica receiving from a peer, `field` before it writes) refused
-/// what it was given. One closed set of codes, listed in the server's OpenAPI document; the
-/// message names the change, the record and the field, in both languages, and never quotes a
-/// value (values can be personal data).
+/// what it was given. Its code is one of `ErrorCode` (listed in the server's OpenAPI document);
+/// the message names the change, the record and the field, in both languages, and never
+/// quotes a value (values can be personal data).
 public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable, Codable {
-        // The grammar of a change.
-        case badRecordID = "bad_record_id"
-        case badReplicaID = "bad_replica_id"
-        case badAgentID = "bad_agent_id"
-        case badArea = "bad_area"
-        case unknownArea = "unknown_area"
-        case badCounter = "bad_counter"
-        case badTransaction = "bad_transaction"
-        case unknownField = "unknown_field"
-        case badValue = "bad_value"
-        // Where a change comes from.
-        case unsealed
-        case unknownOrigin = "unknown_origin"
-        case badOriginSignature = "bad_origin_signature"
-        case agentMismatch = "agent_mismatch"
-        case originRevoked = "origin_revoked"
-        // What the receiver knows of the record and of the writer.
-        case outsideScope = "outside_scope"
-        case areaMismatch = "area_mismatch"
-        case recordTypeMismatch = "record_type_mismatch"
-        case dotReused = "dot_reused"
-        case replicaTaken = "replica_taken"
-
-        /// Whether the refusal is about the shape of the request (HTTP 400) rather than about
-        /// the writer's rights (403) or a clash with what is held (409).
-        public var isGrammar: Bool {
-            switch self {
-            case .badRecordID, .badReplicaID, .badAgentID, .badArea, .unknownArea, .badCounter, .badTransaction, .unknownField, .badValue,
-                 .unsealed: true
-            default: false
-            }
-        }
-    }
+    /// A refused change's codes are the protocol's error codes.
+    public typealias Code = ErrorCode
 
     public var code: Code
     public var text: LocalizedText

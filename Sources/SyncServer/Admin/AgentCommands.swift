@@ -248,7 +248,7 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { server in
                 guard try await server.revoke(id, now: Clock.now) else {
-                    throw ServerError("unknown_device", .notFound, id: "Tidak ada perangkat \(id).", en: "No device \(id).")
+                    throw ServerError(.unknownDevice, .notFound, id: "Tidak ada perangkat \(id).", en: "No device \(id).")
                 }
                 print(store.text("Perangkat \(id) dicabut.", "Device \(id) revoked."))
             }

@@ -1,3 +1,5 @@
+import SyncEngine
+
 /// The API as OpenAPI 3.0, served at `/openapi.yaml`. `OpenAPITests` checks that it names
 /// exactly the routes the router answers and that real responses fit its schemas; CI runs
 /// schemathesis against it.
@@ -195,7 +197,7 @@ enum OpenAPIDocument {
               type: object
               required: [code, message, messageEn]
               properties:
-                code: {type: string, description: "A stable code. A refused change gives one of: bad_record_id, bad_replica_id, bad_agent_id, bad_area, bad_counter, bad_transaction, unknown_field, bad_value, unsealed, unknown_origin, bad_origin_signature, agent_mismatch, origin_revoked, outside_scope, area_mismatch, record_type_mismatch, dot_reused, replica_taken; other refusals: unsigned, unknown_device, bad_signature, device_revoked, invalid_code, key_in_use, bad_json, bad_gzip, body_too_large, unsupported_encoding, batch_too_large, bad_batch_id, batch_reused, too_many_replicas, not_own_replica, too_many_attempts, bad_nonce, stale_nonce, replayed, not_found."}
+                code: {type: string, enum: [\(ErrorCode.allCases.map(\.rawValue).joined(separator: ", "))], description: "One closed set of codes (ErrorCode). A refused change gets one about its grammar (400), its origin or the writer's rights (403), or a clash with what the server holds (409)."}
                 message: {type: string, description: In Bahasa Indonesia.}
                 messageEn: {type: string}
         ServerInfo:

@@ -76,12 +76,12 @@ struct SyncRoutes: Sendable {
     /// Bounds, then the store's push.
     private func push(_ push: PushRequest, device: DeviceAccount, agent: AgentProfile, request: Request) async throws -> Response {
         guard push.changes.count <= WireProtocol.maxBatchChanges else {
-            throw ServerError("batch_too_large", .contentTooLarge,
+            throw ServerError(.batchTooLarge, .contentTooLarge,
                               id: "Batch berisi \(push.changes.count) perubahan; paling banyak \(WireProtocol.maxBatchChanges).",
                               en: "The batch holds \(push.changes.count) changes; at most \(WireProtocol.maxBatchChanges).")
         }
         guard Grammar.isBatchID(push.batch) else {
-            throw ServerError.badRequest("bad_batch_id", id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
+            throw ServerError.badRequest(.badBatchID, id: "Id batch harus 1–100 huruf, angka, - atau _ ASCII.",
                                          en: "The batch id must be 1–100 ASCII letters, digits, - or _.")
         }
         return try answer(try await store.push(push, device: device, agent: agent, now: now()), for: request)
@@ -102,7 +102,7 @@ struct SyncRoutes: Sendable {
         guard let deviceID = request.headers[HTTPField.Name(RequestSignature.deviceHeader)!],
               let nonce = request.headers[HTTPField.Name(RequestSignature.nonceHeader)!],
               let signature = request.headers[HTTPField.Name(RequestSignature.signatureHeader)!] else {
-            throw ServerError("unsigned", .unauthorized,
+            throw ServerError(.unsigned, .unauthorized,
                               id: "Permintaan tanpa tanda tangan perangkat (X-Field-Device, X-Field-Nonce, X-Field-Signature).",
                               en: "The request carries no device signature (X-Field-Device, X-Field-Nonce, X-Field-Signature).")
         }
@@ -160,7 +160,13 @@ struct JSONErrorMiddleware: RouterMiddleware {
             let text = error.status == .notFound
                 ? LocalizedText(id: "Alamat tidak ada. Lihat /openapi.yaml.", en: "No such address. See /openapi.yaml.")
                 : LocalizedText(id: "Permintaan ditolak: \(error.status.reasonPhrase).", en: "Request refused: \(error.status.reasonPhrase).")
-            throw ServerError(error.status == .notFound ? "not_found" : "http_\(error.status.code)", error.status, id: text.id, en: text.en)
+            let code: ErrorCode = switch error.status {
+            case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .contentTooLarge: .bodyTooLarge
+            default: error.status.code < 500 ? .badRequest : .internal
+            }
+            throw ServerError(code, error.status, id: text.id, en: text.en)
         } catch {
             context.logger.error("request failed: \(String(describing: type(of: error)))")
             throw ServerError.internalFailure(String(describing: type(of: error)))

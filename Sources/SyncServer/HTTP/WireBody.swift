@@ -12,24 +12,24 @@ enum WireBody {
         do {
             buffer = try await request.body.collect(upTo: WireProtocol.maxBodyBytes)
         } catch {
-            throw ServerError("body_too_large", .contentTooLarge,
+            throw ServerError(.bodyTooLarge, .contentTooLarge,
                               id: "Isi permintaan lebih dari \(WireProtocol.maxBodyBytes >> 20) MiB. Kirim dalam batch lebih kecil.",
                               en: "The request body is over \(WireProtocol.maxBodyBytes >> 20) MiB. Send smaller batches.")
         }
         let data = Data(buffer: buffer)
         guard let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" else { return data }
         guard encoding == "gzip" else {
-            throw ServerError("unsupported_encoding", .unsupportedMediaType,
+            throw ServerError(.unsupportedEncoding, .unsupportedMediaType,
                               id: "Content-Encoding \(encoding) tidak didukung; pakai gzip.", en: "Content-Encoding \(encoding) is not supported; use gzip.")
         }
         do {
             return try Gzip.decompress(data, limit: WireProtocol.maxInflatedBytes)
         } catch Gzip.Failure.tooLarge {
-            throw ServerError("body_too_large", .contentTooLarge,
+            throw ServerError(.bodyTooLarge, .contentTooLarge,
                               id: "Isi permintaan setelah diurai lebih dari \(WireProtocol.maxInflatedBytes >> 20) MiB.",
                               en: "The inflated request body is over \(WireProtocol.maxInflatedBytes >> 20) MiB.")
         } catch {
-            throw ServerError.badRequest("bad_gzip", id: "Isi permintaan bukan gzip yang utuh.", en: "The request body is not complete gzip.")
+            throw ServerError.badRequest(.badGzip, id: "Isi permintaan bukan gzip yang utuh.", en: "The request body is not complete gzip.")
         }
     }
 
@@ -38,10 +38,10 @@ enum WireBody {
             return try JSONDecoder().decode(type, from: body)
         } catch let error as DecodingError {
             let detail = describe(error)
-            throw ServerError.badRequest("bad_json", id: "JSON tidak sesuai protokol: \(detail). Lihat /openapi.yaml.",
+            throw ServerError.badRequest(.badJSON, id: "JSON tidak sesuai protokol: \(detail). Lihat /openapi.yaml.",
                                          en: "The JSON does not fit the protocol: \(detail). See /openapi.yaml.")
         } catch {
-            throw ServerError.badRequest("bad_json", id: "Isi permintaan bukan JSON.", en: "The request body is not JSON.")
+            throw ServerError.badRequest(.badJSON, id: "Isi permintaan bukan JSON.", en: "The request body is not JSON.")
         }
     }
 

@@ -6,13 +6,13 @@ import SyncEngine
 /// Every error the server reports: a stable code, an HTTP status and a message in both
 /// languages. It answers a request as JSON (`ErrorBody`) and prints as the English text.
 struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
-    var code: String
+    var code: ErrorCode
     var status: HTTPResponse.Status
     var text: LocalizedText
     /// Seconds to wait before asking again (a 429's Retry-After).
     var retryAfter: Int?
 
-    init(_ code: String, _ status: HTTPResponse.Status, id: String, en: String) {
+    init(_ code: ErrorCode, _ status: HTTPResponse.Status, id: String, en: String) {
         self.code = code
         self.status = status
         self.text = LocalizedText(id: id, en: en)
@@ -23,13 +23,13 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     init(_ refusal: Refusal) {
         let status: HTTPResponse.Status = refusal.code.isGrammar ? .badRequest
             : [.dotReused, .replicaTaken].contains(refusal.code) ? .conflict : .forbidden
-        self.init(refusal.code.rawValue, status, id: refusal.text.id, en: refusal.text.en)
+        self.init(refusal.code, status, id: refusal.text.id, en: refusal.text.en)
     }
 
-    var description: String { "\(code): \(text.en)" }
+    var description: String { "\(code.rawValue): \(text.en)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(ErrorBody(code: code, text: text))
+        let body = try JSONEncoder().encode(ErrorBody(code: code.rawValue, text: text))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
@@ -37,31 +37,31 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     }
 
     static func internalFailure(_ detail: String) -> ServerError {
-        ServerError("internal", .internalServerError, id: "Galat di server: \(detail)", en: "Server failure: \(detail)")
+        ServerError(.internal, .internalServerError, id: "Galat di server: \(detail)", en: "Server failure: \(detail)")
     }
 
     static func badConfiguration(_ text: LocalizedText) -> ServerError {
-        ServerError("configuration", .internalServerError, id: text.id, en: text.en)
+        ServerError(.configuration, .internalServerError, id: text.id, en: text.en)
     }
 
-    static func badRequest(_ code: String, id: String, en: String) -> ServerError {
+    static func badRequest(_ code: ErrorCode, id: String, en: String) -> ServerError {
         ServerError(code, .badRequest, id: id, en: en)
     }
 
     static let unknownDevice = ServerError(
-        "unknown_device", .unauthorized,
+        .unknownDevice, .unauthorized,
         id: "Perangkat tidak dikenal server. Daftarkan dulu: field enroll --server URL --code KODE",
         en: "The server does not know this device. Enrol it first: field enroll --server URL --code CODE")
     static let badSignature = ServerError(
-        "bad_signature", .unauthorized,
+        .badSignature, .unauthorized,
         id: "Tanda tangan permintaan tidak sah. Perangkat mungkin didaftarkan ulang; jalankan field enroll lagi.",
         en: "The request signature is not valid. The device may have been re-enrolled; run field enroll again.")
     static let deviceRevoked = ServerError(
-        "device_revoked", .forbidden,
+        .deviceRevoked, .forbidden,
         id: "Perangkat ini sudah dicabut oleh Dinas. Hubungi operator Dinas Sosial untuk kode pendaftaran baru.",
         en: "This device was revoked by the Dinas. Ask the Dinas Sosial operator for a new enrolment code.")
     static let invalidCode = ServerError(
-        "invalid_code", .forbidden,
+        .invalidCode, .forbidden,
         id: "Kode pendaftaran salah, kedaluwarsa atau sudah dipakai. Minta kode baru ke operator Dinas.",
         en: "The enrolment code is wrong, expired or already used. Ask the Dinas operator for a new one.")
 }

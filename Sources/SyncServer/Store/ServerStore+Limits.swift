@@ -28,7 +28,7 @@ extension ServerStore {
         guard now < until else { return }
         let seconds = Int((until - now + 999) / 1000)
         try await audit(.codeLimited, source: source, detail: "asked to wait \(seconds) s after \(count) wrong codes", now: now)
-        var error = ServerError("too_many_attempts", .tooManyRequests,
+        var error = ServerError(.tooManyAttempts, .tooManyRequests,
                                 id: "Terlalu banyak kode pendaftaran yang salah dari alamat ini. Coba lagi setelah \(seconds) detik, dengan kode yang benar dari operator Dinas.",
                                 en: "Too many wrong enrolment codes from this address. Try again after \(seconds) seconds, with the right code from the Dinas operator.")
         error.retryAfter = seconds

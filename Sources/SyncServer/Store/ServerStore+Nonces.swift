@@ -41,11 +41,11 @@ extension ServerStore {
     /// lifetime, or when a request already used it.
     func consumeNonce(_ nonce: String, now: Int64) async throws {
         guard let raw = Data(base64Encoded: nonce), raw.count == 40, Self.sameBytes(tag(raw.prefix(24)), raw.suffix(16)) else {
-            throw Self.nonceRefused("bad_nonce", id: "Nonce permintaan tidak dikenal server.", en: "The request's nonce is not one this server issued.")
+            throw Self.nonceRefused(.badNonce, id: "Nonce permintaan tidak dikenal server.", en: "The request's nonce is not one this server issued.")
         }
         let issued = raw.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard issued <= now + 60_000, now - issued <= Self.nonceLifetime else {
-            throw Self.nonceRefused("stale_nonce", id: "Nonce permintaan sudah kedaluwarsa.", en: "The request's nonce has expired.")
+            throw Self.nonceRefused(.staleNonce, id: "Nonce permintaan sudah kedaluwarsa.", en: "The request's nonce has expired.")
         }
         let fresh = try await database.transaction { db in
             try await db.execute("DELETE FROM used_nonces WHERE expires_at < ?", [.int(now)])
@@ -54,12 +54,12 @@ extension ServerStore {
                 """, [.text(nonce), .int(issued + Self.nonceLifetime)])
         }
         guard !fresh.isEmpty else {
-            throw Self.nonceRefused("replayed", id: "Permintaan ini sudah pernah dijawab; permintaan bertanda tangan hanya berlaku sekali.",
+            throw Self.nonceRefused(.replayed, id: "Permintaan ini sudah pernah dijawab; permintaan bertanda tangan hanya berlaku sekali.",
                                     en: "This request was answered before; a signed request is good once.")
         }
     }
 
-    private static func nonceRefused(_ code: String, id: String, en: String) -> ServerError {
+    private static func nonceRefused(_ code: ErrorCode, id: String, en: String) -> ServerError {
         ServerError(code, .unauthorized, id: id + " Minta nonce baru (/v1/nonce) lalu kirim ulang.", en: en + " Ask for a new nonce (/v1/nonce) and send again.")
     }
 }

@@ -37,7 +37,7 @@ extension ServerStore {
         }
         let count = try await db.query("SELECT COUNT(*) AS n FROM replicas WHERE device_id = ?", [.text(device.id)])[0].int("n")
         guard count < Self.maxReplicasPerDevice else {
-            throw ServerError("too_many_replicas", .forbidden,
+            throw ServerError(.tooManyReplicas, .forbidden,
                               id: "Perangkat \(device.id) sudah mendaftarkan \(count) id replika. Hubungi operator Dinas.",
                               en: "Device \(device.id) has already registered \(count) replica ids. Contact the Dinas operator.")
         }
@@ -103,11 +103,11 @@ extension ServerStore {
     func digests(_ request: DigestsRequest, device: DeviceAccount) async throws -> DigestsResponse {
         let limit = min(max(request.limit ?? 2_000, 1), 10_000)
         guard request.after <= Dot.maxCounter else {
-            throw ServerError.badRequest("bad_counter", id: "Penghitung 'after' terlalu besar.", en: "The counter 'after' is too large.")
+            throw ServerError.badRequest(.badCounter, id: "Penghitung 'after' terlalu besar.", en: "The counter 'after' is too large.")
         }
         return try await database.transaction { db in
             guard let owner = try await Self.certificate(of: request.replica, in: db), owner.agent == device.agentID else {
-                throw ServerError("not_own_replica", .forbidden,
+                throw ServerError(.notOwnReplica, .forbidden,
                                   id: "Replika \(Grammar.shown(request.replica.rawValue)) bukan milik petugas perangkat ini.",
                                   en: "Replica \(Grammar.shown(request.replica.rawValue)) does not belong to this device's agent.")
             }

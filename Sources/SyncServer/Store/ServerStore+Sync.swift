@@ -57,7 +57,7 @@ extension ServerStore {
             if self.database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7419)") }
             if let row = try await db.query("SELECT device_id, digest, accepted FROM batches WHERE id = ?", [.text(request.batch)]).first {
                 guard try row.text("digest") == batchDigest else {
-                    throw ServerError("batch_reused", .conflict,
+                    throw ServerError(.batchReused, .conflict,
                                       id: "Id batch \(request.batch) sudah dipakai untuk isi lain. Kirim ulang dengan id baru.",
                                       en: "Batch id \(request.batch) was already used for other content. Resend with a new id.")
                 }

@@ -80,7 +80,7 @@ final class ServerStore: Sendable {
     func addAgent(_ agent: AgentProfile, now: Int64) async throws {
         try await database.transaction { db in
             guard try await db.query("SELECT id FROM agents WHERE id = ?", [.text(agent.id)]).isEmpty else {
-                throw ServerError("agent_exists", .conflict, id: "Petugas \(agent.id) sudah ada.", en: "Agent \(agent.id) already exists.")
+                throw ServerError(.agentExists, .conflict, id: "Petugas \(agent.id) sudah ada.", en: "Agent \(agent.id) already exists.")
             }
             try await db.execute("INSERT INTO agents (id, name, role, area, families, previous_areas, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                  [.text(agent.id), .text(agent.name), .text(agent.role.rawValue), .text(agent.area),
@@ -127,7 +127,7 @@ final class ServerStore: Sendable {
     }
 
     static func noSuchAgent(_ id: String) -> ServerError {
-        ServerError("unknown_agent", .notFound, id: "Tidak ada petugas \(id). Lihat daftar: field-server agent list",
+        ServerError(.unknownAgent, .notFound, id: "Tidak ada petugas \(id). Lihat daftar: field-server agent list",
                     en: "No agent \(id). See the list: field-server agent list")
     }
 
@@ -166,7 +166,7 @@ final class ServerStore: Sendable {
     /// counted per source address (`checkEnrolmentLimit`) and recorded in the audit trail.
     func enroll(_ request: EnrollRequest, source: String, now: Int64) async throws -> EnrollResponse {
         guard let key = Data(base64Encoded: request.publicKey), (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil else {
-            throw ServerError.badRequest("bad_public_key", id: "Kunci publik bukan kunci Ed25519 (32 bita, base64).",
+            throw ServerError.badRequest(.badPublicKey, id: "Kunci publik bukan kunci Ed25519 (32 bita, base64).",
                                          en: "The public key is not an Ed25519 key (32 bytes, base64).")
         }
         try await checkEnrolmentLimit(source: source, now: now)
@@ -187,7 +187,7 @@ final class ServerStore: Sendable {
                   row["used_by"] == .null, row["voided_at"] == .null, try row.int("expires_at") > now,
                   let agent = try await Self.agent(try row.text("agent_id"), in: db) else { throw ServerError.invalidCode }
             guard try await db.query("SELECT id FROM devices WHERE public_key = ?", [.text(request.publicKey)]).isEmpty else {
-                throw ServerError("key_in_use", .conflict, id: "Kunci perangkat ini sudah terdaftar.", en: "This device key is already enrolled.")
+                throw ServerError(.keyInUse, .conflict, id: "Kunci perangkat ini sudah terdaftar.", en: "This device key is already enrolled.")
             }
             try await db.execute("UPDATE enrolments SET used_by = ? WHERE code_hash = ?", [.text(deviceID), .text(hash)])
             let device = DeviceAccount(id: deviceID, agentID: agent.id, publicKey: request.publicKey,
