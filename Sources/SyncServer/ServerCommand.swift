@@ -99,6 +99,13 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Prints rows as tab-separated lines (data for scripts, on stdout); when there are none,
+    /// says on stderr what would fill the list.
+    func table(_ rows: [[String]], whenEmpty id: String, _ en: String) {
+        for row in rows { print(row.joined(separator: "\t")) }
+        if rows.isEmpty { note(text(id, en)) }
+    }
+
     /// A hint for the operator on stderr, leaving stdout to the command's data.
     func note(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -158,9 +165,10 @@ extension FieldServer {
         /// Plain HTTP/1.1, or HTTPS with the given certificate and key (whose file only its owner may read).
         private func tlsServer() throws -> HTTPServerBuilder {
             guard let tlsCert, let tlsKey else { return .http1() }
-            if let mode = (try? FileManager.default.attributesOfItem(atPath: tlsKey))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                store.fail(store.text("Kunci TLS \(tlsKey) dapat dibaca pengguna lain (mode \(String(mode, radix: 8))). Perbaiki dengan: chmod 600 \(tlsKey)",
-                                      "The TLS key \(tlsKey) can be read by other users (mode \(String(mode, radix: 8))). Fix it with: chmod 600 \(tlsKey)"))
+            do {
+                try FilePermissions.requireOwnerOnly(tlsKey, what: LocalizedText(id: "Kunci TLS", en: "The TLS key"))
+            } catch let error as ServerError {
+                store.fail(store.english ? error.text.en : error.text.id)
             }
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }

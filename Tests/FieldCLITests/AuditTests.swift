@@ -66,7 +66,7 @@ struct AuditTests {
         #expect(kinds.isSuperset(of: ["agent_added", "code_issued", "enrolled", "replica_registered", "code_failed", "batch_refused",
                                       "agent_moved", "device_revoked"]), "\(kinds)")
         let refused = try server.admin("audit", "--kind", "batch_refused").stdout
-        #expect(refused.contains("outside_scope") && refused.contains("A-MALLORY") && refused.contains(intruder.device))
+        #expect(refused.contains("outside_scope") && refused.contains("A-MALLORY") && refused.contains(intruder.device), "\(refused)")
         #expect(!all.stdout.contains(nik) && !all.stdout.contains("Warga"), "no NIK and no name in the trail")
         let mine = try server.admin("audit", "--agent", "A-SITI").stdout.split(separator: "\n")
         #expect(!mine.isEmpty && mine.allSatisfy { $0.split(separator: "\t")[2] == "A-SITI" })

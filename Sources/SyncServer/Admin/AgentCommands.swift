@@ -67,16 +67,9 @@ struct AgentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                let agents = try await server.agents()
-                for agent in agents {
-                    print("\(agent.id)\t\(agent.role.rawValue)\t\(agent.scope)\t\(agent.name)")
-                }
-                if agents.isEmpty {
-                    // On stderr: the list itself (stdout) stays empty for scripts.
-                    store.note(store.text(
-                        "Belum ada petugas. Tambahkan: field-server agent add --name NAMA --role psm --area 3374/KECAMATAN/KELURAHAN",
-                        "No agents yet. Add one: field-server agent add --name NAME --role psm --area 3374/KECAMATAN/KELURAHAN"))
-                }
+                store.table(try await server.agents().map { [$0.id, $0.role.rawValue, $0.scope.description, $0.name] },
+                            whenEmpty: "Belum ada petugas. Tambahkan: field-server agent add --name NAMA --role psm --area 3374/KECAMATAN/KELURAHAN",
+                            "No agents yet. Add one: field-server agent add --name NAME --role psm --area 3374/KECAMATAN/KELURAHAN")
             }
         }
     }
@@ -127,68 +120,12 @@ struct AgentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                let codes = try await server.liveCodes(agent: id, now: Clock.now)
-                for code in codes {
-                    print("\(code.agent)\t\(code.fingerprint)\t\(code.issuedAt.map(AuditCommand.time) ?? "-")\t\(AuditCommand.time(code.expiresAt))")
-                }
-                if codes.isEmpty {
-                    store.note(store.text("Tidak ada kode yang masih berlaku. Buat satu: field-server agent code ID",
-                                          "No code is still valid. Make one: field-server agent code ID"))
-                }
+                store.table(try await server.liveCodes(agent: id, now: Clock.now).map {
+                    [$0.agent, $0.fingerprint, $0.issuedAt.map(AuditCommand.time) ?? "-", AuditCommand.time($0.expiresAt)]
+                }, whenEmpty: "Tidak ada kode yang masih berlaku. Buat satu: field-server agent code ID",
+                   "No code is still valid. Make one: field-server agent code ID")
             }
         }
-    }
-}
-
-/// `field-server audit`: what happened, for the Dinas to review.
-struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit",
-        abstract: "Jejak audit: pendaftaran, kode salah, pencabutan, pemindahan, batch ditolak / The audit trail.",
-        discussion: """
-            Kolom: waktu (UTC), jenis, petugas, perangkat, alamat asal, keterangan. Tidak pernah berisi NIK, No. KK atau nama.
-            Jenis: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", ")).
-            Contoh: field-server audit --kind code_failed --since 2026-12-01
-            """)
-    @OptionGroup var store: StoreOptions
-    @Option(help: "Hanya petugas ini.") var agent: String?
-    @Option(help: "Hanya perangkat ini.") var device: String?
-    @Option(help: "Hanya jenis ini.") var kind: String?
-    @Option(help: "Sejak tanggal (YYYY-MM-DD, UTC).") var since: String?
-    @Option(help: "Paling banyak baris.") var limit = 1_000
-
-    func run() async throws {
-        if let kind, ServerStore.AuditKind(rawValue: kind) == nil {
-            store.fail(store.text("--kind \"\(kind)\" tidak dikenal; pilih: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-                                  "--kind \"\(kind)\" is unknown; choose: \(ServerStore.AuditKind.allCases.map(\.rawValue).joined(separator: ", "))."))
-        }
-        var from: Int64?
-        if let since {
-            guard let date = CivilDate(since) else {
-                store.fail(store.text("--since \"\(since)\" bukan tanggal YYYY-MM-DD.", "--since \"\(since)\" is not a date YYYY-MM-DD."))
-            }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            let start = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-            from = Int64(start.timeIntervalSince1970 * 1000)
-        }
-        try await store.withStore { server in
-            let entries = try await server.auditEntries(agent: agent, device: device, kind: kind, since: from, limit: limit)
-            for entry in entries {
-                print([Self.time(entry.at), entry.kind, entry.agent ?? "-", entry.device ?? "-", entry.source ?? "-", entry.detail]
-                    .joined(separator: "\t"))
-            }
-            if entries.isEmpty { store.note(store.text("Tidak ada catatan yang cocok.", "No matching entries.")) }
-        }
-    }
-
-    /// Milliseconds since 1970 as `YYYY-MM-DD HH:MM:SS` UTC.
-    static func time(_ millis: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(millis) / 1000))
     }
 }
 
@@ -210,48 +147,6 @@ enum AreaCheck {
         guard try await server.isKnownArea(area, depth: role.areaDepth) else {
             store.fail(store.text("--area \"\(area)\" tidak ada di tabel wilayah server. Lihat: field-server region list",
                                   "--area \"\(area)\" is not in the server's region table. See: field-server region list"))
-        }
-    }
-}
-
-/// `field-server device …`: enrolled laptops.
-struct DeviceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "device", abstract: "Daftar dan cabut perangkat / List and revoke devices.",
-        subcommands: [List.self, Revoke.self])
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Daftar perangkat terdaftar.")
-        @OptionGroup var store: StoreOptions
-
-        func run() async throws {
-            try await store.withStore { server in
-                let devices = try await server.devices()
-                for device in devices {
-                    let status = device.revokedAt == nil ? store.text("aktif", "active") : store.text("dicabut", "revoked")
-                    print("\(device.id)\t\(device.agentID)\t\(status)\t\(device.name)")
-                }
-                if devices.isEmpty {
-                    store.note(store.text(
-                        "Belum ada perangkat terdaftar. Di laptop petugas: field enroll --server URL --code KODE (kode dari agent add atau agent code).",
-                        "No devices enrolled yet. On the agent's laptop: field enroll --server URL --code CODE (the code from agent add or agent code)."))
-                }
-            }
-        }
-    }
-
-    struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cabut perangkat (laptop hilang atau diganti): ia tak bisa sinkron lagi.")
-        @OptionGroup var store: StoreOptions
-        @Argument(help: "Id perangkat (DV-…).") var id: String
-
-        func run() async throws {
-            try await store.withStore { server in
-                guard try await server.revoke(id, now: Clock.now) else {
-                    throw ServerError(.unknownDevice, .notFound, id: "Tidak ada perangkat \(id).", en: "No device \(id).")
-                }
-                print(store.text("Perangkat \(id) dicabut.", "Device \(id) revoked."))
-            }
         }
     }
 }

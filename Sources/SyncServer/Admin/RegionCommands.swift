@@ -43,12 +43,9 @@ struct RegionCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                let regions = try await server.regions()
-                for region in regions { print("\(region.id)\t\(region.level)\t\(region.name)") }
-                if regions.isEmpty {
-                    store.note(store.text("Belum ada tabel wilayah: area hanya diperiksa bentuknya. Muat: field-server region import BERKAS --kota-code … --kota-name …",
-                                          "No region table yet: areas are checked for their shape only. Load one: field-server region import FILE --kota-code … --kota-name …"))
-                }
+                store.table(try await server.regions().map { [$0.id, $0.level, $0.name] },
+                            whenEmpty: "Belum ada tabel wilayah: area hanya diperiksa bentuknya. Muat: field-server region import BERKAS --kota-code … --kota-name …",
+                            "No region table yet: areas are checked for their shape only. Load one: field-server region import FILE --kota-code … --kota-name …")
             }
         }
     }

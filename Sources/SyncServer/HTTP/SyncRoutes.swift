@@ -51,7 +51,7 @@ struct SyncRoutes: Sendable {
                 let refusal: ServerError? = (error as? Refusal).map(ServerError.init) ?? (error as? ServerError)
                 if let refusal, refusal.status.code < 500 {
                     try await store.audit(.batchRefused, agent: agent.id, device: device.id, source: context.source,
-                                          detail: "\(refusal.code): \(refusal.text.en)", now: now())
+                                          detail: "\(refusal.code.rawValue): \(refusal.text.en)", now: now())
                 }
                 throw error
             }
