@@ -57,6 +57,30 @@ struct SealedStoreTests {
         }
     }
 
+    @Test("On the laptop that wrote a family and on one that pulled it, no NIK, No. KK, name, address or PMKS category is in the replica files; three letters of the name still find it",
+          arguments: [ServerHarness.Store.sqlite])
+    func laptopsTellNothing(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let writer = try CLI.enrolled(server, agent: "A-SITI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
+        let reader = try CLI.enrolled(server, agent: "A-RINI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
+        let household = try Self.addFamily(writer)
+        let person = try #require(try writer.openReplica().existing(Household.self, id: household).record.members.first)
+        let entry = try writer.run("pmks", "add", "--category", "odha", "--person", person, "--evidence", "Surat Puskesmas Srondol")
+        #expect(entry.status == 0, "\(entry.stderr)")
+        try writer.sync()
+        try reader.sync()
+        for laptop in [writer, reader] {
+            let hits = try laptop.run("search", "Bud", "--json").jsonArray().map { $0["id"] as? String }
+            #expect(hits == [person], "a search by the first three letters of the name finds the person")
+            for file in [laptop.database, laptop.database + "-wal"] where FileManager.default.fileExists(atPath: file) {
+                for secret in [Self.nik, Self.kk, "Budi Santoso", "Santoso", "Jl. Rahasia", "Rahasia", "odha", "Puskesmas Srondol"] {
+                    #expect(!Self.contains(file, secret), "\(file) holds \(secret.prefix(4))… in plain text")
+                }
+            }
+        }
+        #expect(server.stop() == 0)
+    }
+
     @Test("field-server key rotate seals everything again; the server restarts on the new key and a new laptop reads the family back",
           arguments: ServerHarness.Store.available)
     func rotationThroughTheCommand(store: ServerHarness.Store) throws {

@@ -212,7 +212,7 @@ enum OpenAPIDocument {
           type: object
           required: [replica, counter]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             counter: {type: integer, minimum: 0, maximum: 9223372036854775807}
         VersionVector:
           type: object
@@ -236,7 +236,7 @@ enum OpenAPIDocument {
             dot: {$ref: "#/components/schemas/Dot"}
             transaction: {$ref: "#/components/schemas/Dot"}
             recordType: {type: string, enum: [household, person, socialmap, visit, report, agent, device]}
-            recordID: {type: string}
+            recordID: {type: string, pattern: "^[HPSVRAD]-[0-9A-Za-z]{1,32}$"}
             area: {type: string}
             field: {type: string}
             value: {$ref: "#/components/schemas/FieldValue"}
@@ -261,7 +261,7 @@ enum OpenAPIDocument {
           type: object
           required: [replica, device, agent, publicKey, issuedAt, signature]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             device: {type: string}
             agent: {type: string}
             publicKey: {type: string, format: byte}
@@ -271,7 +271,7 @@ enum OpenAPIDocument {
           type: object
           required: [replica, counter, certificate]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             counter: {type: integer, minimum: 0}
             digest: {type: string, format: byte}
             certificate: {$ref: "#/components/schemas/ReplicaCertificate"}
@@ -279,14 +279,14 @@ enum OpenAPIDocument {
           type: object
           required: [replica, after]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             after: {type: integer, minimum: 0, maximum: 9223372036854775807}
             limit: {type: integer}
         DigestsResponse:
           type: object
           required: [replica, digests, more]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             digests:
               type: array
               items:
@@ -320,7 +320,7 @@ enum OpenAPIDocument {
             code: {type: string, pattern: "^[0-9A-Za-z]{4}[- ]?[0-9A-Za-z]{4}[- ]?[0-9A-Za-z]{4}$", description: "The one-time enrolment code, as `field-server agent add` printed it (case and dashes free)."}
             publicKey: {type: string, pattern: "^[A-Za-z0-9+/]{43}=$", description: Raw Ed25519 public key (32 bytes), base64.}
             deviceName: {type: string}
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
         EnrollResponse:
           type: object
           required: [device, agent, scope, authority, authorityProof, certificate]
@@ -335,7 +335,7 @@ enum OpenAPIDocument {
           type: object
           required: [replica]
           properties:
-            replica: {type: string}
+            replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
             replicas: {type: array, maxItems: 100000, items: {type: string}, description: The replicas the laptop holds changes of; the answer's serverVector names only these and the agent's own.}
         SessionResponse:
           type: object
