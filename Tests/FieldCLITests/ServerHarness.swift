@@ -30,7 +30,7 @@ final class ServerHarness: @unchecked Sendable {
     /// What the server wrote on stderr.
     var logFile: URL { directory.appendingPathComponent("server.log") }
 
-    init(_ store: Store, serveArguments: [String] = []) throws {
+    init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         switch store {
@@ -52,6 +52,7 @@ final class ServerHarness: @unchecked Sendable {
         self.serveArguments = serveArguments + ["--key-file", directory.appendingPathComponent("server.key").path]
         (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments)
         // Areas are checked against the region table, as a Dinas sets it up.
+        guard loadRegions else { return }
         let regions = try admin("region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang")
         guard regions.status == 0 else { throw CLIHarnessError.adminFailed(regions.stdout + regions.stderr) }
     }

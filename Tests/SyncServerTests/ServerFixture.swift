@@ -40,9 +40,18 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func openStore() async throws -> ServerStore {
         let keys = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-key-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        return try await ServerStore.open(try await freshLocation(), logger: Logger(label: "test"),
-                                          keyFile: keys.appendingPathComponent("store.key").path)
+        let store = try await ServerStore.open(try await freshLocation(), logger: Logger(label: "test"),
+                                               keyFile: keys.appendingPathComponent("store.key").path)
+        try await store.importRegions(Self.semarang)
+        return store
     }
+
+    /// Kota Semarang's regions, from the file the repository ships.
+    static let semarang: RegionCatalog = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/kota-semarang-wilayah.csv")
+        return try! RegionCatalog.parse(csv: String(contentsOf: file, encoding: .utf8), kota: Kota(code: "3374", name: "Kota Semarang"))
+    }()
 }
 
 /// A laptop as the server tests see it: a device key and a replica id.

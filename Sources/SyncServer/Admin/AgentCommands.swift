@@ -129,7 +129,7 @@ struct AgentCommand: AsyncParsableCommand {
     }
 }
 
-/// Checks an area path against the role's level.
+/// Checks an area path against the role's level and the region table.
 enum AreaCheck {
     static func validated(_ area: String, role: AgentRole, store: StoreOptions) throws -> String {
         let path = area.trimmingCharacters(in: .whitespaces).lowercased()
@@ -145,6 +145,10 @@ enum AreaCheck {
     /// Refuses an area the region table (when one is loaded) does not hold at the role's level.
     static func requireKnown(_ area: String, role: AgentRole, server: ServerStore, store: StoreOptions) async throws {
         guard try await server.isKnownArea(area, depth: role.areaDepth) else {
+            if try await server.regions().isEmpty {
+                store.fail(store.text("Server belum punya tabel wilayah. Muat dulu: field-server region import data/kota-semarang-wilayah.csv --kota-code 3374 --kota-name \"Kota Semarang\"",
+                                      "The server has no region table yet. Load it first: field-server region import data/kota-semarang-wilayah.csv --kota-code 3374 --kota-name \"Kota Semarang\""))
+            }
             store.fail(store.text("--area \"\(area)\" tidak ada di tabel wilayah server. Lihat: field-server region list",
                                   "--area \"\(area)\" is not in the server's region table. See: field-server region list"))
         }

@@ -7,7 +7,7 @@ struct RegionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "region", abstract: "Tabel wilayah yang dipakai untuk memeriksa area / The region table areas are checked against.",
         discussion: """
-            Setelah tabel wilayah dimuat, wilayah tugas petugas dan wilayah setiap data baru harus ada di dalamnya.
+            Wilayah tugas petugas dan wilayah setiap data baru harus ada di tabel wilayah: muat sebelum menambah petugas.
             Contoh: field-server region import data/kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
             """,
         subcommands: [Import.self, List.self])
@@ -44,8 +44,8 @@ struct RegionCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { server in
                 store.table(try await server.regions().map { [$0.id, $0.level, $0.name] },
-                            whenEmpty: "Belum ada tabel wilayah: area hanya diperiksa bentuknya. Muat: field-server region import BERKAS --kota-code … --kota-name …",
-                            "No region table yet: areas are checked for their shape only. Load one: field-server region import FILE --kota-code … --kota-name …")
+                            whenEmpty: "Belum ada tabel wilayah: petugas belum dapat ditambahkan. Muat: field-server region import BERKAS --kota-code … --kota-name …",
+                            "No region table yet: no agent can be added. Load one: field-server region import FILE --kota-code … --kota-name …")
             }
         }
     }

@@ -2,9 +2,9 @@ import FieldModels
 import Foundation
 import SyncEngine
 
-/// The region table on the server: what `field-server region import` loaded. Once it holds
-/// regions, every area an agent is given and every area a new record states must be one of
-/// them (a kelurahan for a record); before, areas are checked for their shape only.
+/// The region table on the server: what `field-server region import` loaded. Every area an
+/// agent is given and every area a new record states must be one of its regions (a kelurahan
+/// for a record), so a store needs its table before its first agent.
 extension ServerStore {
     /// Loads a kota's regions; the same file again changes nothing. Returns how many were new.
     @discardableResult
@@ -25,28 +25,22 @@ extension ServerStore {
         }
     }
 
-    /// The level of a region path (`kota`, `kecamatan`, `kelurahan`), nil when unknown; and
-    /// whether the table holds any region at all.
-    static func region(_ path: String, in db: any SQLConnection) async throws -> (known: Bool, level: String?) {
-        let level = try await db.query("SELECT level FROM regions WHERE id = ?", [.text(path)]).first.map { try $0.text("level") }
-        if level != nil { return (true, level) }
-        return (try await db.query("SELECT id FROM regions LIMIT 1").isEmpty ? false : true, nil)
+    /// The level of a region path (`kota`, `kecamatan`, `kelurahan`), nil when unknown.
+    static func level(of path: String, in db: any SQLConnection) async throws -> String? {
+        try await db.query("SELECT level FROM regions WHERE id = ?", [.text(path)]).first.map { try $0.text("level") }
     }
 
-    /// Refuses a new record whose area is not a kelurahan of the region table (when there is one).
+    /// Refuses a new record whose area is not a kelurahan of the region table.
     static func checkArea(of change: Change, in db: any SQLConnection) async throws {
-        guard change.recordType != .device else { return }
-        let (tableHasRegions, level) = try await region(change.area, in: db)
-        guard tableHasRegions, level != "kelurahan" else { return }
+        guard change.recordType != .device, try await level(of: change.area, in: db) != "kelurahan" else { return }
         throw Refusal(.unknownArea, change: change, id: "wilayah \(change.area) bukan kelurahan yang dikenal server.",
                       en: "the area \(change.area) is not a kelurahan the server knows.")
     }
 
-    /// Whether `path` may be an agent's area at `depth` (1 kota, 2 kecamatan, 3 kelurahan).
+    /// Whether `path` is a region of the table at `depth` (1 kota, 2 kecamatan, 3 kelurahan).
     func isKnownArea(_ path: String, depth: Int) async throws -> Bool {
         try await database.transaction { db in
-            let (tableHasRegions, level) = try await Self.region(path, in: db)
-            return !tableHasRegions || level == ["kota", "kecamatan", "kelurahan"][depth - 1]
+            try await Self.level(of: path, in: db) == ["kota", "kecamatan", "kelurahan"][depth - 1]
         }
     }
 
