@@ -68,18 +68,7 @@ extension LocalReplica {
         try transaction { db in
             var removed: [String] = []
             let rows = try Row.fetchAll(db, sql: "SELECT id, type, area FROM record ORDER BY id")
-            var families: [String: String] = [:]
-            for row in rows where row["type"] == RecordType.household.rawValue { families[row["id"]] = row["id"] }
-            for row in rows {
-                let id: String = row["id"]
-                let live = try liveValues(recordID: id, in: db)
-                let link = { (field: String) in live[field].flatMap { MergeRules.shown(field, $0) }?.text.flatMap { $0.isEmpty ? nil : $0 } }
-                if let household = link("household") { families[id] = household }
-                else if let person = link("person") {
-                    let family = try families[person] ?? Self.household(of: person, in: db, replica: self)
-                    if let family { families[id] = family }
-                }
-            }
+            let families = try families(in: db)
             for row in rows {
                 let id: String = row["id"]
                 guard RecordType(rawValue: row["type"]) != .device, !scope.admits(area: row["area"], family: families[id]) else { continue }
@@ -99,8 +88,23 @@ extension LocalReplica {
         }
     }
 
-    private static func household(of person: String, in db: Database, replica: LocalReplica) throws -> String? {
-        let live = try replica.liveValues(recordID: person, in: db)
-        return live["household"].flatMap { MergeRules.shown("household", $0) }?.text
+    /// The household ("family") every record belongs to, from the link fields it shows: a
+    /// household is its own; a person, entry or visit names its household or its person's.
+    func families(in db: Database) throws -> [String: String] {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, type FROM record ORDER BY id")
+        var families: [String: String] = [:]
+        for row in rows where row["type"] == RecordType.household.rawValue { families[row["id"]] = row["id"] }
+        for row in rows {
+            let id: String = row["id"]
+            let live = try liveValues(recordID: id, in: db)
+            let link = { (field: String) in live[field].flatMap { MergeRules.shown(field, $0) }?.text.flatMap { $0.isEmpty ? nil : $0 } }
+            if let household = link("household") {
+                families[id] = household
+            } else if let person = link("person") {
+                let family = try families[person] ?? liveValues(recordID: person, in: db)["household"].flatMap { MergeRules.shown("household", $0) }?.text
+                if let family { families[id] = family }
+            }
+        }
+        return families
     }
 }

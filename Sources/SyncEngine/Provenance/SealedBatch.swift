@@ -32,3 +32,21 @@ extension Batching {
         batches(batch.changes, maxChanges: maxChanges).map(batch.carrying)
     }
 }
+
+extension SealedBatch {
+    /// This batch without the records `keep` refuses: their changes go, and their share of each
+    /// transaction joins the seal's withheld digests, so what stays still verifies.
+    public func restricted(to keep: (Change) -> Bool) -> SealedBatch {
+        let kept = changes.filter(keep)
+        guard kept.count != changes.count else { return self }
+        let dropped = Dictionary(grouping: changes.filter { !keep($0) }, by: \.transaction)
+        let transactions = Set(kept.map(\.transaction))
+        let seals = seals.filter { transactions.contains($0.transaction) }.map { seal in
+            var seal = seal
+            seal.withheld += OriginSeal.groups(dropped[seal.transaction] ?? []).values
+            return seal
+        }
+        let replicas = Set(kept.map(\.dot.replica))
+        return SealedBatch(changes: kept, seals: seals, certificates: certificates.filter { replicas.contains($0.replica) })
+    }
+}

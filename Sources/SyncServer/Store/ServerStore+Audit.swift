@@ -16,6 +16,7 @@ extension ServerStore {
         case replicaRegistered = "replica_registered"
         case deviceRevoked = "device_revoked"
         case batchRefused = "batch_refused"
+        case relayed
         case keyRotated = "key_rotated"
     }
 

@@ -98,6 +98,14 @@ extension ServerStore {
             }
             for replica in writers.sorted() { try await Self.advance(replica, in: db) }
             let accepted = admitted.changes.count
+            // What this device passed on for others: who relayed what, for the audit trail.
+            let relayed = Dictionary(grouping: admitted.changes.filter { origins[$0.dot.replica]?.device != device.id },
+                                     by: { origins[$0.dot.replica]!.device })
+            for (origin, changes) in relayed.sorted(by: { $0.key < $1.key }) {
+                try await Self.audit(.relayed, agent: agent.id, device: device.id,
+                                     detail: "\(changes.count) changes of \(origin) (agent \(origins[changes[0].dot.replica]!.agent)) in batch \(request.batch)",
+                                     now: now, in: db)
+            }
             try await db.execute("INSERT INTO batches (id, device_id, digest, accepted, received_at) VALUES (?, ?, ?, ?, ?)",
                                  [.text(request.batch), .text(device.id), .text(batchDigest), .int(Int64(accepted)), .int(now)])
             return PushResponse(batch: request.batch, accepted: accepted, duplicate: false)

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Crypto
+import FieldModels
+import Foundation
+import LocalStore
+import SyncEngine
+import WireCodec
+
+/// A bundle file: `FSB1`, the signature's length and the sender's signature, then the payload
+/// (`SyncBundle` as JSON), gzip.
+enum BundleFile {
+    static let magic = Data("FSB1".utf8)
+    /// Largest payload read back (a bundle is at most `--max-size` as written).
+    static let maxInflated = 512 << 20
+
+    static func encode(_ bundle: SyncBundle, key: Curve25519.Signing.PrivateKey) throws -> Data {
+        let payload = try JSONEncoder().encode(bundle)
+        let signature = try SyncBundle.sign(payload, key: key)
+        return magic + Data([UInt8(signature.count)]) + signature + (try Gzip.compress(payload))
+    }
+
+    static func decode(_ data: Data, authority: Data) throws -> SyncBundle {
+        let bytes = [UInt8](data)
+        guard bytes.count > 5, Data(bytes[0..<4]) == magic, bytes.count > 5 + Int(bytes[4]) else { throw BundleError.damaged }
+        let signature = Data(bytes[5..<(5 + Int(bytes[4]))])
+        let payload: Data
+        do {
+            payload = try Gzip.decompress(Data(bytes[(5 + Int(bytes[4]))...]), limit: maxInflated)
+        } catch Gzip.Failure.tooLarge {
+            throw BundleError.tooLarge(limit: maxInflated)
+        } catch {
+            throw BundleError.damaged
+        }
+        return try SyncBundle.open(payload: payload, signature: signature, authority: authority)
+    }
+
+    /// Reads and checks a bundle file, with messages a person can act on.
+    static func read(_ path: String, authority: Data) throws -> SyncBundle {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("Berkas bundel \(path) tidak dapat dibaca.", "The bundle file \(path) cannot be read.", code: Exit.notFound)
+        }
+        do {
+            return try decode(data, authority: authority)
+        } catch let error as BundleError {
+            throw CLIError("\(path): \(error.text.id)", "\(path): \(error.text.en)", code: Exit.serverRefused)
+        }
+    }
+}
+
+struct BundleCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "bundle",
+            abstract: L("Tukar data lewat berkas (flashdisk, aplikasi obrolan) tanpa jaringan.",
+                        "Exchange data by file (a USB stick, a chat app) without a network."),
+            discussion: L("""
+                PSM membuat bundel untuk TKSK, TKSK mengimpornya, lalu menjawab dengan bundel untuk PSM itu
+                (hanya data wilayahnya). Setiap perubahan membawa segel asal perangkatnya; bundel ditandatangani
+                pengirimnya. Mengimpor dua kali atau tidak berurutan aman.
+                  field bundle export --out untuk-tksk.fsb
+                  field bundle import dari-siti.fsb
+                  field bundle export --since dari-siti.fsb --out untuk-siti.fsb
+                """, """
+                A PSM makes a bundle for its TKSK, the TKSK imports it and answers with a bundle for that PSM
+                (only its area's data). Each change keeps its origin device's seal; the sender signs the bundle.
+                Importing twice or out of order is harmless.
+                  field bundle export --out for-tksk.fsb
+                  field bundle import from-siti.fsb
+                  field bundle export --since from-siti.fsb --out for-siti.fsb
+                """),
+            subcommands: [Export.self, Import.self])
+    }
+
+    /// What a bundle command needs of the enrolment: the authority and this replica's certificate.
+    static func trust(_ replica: LocalReplica) throws -> (authority: Data, certificate: ReplicaCertificate) {
+        guard let authority = try replica.authority(), let certificate = try replica.ownCertificate() else {
+            throw CLIError("Laptop ini belum terdaftar di server Dinas: bundel hanya dapat ditukar antarlaptop terdaftar. Jalankan dulu: field enroll --server URL --code KODE",
+                           "This laptop is not enrolled with the Dinas server: bundles are exchanged between enrolled laptops only. Run first: field enroll --server URL --code CODE",
+                           code: Exit.setup)
+        }
+        return (authority, certificate)
+    }
+
+    struct Export: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: L("Buat bundel berisi yang belum dimiliki penerima.", "Make a bundle of what the recipient lacks."))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(L("Bundel yang pernah dikirim penerima: hanya yang belum ia miliki, dalam wilayahnya.",
+                                     "A bundle the recipient sent: only what it lacks, in its scope."), valueName: "FILE"))
+        var since: String?
+        @Option(name: .customLong("for"), help: ArgumentHelp(L("Id replika penerima yang pernah mengirim bundel ke laptop ini.",
+                                                              "The replica id of a recipient that sent this laptop a bundle before."),
+                                                            valueName: "REPLICA"))
+        var recipient: String?
+        @Option(help: ArgumentHelp(L("Berkas tujuan.", "The file to write."), valueName: "FILE")) var out: String?
+        @Option(name: .customLong("max-size"), help: ArgumentHelp(L("Ukuran terbesar satu berkas, MB (mis. 16 atau 0.5); bundel yang lebih besar dipecah.",
+                                                                   "Largest file, MB (e.g. 16 or 0.5); a larger bundle is cut into parts.")))
+        var maxSize = 16.0
+
+        func validate() throws {
+            guard since == nil || recipient == nil else {
+                throw ValidationError(L("Pakai --since atau --for, tidak keduanya.", "Use --since or --for, not both."))
+            }
+            guard (0.01...2_000).contains(maxSize) else {
+                throw ValidationError(L("--max-size harus 0.01 sampai 2000 MB.", "--max-size must be 0.01 to 2000 MB."))
+            }
+        }
+
+        func run() throws {
+            try global.withReplica { replica, console in
+                let (authority, certificate) = try BundleCommand.trust(replica)
+                var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = "semua"
+                if let since {
+                    let theirs = try BundleFile.read(since, authority: authority)
+                    (scope, knowledge, name) = (theirs.scope, theirs.knowledge, theirs.sender.agent)
+                } else if let recipient {
+                    guard let peer = try replica.peer(ReplicaID(recipient)) else {
+                        throw CLIError("Belum pernah menerima bundel dari \(recipient). Pakai --since BERKAS dengan bundel darinya.",
+                                       "No bundle from \(recipient) yet. Use --since FILE with a bundle it sent.", code: Exit.notFound)
+                    }
+                    (scope, knowledge, name) = (peer.scope, peer.knowledge, peer.agent)
+                }
+                let batch = try replica.changes(for: scope, notIn: knowledge)
+                let mine = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
+                let series = UUID().uuidString
+                let files = try Self.parts(of: batch, limit: Int(maxSize * 1_048_576)) { part, parts, piece in
+                    try BundleFile.encode(SyncBundle(sender: certificate, scope: mine, knowledge: try replica.fullVersionVector(),
+                                                     created: Int64(Date().timeIntervalSince1970 * 1000), series: series,
+                                                     part: part, parts: parts, batch: piece), key: replica.deviceKey)
+                }
+                let base = out ?? "fieldsync-\(replica.agent.id)-\(CivilDate(Date())).fsb"
+                var written: [String] = []
+                for (index, data) in files.enumerated() {
+                    let path = files.count == 1 ? base : Self.partName(base, index + 1, files.count)
+                    try data.write(to: URL(fileURLWithPath: path))
+                    written.append(path)
+                }
+                let size = ByteCountFormatter.string(fromByteCount: Int64(files.reduce(0) { $0 + $1.count }), countStyle: .file)
+                console.say("Bundel untuk \(name): \(batch.changes.count) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
+                            "Bundle for \(name): \(batch.changes.count) changes, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
+                console.say("Di laptop penerima: field bundle import \(written.joined(separator: " "))",
+                            "On the recipient's laptop: field bundle import \(written.joined(separator: " "))")
+                struct Out: Encodable { var changes: Int; var files: [String] }
+                try console.emit(Out(changes: batch.changes.count, files: written))
+            }
+        }
+
+        /// `batch` encoded in as few parts as keep each within `limit` bytes (whole transactions
+        /// per part; a single transaction over the limit goes alone).
+        static func parts(of batch: SealedBatch, limit: Int, encode: (Int, Int, SealedBatch) throws -> Data) throws -> [Data] {
+            var count = 1
+            while true {
+                let size = max(1, (batch.changes.count + count - 1) / count)
+                let pieces = batch.changes.isEmpty ? [batch] : Batching.batches(batch, maxChanges: size)
+                let files = try pieces.enumerated().map { try encode($0.offset + 1, pieces.count, $0.element) }
+                if files.allSatisfy({ $0.count <= limit }) || size == 1 { return files }
+                count *= 2
+            }
+        }
+
+        static func partName(_ base: String, _ part: Int, _ parts: Int) -> String {
+            let url = URL(fileURLWithPath: base)
+            let stem = url.deletingPathExtension().path, suffix = url.pathExtension.isEmpty ? "fsb" : url.pathExtension
+            return "\(stem)-\(part)of\(parts).\(suffix)"
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: L("Impor bundel (satu atau beberapa berkas, urutan bebas).",
+                                             "Import bundles (one file or several, in any order)."))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("Berkas bundel.", "Bundle files."))) var files: [String]
+
+        func run() throws {
+            try global.withReplica { replica, console in
+                let (authority, _) = try BundleCommand.trust(replica)
+                var total = 0
+                for file in files {
+                    let bundle = try BundleFile.read(file, authority: authority)
+                    // Only what this laptop's own scope admits is kept; the rest of a transaction
+                    // stays withheld, so its seal still verifies.
+                    let scope = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
+                    let batch = bundle.batch.restricted { scope.kind == .all || scope.admits(area: $0.area, family: nil) }
+                    let before = try replica.fullVersionVector()
+                    do {
+                        try replica.receive(batch)
+                    } catch let error as StoreError where error.code == .refused {
+                        throw CLIError("\(file): bundel ditolak, tidak ada yang disimpan: \(error.text.id)",
+                                       "\(file): the bundle was refused, nothing was saved: \(error.text.en)", code: Exit.serverRefused)
+                    }
+                    let fresh = batch.changes.filter { !before.contains($0.dot) }.count
+                    total += fresh
+                    try replica.rememberPeer(.init(replica: bundle.sender.replica, agent: bundle.sender.agent, scope: bundle.scope,
+                                                   knowledge: bundle.knowledge, heardAt: Int64(Date().timeIntervalSince1970 * 1000)))
+                    let part = bundle.parts > 1 ? " (bagian \(bundle.part) dari \(bundle.parts))" : ""
+                    let partEn = bundle.parts > 1 ? " (part \(bundle.part) of \(bundle.parts))" : ""
+                    console.say("\(file): dari \(bundle.sender.agent) (\(bundle.sender.device))\(part): \(fresh) perubahan baru, \(batch.changes.count - fresh) sudah ada.",
+                                "\(file): from \(bundle.sender.agent) (\(bundle.sender.device))\(partEn): \(fresh) new changes, \(batch.changes.count - fresh) already held.")
+                }
+                let conflicts = try replica.snapshot().conflicts.count
+                if conflicts > 0 {
+                    console.say("\(conflicts) konflik perlu diputuskan: field conflicts list", "\(conflicts) conflicts need a decision: field conflicts list")
+                }
+                struct Out: Encodable { var imported: Int; var conflicts: Int }
+                try console.emit(Out(imported: total, conflicts: conflicts))
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+@testable import FieldCLI
+import FieldModels
+import Foundation
+@testable import LocalStore
+import SyncEngine
+import Testing
+
+/// The TKSK laptop as the middle tier of its kecamatan: PSM laptops of two kelurahan exchange
+/// only bundles with it, it relays everything to the server, and every copy converges.
+@Suite("A kecamatan by bundle: PSM → TKSK → server", .serialized)
+struct KecamatanTests {
+    static let srondol = "3374/banyumanik/srondol-kulon"
+    static let pudak = "3374/banyumanik/pudakpayung"
+
+    static func add(_ cli: CLI, _ address: String, kelurahan: String, members: Int = 1) throws -> String {
+        var arguments = ["household", "add", "--kk", "337406120315" + String(format: "%04d", Int.random(in: 1...9999)),
+                         "--address", address, "--rt", "1", "--rw", "2", "--kelurahan", kelurahan, "--json"]
+        for index in 0..<members { arguments += ["--member", "Warga \(address) \(index);P;1985-08-12;kepala"] }
+        let result = try cli.run(arguments)
+        try #require(result.status == 0, "\(result.stderr)")
+        return try #require(try result.jsonObject()["id"] as? String)
+    }
+
+    static func addresses(_ cli: CLI) throws -> [String: String] {
+        let rows = try cli.run("household", "list", "--json").jsonArray()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["address"] as? String ?? "") })
+    }
+
+    func bundle(_ cli: CLI, _ name: String, _ extra: String...) throws -> String {
+        let path = cli.directory.appendingPathComponent(name).path
+        let result = try cli.run(["bundle", "export", "--out", path] + extra)
+        try #require(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test("Two PSM of two kelurahan and their TKSK exchange only bundles; the TKSK relays to the server; every copy converges, conflicts kept",
+          arguments: ServerHarness.Store.available)
+    func kecamatanByBundle(store: ServerHarness.Store) async throws {
+        let server = try ServerHarness(store)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
+
+        let mine = try Self.add(siti, "Jl. Srondol 1", kelurahan: "Srondol Kulon")
+        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung", members: 2)
+        let fromSiti = try bundle(siti, "siti.fsb"), fromDewi = try bundle(dewi, "dewi.fsb")
+        // Out of order, then again: harmless.
+        #expect(try tksk.run("bundle", "import", fromDewi, fromSiti).status == 0)
+        let again = try tksk.run("bundle", "import", fromSiti, "--json")
+        #expect(again.status == 0)
+        #expect(try again.jsonObject()["imported"] as? Int == 0, "a bundle imported twice adds nothing")
+        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers])
+
+        // The TKSK and Siti change the same household apart; each answers by bundle.
+        #expect(try tksk.run("household", "edit", mine, "--address", "Jl. Srondol 1A").status == 0)
+        #expect(try siti.run("household", "edit", mine, "--address", "Jl. Srondol No. 1").status == 0)
+        let forSiti = try bundle(tksk, "for-siti.fsb", "--since", fromSiti)
+        #expect(try siti.run("bundle", "import", forSiti).status == 0)
+        #expect(Set(try Self.addresses(siti).keys) == [mine], "Siti receives her kelurahan only")
+        #expect(try siti.run("bundle", "import", try bundle(tksk, "for-siti-all.fsb")).status == 0)
+        #expect(Set(try Self.addresses(siti).keys) == [mine], "even from a bundle made for everyone")
+        #expect(try tksk.run("bundle", "import", try bundle(siti, "siti-2.fsb", "--since", forSiti)).status == 0)
+        #expect(try tksk.openReplica().snapshot().conflicts.count == 1)
+
+        // The TKSK relays everything to the server; the Dinas sees both kelurahan and the conflict.
+        try tksk.sync()
+        try dinas.sync()
+        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers])
+        let dinasSnapshot = try dinas.openReplica().snapshot()
+        #expect(dinasSnapshot.conflicts.count == 1)
+        let tkskSnapshot = try tksk.openReplica().snapshot()
+        let families = { (snapshot: ReplicaSnapshot) in snapshot.records.filter { $0.key.hasPrefix("H-") || $0.key.hasPrefix("P-") } }
+        #expect(families(dinasSnapshot) == families(tkskSnapshot) && dinasSnapshot.conflicts == tkskSnapshot.conflicts,
+                "the Dinas and the TKSK show the kecamatan's families alike")
+        let relayed = try server.admin("audit", "--kind", "relayed").stdout
+        #expect(relayed.contains("A-BAMBANG") && relayed.contains("agent A-SITI") && relayed.contains("agent A-DEWI"), "\(relayed)")
+
+        // Siti then syncs directly: what the TKSK relayed is stored once, and she converges.
+        let direct = try siti.sync().jsonObject()
+        #expect(direct["accepted"] as? Int == 0, "her changes reached the server through the TKSK already")
+        let sitiSnapshot = try siti.openReplica().snapshot()
+        #expect(sitiSnapshot.records[mine] == dinasSnapshot.records[mine])
+        #expect(sitiSnapshot.conflicts == dinasSnapshot.conflicts)
+        #expect(server.stop() == 0)
+    }
+
+    @Test("A damaged bundle, a forged one and one carrying an altered change are refused; nothing is saved; a large one comes in parts")
+    func badBundlesAreRefused() async throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let intruder = try Intruder(server, agent: "A-MALLORY", code: try server.addAgent(id: "A-MALLORY", role: "psm", area: Self.srondol))
+        _ = try Self.add(siti, "Jl. Asli 1", kelurahan: "Srondol Kulon")
+        let good = try bundle(siti, "siti.fsb")
+        let before = try tksk.openReplica().count("change_log")
+
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: good))
+        damaged[damaged.count / 2] ^= 0xFF
+        let damagedFile = tksk.directory.appendingPathComponent("damaged.fsb")
+        try damaged.write(to: damagedFile)
+        let refusedDamaged = try tksk.run("bundle", "import", damagedFile.path)
+        #expect(refusedDamaged.status == 9 && refusedDamaged.stderr.contains("rusak"), "\(refusedDamaged.stderr)")
+        let truncated = tksk.directory.appendingPathComponent("truncated.fsb")
+        try Data(try Data(contentsOf: URL(fileURLWithPath: good)).prefix(100)).write(to: truncated)
+        #expect(try tksk.run("bundle", "import", truncated.path).status == 9)
+
+        // The intruder repacks Siti's changes with one value altered and signs the bundle itself.
+        let authority = try #require(try tksk.openReplica().authority())
+        var original = try BundleFile.decode(try Data(contentsOf: URL(fileURLWithPath: good)), authority: authority)
+        let index = try #require(original.changes.firstIndex { $0.field == "address" })
+        original.changes[index].value = .text("Jl. Palsu 9")
+        original.sender = intruder.enrolment.certificate
+        let altered = tksk.directory.appendingPathComponent("altered.fsb")
+        try BundleFile.encode(original, key: intruder.key).write(to: altered)
+        let refusedAltered = try tksk.run("bundle", "import", altered.path)
+        #expect(refusedAltered.status == 9 && refusedAltered.stderr.contains("segel"), "\(refusedAltered.stderr)")
+        // Signed by a key the authority never certified: forged.
+        let forged = tksk.directory.appendingPathComponent("forged.fsb")
+        try BundleFile.encode(original, key: .init()).write(to: forged)
+        let refusedForged = try tksk.run("bundle", "import", forged.path)
+        #expect(refusedForged.status == 9 && refusedForged.stderr.contains("dipalsukan"), "\(refusedForged.stderr)")
+        #expect(try tksk.openReplica().count("change_log") == before, "nothing of a refused bundle was saved")
+
+        // Large: parts, each importable alone, in any order.
+        #expect(try siti.run("_stress-write", "--count", "60").status == 0)
+        let result = try siti.run("bundle", "export", "--out", siti.directory.appendingPathComponent("big.fsb").path, "--max-size", "0.02", "--json")
+        let files = try #require(try result.jsonObject()["files"] as? [String])
+        #expect(files.count > 1, "a bundle over the limit is cut")
+        for file in files { #expect((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? .max) <= 21_000) }
+        for file in files.reversed() { #expect(try tksk.run("bundle", "import", file).status == 0) }
+        #expect(try tksk.openReplica().snapshot().records.keys.filter { $0.hasPrefix("H-") }.count == 61)
+        #expect(server.stop() == 0)
+    }
+}
