@@ -111,7 +111,7 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let (authority, certificate) = try BundleCommand.trust(replica)
-                var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = "semua"
+                var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = L("siapa saja", "anyone")
                 if let since {
                     let theirs = try BundleFile.read(since, authority: authority)
                     (scope, knowledge, name) = (theirs.scope, theirs.knowledge, theirs.sender.agent)
