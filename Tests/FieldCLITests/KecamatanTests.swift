@@ -63,8 +63,22 @@ struct KecamatanTests {
         #expect(try tksk.run("bundle", "import", try bundle(siti, "siti-2.fsb", "--since", forSiti)).status == 0)
         #expect(try tksk.openReplica().snapshot().conflicts.count == 1)
 
+        // Before the office: the TKSK's status says what it holds and what it has not passed on.
+        #expect(try tksk.run("household", "edit", hers, "--rt", "4").status == 0)
+        let before = try tksk.run("status", "--json").jsonObject()
+        #expect(before["lastSync"] == nil || before["lastSync"] is NSNull)
+        let peers = try #require(before["peers"] as? [[String: Any]])
+        #expect(Set(peers.compactMap { $0["agent"] as? String }) == ["A-SITI", "A-DEWI"])
+        #expect(peers.first { $0["agent"] as? String == "A-DEWI" }?["lacks"] as? Int == 1, "Dewi has not had the TKSK's edit of her household")
+        #expect(peers.first { $0["agent"] as? String == "A-SITI" }?["lacks"] as? Int == 0, "Siti has what the TKSK holds of her kelurahan")
+
         // The TKSK relays everything to the server; the Dinas sees both kelurahan and the conflict.
         try tksk.sync()
+        let after = try tksk.run("status", "--json").jsonObject()
+        #expect(after["lastSync"] as? Int64 ?? 0 > 0 && after["unsent"] as? Int == 0)
+        let devices = try server.admin("device", "list").stdout.split(separator: "\n")
+        let dewiDevice = try #require(devices.first { $0.contains("\tA-DEWI\t") }).split(separator: "\t")
+        #expect(dewiDevice[4] == "-" && dewiDevice[5] != "-", "Dewi never synced directly, yet her newest change reached the server")
         try dinas.sync()
         #expect(Set(try Self.addresses(dinas).keys) == [mine, hers])
         let dinasSnapshot = try dinas.openReplica().snapshot()

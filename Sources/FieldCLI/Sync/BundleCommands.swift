@@ -112,15 +112,19 @@ struct BundleCommand: ParsableCommand {
             try global.withReplica { replica, console in
                 let (authority, certificate) = try BundleCommand.trust(replica)
                 var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = L("siapa saja", "anyone")
+                var peer: LocalReplica.Peer?
                 if let since {
                     let theirs = try BundleFile.read(since, authority: authority)
                     (scope, knowledge, name) = (theirs.scope, theirs.knowledge, theirs.sender.agent)
+                    peer = try replica.peer(theirs.sender.replica)
+                        ?? .init(replica: theirs.sender.replica, agent: theirs.sender.agent, scope: theirs.scope, knowledge: theirs.knowledge,
+                                 heardAt: theirs.created)
                 } else if let recipient {
-                    guard let peer = try replica.peer(ReplicaID(recipient)) else {
+                    guard let known = try replica.peer(ReplicaID(recipient)) else {
                         throw CLIError("Belum pernah menerima bundel dari \(recipient). Pakai --since BERKAS dengan bundel darinya.",
                                        "No bundle from \(recipient) yet. Use --since FILE with a bundle it sent.", code: Exit.notFound)
                     }
-                    (scope, knowledge, name) = (peer.scope, peer.knowledge, peer.agent)
+                    (scope, knowledge, name, peer) = (known.scope, known.knowledge, known.agent, known)
                 }
                 let batch = try replica.changes(for: scope, notIn: knowledge)
                 let mine = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
@@ -136,6 +140,10 @@ struct BundleCommand: ParsableCommand {
                     let path = files.count == 1 ? base : Self.partName(base, index + 1, files.count)
                     try data.write(to: URL(fileURLWithPath: path))
                     written.append(path)
+                }
+                if var peer {
+                    peer.sentAt = Int64(Date().timeIntervalSince1970 * 1000)
+                    try replica.rememberPeer(peer)
                 }
                 let size = ByteCountFormatter.string(fromByteCount: Int64(files.reduce(0) { $0 + $1.count }), countStyle: .file)
                 console.say("Bundel untuk \(name): \(batch.changes.count) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
@@ -196,7 +204,8 @@ struct BundleCommand: ParsableCommand {
                     let fresh = batch.changes.filter { !before.contains($0.dot) }.count
                     total += fresh
                     try replica.rememberPeer(.init(replica: bundle.sender.replica, agent: bundle.sender.agent, scope: bundle.scope,
-                                                   knowledge: bundle.knowledge, heardAt: Int64(Date().timeIntervalSince1970 * 1000)))
+                                                   knowledge: bundle.knowledge, heardAt: Int64(Date().timeIntervalSince1970 * 1000),
+                                                   sentAt: try replica.peer(bundle.sender.replica)?.sentAt))
                     let part = bundle.parts > 1 ? " (bagian \(bundle.part) dari \(bundle.parts))" : ""
                     let partEn = bundle.parts > 1 ? " (part \(bundle.part) of \(bundle.parts))" : ""
                     console.say("\(file): dari \(bundle.sender.agent) (\(bundle.sender.device))\(part): \(fresh) perubahan baru, \(batch.changes.count - fresh) sudah ada.",

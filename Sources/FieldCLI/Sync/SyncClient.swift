@@ -70,6 +70,7 @@ struct SyncClient {
             if pushed == 0 && pulled == 0 { break }
         }
         try checkEverythingStored(session, mustHold: mustHold)
+        try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000)))
         report.bytesSent = transport.bytesSent
         report.bytesReceived = transport.bytesReceived
         report.conflicts = try replica.snapshot().conflicts.count

@@ -15,13 +15,35 @@ extension LocalReplica {
         public var knowledge: VersionVector
         /// When this laptop last heard from it (its own clock).
         public var heardAt: Int64
+        /// When this laptop last made a bundle for it.
+        public var sentAt: Int64?
 
-        public init(replica: ReplicaID, agent: String, scope: SyncScope, knowledge: VersionVector, heardAt: Int64) {
+        public init(replica: ReplicaID, agent: String, scope: SyncScope, knowledge: VersionVector, heardAt: Int64, sentAt: Int64? = nil) {
             self.replica = replica
             self.agent = agent
             self.scope = scope
             self.knowledge = knowledge
             self.heardAt = heardAt
+            self.sentAt = sentAt
+        }
+    }
+
+    /// Every peer heard from, by replica id.
+    public func peers() throws -> [Peer] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key LIKE 'sync.peer.%' ORDER BY key")
+                .compactMap { try? JSONDecoder().decode(Peer.self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// How many records of each kind are shown (deleted ones left out).
+    public func recordCounts() throws -> [RecordType: Int] {
+        try read { db in
+            var out: [RecordType: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT type, COUNT(*) AS n FROM record WHERE deleted = 0 GROUP BY type") {
+                if let type = RecordType(rawValue: row["type"]) { out[type] = row["n"] }
+            }
+            return out
         }
     }
 

@@ -79,6 +79,10 @@ enum ServerSchema {
             // The region table areas are checked against (kota, kecamatan, kelurahan paths).
             "CREATE TABLE regions (id TEXT PRIMARY KEY, level TEXT NOT NULL, name TEXT NOT NULL, parent TEXT)",
         ]),
+        ("v7-replica-activity", [
+            // When the server last stored a change of each replica, by whatever path it came.
+            "ALTER TABLE replicas ADD COLUMN last_change_at BIGINT",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

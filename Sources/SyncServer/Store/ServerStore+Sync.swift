@@ -96,7 +96,10 @@ extension ServerStore {
                     ON CONFLICT (record_id) DO UPDATE SET family = excluded.family
                     """, [.text(record), .text(family)])
             }
-            for replica in writers.sorted() { try await Self.advance(replica, in: db) }
+            for replica in writers.sorted() {
+                try await Self.advance(replica, in: db)
+                try await db.execute("UPDATE replicas SET last_change_at = ? WHERE replica = ?", [.int(now), .text(replica.rawValue)])
+            }
             let accepted = admitted.changes.count
             // What this device passed on for others: who relayed what, for the audit trail.
             let relayed = Dictionary(grouping: admitted.changes.filter { origins[$0.dot.replica]?.device != device.id },
