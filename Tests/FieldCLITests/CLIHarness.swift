@@ -27,6 +27,9 @@ struct CLI {
         try LocalReplica.open(at: .file(database), passphrase: passphrase, stateDirectory: stateDirectory)
     }
 
+    /// What the agents of a test kecamatan agreed on for their bundles.
+    static let bundlePassphrase = "kecamatan-banyumanik-2026"
+
     /// Lets the replica exchange sealed changes with memory replicas, as enrolment would with a
     /// server: it trusts their shared authority, which certifies this replica's id and key.
     func certifyForMemoryPeers() throws {
@@ -60,6 +63,7 @@ struct CLI {
         env["FIELD_LANG"] = nil
         env["FIELD_DB"] = database
         env["FIELD_PASSPHRASE"] = passphrase
+        env["FIELD_BUNDLE_PASSPHRASE"] = Self.bundlePassphrase
         env["FIELD_STATE_DIR"] = stateDirectory
         for (key, value) in extra { env[key] = value }
         return env

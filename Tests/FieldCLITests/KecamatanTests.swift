@@ -99,7 +99,7 @@ struct KecamatanTests {
         #expect(server.stop() == 0)
     }
 
-    @Test("A damaged bundle, a forged one and one carrying an altered change are refused; nothing is saved; a large one comes in parts")
+    @Test("A damaged bundle, a forged one, one carrying an altered change and a wrong passphrase are refused; nothing is saved; the file is unreadable without the passphrase; a large one comes in parts")
     func badBundlesAreRefused() async throws {
         let server = try ServerHarness(.sqlite)
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
@@ -114,26 +114,35 @@ struct KecamatanTests {
         let damagedFile = tksk.directory.appendingPathComponent("damaged.fsb")
         try damaged.write(to: damagedFile)
         let refusedDamaged = try tksk.run("bundle", "import", damagedFile.path)
-        #expect(refusedDamaged.status == 9 && refusedDamaged.stderr.contains("rusak"), "\(refusedDamaged.stderr)")
+        // Encrypted and authenticated: a damaged file does not open (wrong passphrase or damaged).
+        #expect(refusedDamaged.status == 5 && refusedDamaged.stderr.contains("rusak"), "\(refusedDamaged.stderr)")
         let truncated = tksk.directory.appendingPathComponent("truncated.fsb")
         try Data(try Data(contentsOf: URL(fileURLWithPath: good)).prefix(100)).write(to: truncated)
-        #expect(try tksk.run("bundle", "import", truncated.path).status == 9)
+        let refusedTruncated = try tksk.run("bundle", "import", truncated.path)
+        #expect(refusedTruncated.status != 0 && refusedTruncated.stderr.contains("rusak"), "\(refusedTruncated.stderr)")
 
         // The intruder repacks Siti's changes with one value altered and signs the bundle itself.
         let authority = try #require(try tksk.openReplica().authority())
-        var original = try BundleFile.decode(try Data(contentsOf: URL(fileURLWithPath: good)), authority: authority)
+        var original = try BundleFile.decode(try Data(contentsOf: URL(fileURLWithPath: good)), authority: authority,
+                                             passphrase: CLI.bundlePassphrase)
         let index = try #require(original.changes.firstIndex { $0.field == "address" })
         original.changes[index].value = .text("Jl. Palsu 9")
         original.sender = intruder.enrolment.certificate
         let altered = tksk.directory.appendingPathComponent("altered.fsb")
-        try BundleFile.encode(original, key: intruder.key).write(to: altered)
+        try BundleFile.encode(original, key: intruder.key, passphrase: CLI.bundlePassphrase, logN: 10).write(to: altered)
         let refusedAltered = try tksk.run("bundle", "import", altered.path)
         #expect(refusedAltered.status == 9 && refusedAltered.stderr.contains("segel"), "\(refusedAltered.stderr)")
         // Signed by a key the authority never certified: forged.
         let forged = tksk.directory.appendingPathComponent("forged.fsb")
-        try BundleFile.encode(original, key: .init()).write(to: forged)
+        try BundleFile.encode(original, key: .init(), passphrase: CLI.bundlePassphrase, logN: 10).write(to: forged)
         let refusedForged = try tksk.run("bundle", "import", forged.path)
         #expect(refusedForged.status == 9 && refusedForged.stderr.contains("dipalsukan"), "\(refusedForged.stderr)")
+        let wrong = try tksk.run(["bundle", "import", good], env: ["FIELD_BUNDLE_PASSPHRASE": "bukan-kata-sandinya"])
+        #expect(wrong.status == 5 && wrong.stderr.contains("kata sandi bundel salah"), "\(wrong.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        for secret in ["Jl. Asli", "Warga", "Srondol", "3374061203"] {
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "the bundle file holds \(secret) in plain text")
+        }
         #expect(try tksk.openReplica().count("change_log") == before, "nothing of a refused bundle was saved")
 
         // Large: parts, each importable alone, in any order.

@@ -6,26 +6,43 @@ import LocalStore
 import SyncEngine
 import WireCodec
 
-/// A bundle file: `FSB1`, the signature's length and the sender's signature, then the payload
-/// (`SyncBundle` as JSON), gzip.
+/// A bundle file, sealed under a bundle passphrase the two laptops' agents share (a lost USB
+/// stick or a chat server holds nothing readable): `FSB2`, a 16-byte salt and the scrypt cost,
+/// then AES-GCM over the sender's signature and the gzip payload (`SyncBundle` as JSON), the
+/// header authenticated with it.
 enum BundleFile {
-    static let magic = Data("FSB1".utf8)
+    static let magic = Data("FSB2".utf8)
     /// Largest payload read back (a bundle is at most `--max-size` as written).
     static let maxInflated = 512 << 20
+    /// scrypt cost of the bundle key: N = 2^15, as for a replica's passphrase.
+    static let logN = 15
 
-    static func encode(_ bundle: SyncBundle, key: Curve25519.Signing.PrivateKey) throws -> Data {
+    static func encode(_ bundle: SyncBundle, key: Curve25519.Signing.PrivateKey, passphrase: String, logN: Int = logN) throws -> Data {
         let payload = try JSONEncoder().encode(bundle)
         let signature = try SyncBundle.sign(payload, key: key)
-        return magic + Data([UInt8(signature.count)]) + signature + (try Gzip.compress(payload))
+        let inner = Data([UInt8(signature.count)]) + signature + (try Gzip.compress(payload))
+        let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
+        let header = magic + salt + Data([UInt8(logN)])
+        let sealed = try AES.GCM.seal(inner, using: try Vault.passphraseKey(passphrase, salt: salt, logN: logN), authenticating: header)
+        return header + sealed.combined!
     }
 
-    static func decode(_ data: Data, authority: Data) throws -> SyncBundle {
+    static func decode(_ data: Data, authority: Data, passphrase: String) throws -> SyncBundle {
         let bytes = [UInt8](data)
-        guard bytes.count > 5, Data(bytes[0..<4]) == magic, bytes.count > 5 + Int(bytes[4]) else { throw BundleError.damaged }
-        let signature = Data(bytes[5..<(5 + Int(bytes[4]))])
+        guard bytes.count > 21 + 28, Data(bytes[0..<4]) == magic, (10...20).contains(Int(bytes[20])) else { throw BundleError.damaged }
+        let header = Data(bytes[0..<21])
+        let key = try Vault.passphraseKey(passphrase, salt: Data(bytes[4..<20]), logN: Int(bytes[20]))
+        let inner: [UInt8]
+        do {
+            inner = [UInt8](try AES.GCM.open(AES.GCM.SealedBox(combined: Data(bytes[21...])), using: key, authenticating: header))
+        } catch {
+            throw BundleFile.Failure.wrongPassphrase
+        }
+        guard inner.count > 1 + Int(inner[0]) else { throw BundleError.damaged }
+        let signature = Data(inner[1..<(1 + Int(inner[0]))])
         let payload: Data
         do {
-            payload = try Gzip.decompress(Data(bytes[(5 + Int(bytes[4]))...]), limit: maxInflated)
+            payload = try Gzip.decompress(Data(inner[(1 + Int(inner[0]))...]), limit: maxInflated)
         } catch Gzip.Failure.tooLarge {
             throw BundleError.tooLarge(limit: maxInflated)
         } catch {
@@ -34,16 +51,45 @@ enum BundleFile {
         return try SyncBundle.open(payload: payload, signature: signature, authority: authority)
     }
 
+    enum Failure: Error { case wrongPassphrase }
+
     /// Reads and checks a bundle file, with messages a person can act on.
-    static func read(_ path: String, authority: Data) throws -> SyncBundle {
+    static func read(_ path: String, authority: Data, passphrase: String) throws -> SyncBundle {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("Berkas bundel \(path) tidak dapat dibaca.", "The bundle file \(path) cannot be read.", code: Exit.notFound)
         }
         do {
-            return try decode(data, authority: authority)
+            return try decode(data, authority: authority, passphrase: passphrase)
         } catch let error as BundleError {
             throw CLIError("\(path): \(error.text.id)", "\(path): \(error.text.en)", code: Exit.serverRefused)
+        } catch Failure.wrongPassphrase {
+            throw CLIError("\(path): kata sandi bundel salah, atau berkasnya rusak. Tidak ada yang disimpan.",
+                           "\(path): wrong bundle passphrase, or the file is damaged. Nothing was saved.", code: Exit.wrongPassphrase)
         }
+    }
+
+    /// The bundle passphrase: `$FIELD_BUNDLE_PASSPHRASE`, or asked for at a terminal (twice
+    /// when making a bundle). Agreed between the agents who exchange bundles; 8 characters or more.
+    static func passphrase(confirm: Bool) throws -> String {
+        if let value = ProcessInfo.processInfo.environment["FIELD_BUNDLE_PASSPHRASE"], !value.isEmpty {
+            guard value.count >= 8 else {
+                throw CLIError("FIELD_BUNDLE_PASSPHRASE terlalu pendek: paling sedikit 8 karakter.",
+                               "FIELD_BUNDLE_PASSPHRASE is too short: at least 8 characters.")
+            }
+            return value
+        }
+        guard Terminal.isInteractive else {
+            throw CLIError("Kata sandi bundel belum diberikan. Jalankan di terminal, atau setel FIELD_BUNDLE_PASSPHRASE untuk skrip.",
+                           "No bundle passphrase given. Run at a terminal, or set FIELD_BUNDLE_PASSPHRASE for scripts.")
+        }
+        guard let first = Terminal.secret(L("Kata sandi bundel (disepakati dengan penerima)", "Bundle passphrase (agreed with the recipient)")),
+              first.count >= 8 else {
+            throw CLIError("Kata sandi bundel paling sedikit 8 karakter.", "A bundle passphrase has at least 8 characters.")
+        }
+        if confirm, Terminal.secret(L("Ulangi kata sandi bundel", "Repeat the bundle passphrase")) != first {
+            throw CLIError("Kedua kata sandi tidak sama. Tidak ada yang dibuat; coba lagi.", "The two passphrases differ. Nothing was made; try again.")
+        }
+        return first
     }
 }
 
@@ -55,15 +101,17 @@ struct BundleCommand: ParsableCommand {
                         "Exchange data by file (a USB stick, a chat app) without a network."),
             discussion: L("""
                 PSM membuat bundel untuk TKSK, TKSK mengimpornya, lalu menjawab dengan bundel untuk PSM itu
-                (hanya data wilayahnya). Setiap perubahan membawa segel asal perangkatnya; bundel ditandatangani
-                pengirimnya. Mengimpor dua kali atau tidak berurutan aman.
+                (hanya data wilayahnya). Bundel dienkripsi dengan kata sandi bundel yang disepakati keduanya
+                (diminta di terminal, atau $FIELD_BUNDLE_PASSPHRASE), ditandatangani pengirimnya, dan setiap
+                perubahan membawa segel asal perangkatnya. Mengimpor dua kali atau tidak berurutan aman.
                   field bundle export --out untuk-tksk.fsb
                   field bundle import dari-siti.fsb
                   field bundle export --since dari-siti.fsb --out untuk-siti.fsb
                 """, """
                 A PSM makes a bundle for its TKSK, the TKSK imports it and answers with a bundle for that PSM
-                (only its area's data). Each change keeps its origin device's seal; the sender signs the bundle.
-                Importing twice or out of order is harmless.
+                (only its area's data). A bundle is encrypted under a bundle passphrase both agree on (asked
+                at a terminal, or $FIELD_BUNDLE_PASSPHRASE), signed by its sender, and each change keeps its
+                origin device's seal. Importing twice or out of order is harmless.
                   field bundle export --out for-tksk.fsb
                   field bundle import from-siti.fsb
                   field bundle export --since from-siti.fsb --out for-siti.fsb
@@ -111,10 +159,11 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let (authority, certificate) = try BundleCommand.trust(replica)
+                let secret = try BundleFile.passphrase(confirm: true)
                 var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = L("siapa saja", "anyone")
                 var peer: LocalReplica.Peer?
                 if let since {
-                    let theirs = try BundleFile.read(since, authority: authority)
+                    let theirs = try BundleFile.read(since, authority: authority, passphrase: secret)
                     (scope, knowledge, name) = (theirs.scope, theirs.knowledge, theirs.sender.agent)
                     peer = try replica.peer(theirs.sender.replica)
                         ?? .init(replica: theirs.sender.replica, agent: theirs.sender.agent, scope: theirs.scope, knowledge: theirs.knowledge,
@@ -132,7 +181,7 @@ struct BundleCommand: ParsableCommand {
                 let files = try Self.parts(of: batch, limit: Int(maxSize * 1_048_576)) { part, parts, piece in
                     try BundleFile.encode(SyncBundle(sender: certificate, scope: mine, knowledge: try replica.fullVersionVector(),
                                                      created: Int64(Date().timeIntervalSince1970 * 1000), series: series,
-                                                     part: part, parts: parts, batch: piece), key: replica.deviceKey)
+                                                     part: part, parts: parts, batch: piece), key: replica.deviceKey, passphrase: secret)
                 }
                 let base = out ?? "fieldsync-\(replica.agent.id)-\(CivilDate(Date())).fsb"
                 var written: [String] = []
@@ -187,9 +236,10 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let (authority, _) = try BundleCommand.trust(replica)
+                let secret = try BundleFile.passphrase(confirm: false)
                 var total = 0
                 for file in files {
-                    let bundle = try BundleFile.read(file, authority: authority)
+                    let bundle = try BundleFile.read(file, authority: authority, passphrase: secret)
                     // Only what this laptop's own scope admits is kept; the rest of a transaction
                     // stays withheld, so its seal still verifies.
                     let scope = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])

@@ -80,6 +80,12 @@ public struct Vault: Sendable {
         }
     }
 
+    /// A key derived from a passphrase with scrypt (N = 2^logN, r = 8, p = 1): for what leaves
+    /// the replica under a passphrase of its own, such as a bundle file.
+    public static func passphraseKey(_ passphrase: String, salt: Data, logN: Int) throws -> SymmetricKey {
+        try deriveKEK(passphrase: passphrase, salt: salt, parameters: KDFParameters(logN: logN))
+    }
+
     /// Seals a value; `place` (record id and field) is authenticated, so a sealed value cannot
     /// be moved to another record unnoticed.
     public func seal(_ plaintext: Data, place: String) throws -> Data {
