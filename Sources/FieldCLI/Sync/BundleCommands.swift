@@ -58,13 +58,18 @@ enum BundleFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("Berkas bundel \(path) tidak dapat dibaca.", "The bundle file \(path) cannot be read.", code: Exit.notFound)
         }
+        return try check(data, named: path, authority: authority, passphrase: passphrase)
+    }
+
+    /// Checks a bundle's bytes (`name` says where they came from in messages).
+    static func check(_ data: Data, named name: String, authority: Data, passphrase: String) throws -> SyncBundle {
         do {
             return try decode(data, authority: authority, passphrase: passphrase)
         } catch let error as BundleError {
-            throw CLIError("\(path): \(error.text.id)", "\(path): \(error.text.en)", code: Exit.serverRefused)
+            throw CLIError("\(name): \(error.text.id)", "\(name): \(error.text.en)", code: Exit.serverRefused)
         } catch Failure.wrongPassphrase {
-            throw CLIError("\(path): kata sandi bundel salah, atau berkasnya rusak. Tidak ada yang disimpan.",
-                           "\(path): wrong bundle passphrase, or the file is damaged. Nothing was saved.", code: Exit.wrongPassphrase)
+            throw CLIError("\(name): kata sandi bundel salah, atau bundelnya rusak. Tidak ada yang disimpan.",
+                           "\(name): wrong bundle passphrase, or the bundle is damaged. Nothing was saved.", code: Exit.wrongPassphrase)
         }
     }
 
@@ -158,62 +163,37 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             try global.withReplica { replica, console in
-                let (authority, certificate) = try BundleCommand.trust(replica)
+                let (authority, _) = try BundleCommand.trust(replica)
                 let secret = try BundleFile.passphrase(confirm: true)
-                var scope = SyncScope(kind: .all), knowledge = VersionVector(), name = L("siapa saja", "anyone")
-                var peer: LocalReplica.Peer?
+                var recipient: LocalReplica.Peer?
                 if let since {
                     let theirs = try BundleFile.read(since, authority: authority, passphrase: secret)
-                    (scope, knowledge, name) = (theirs.scope, theirs.knowledge, theirs.sender.agent)
-                    peer = try replica.peer(theirs.sender.replica)
+                    recipient = try replica.peer(theirs.sender.replica)
                         ?? .init(replica: theirs.sender.replica, agent: theirs.sender.agent, scope: theirs.scope, knowledge: theirs.knowledge,
                                  heardAt: theirs.created)
-                } else if let recipient {
-                    guard let known = try replica.peer(ReplicaID(recipient)) else {
-                        throw CLIError("Belum pernah menerima bundel dari \(recipient). Pakai --since BERKAS dengan bundel darinya.",
-                                       "No bundle from \(recipient) yet. Use --since FILE with a bundle it sent.", code: Exit.notFound)
+                } else if let recipientID = self.recipient {
+                    guard let known = try replica.peer(ReplicaID(recipientID)) else {
+                        throw CLIError("Belum pernah menerima bundel dari \(recipientID). Pakai --since BERKAS dengan bundel darinya.",
+                                       "No bundle from \(recipientID) yet. Use --since FILE with a bundle it sent.", code: Exit.notFound)
                     }
-                    (scope, knowledge, name, peer) = (known.scope, known.knowledge, known.agent, known)
+                    recipient = known
                 }
-                let batch = try replica.changes(for: scope, notIn: knowledge)
-                let mine = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
-                let series = UUID().uuidString
-                let files = try Self.parts(of: batch, limit: Int(maxSize * 1_048_576)) { part, parts, piece in
-                    try BundleFile.encode(SyncBundle(sender: certificate, scope: mine, knowledge: try replica.fullVersionVector(),
-                                                     created: Int64(Date().timeIntervalSince1970 * 1000), series: series,
-                                                     part: part, parts: parts, batch: piece), key: replica.deviceKey, passphrase: secret)
-                }
+                let made = try BundleExchange.make(replica, for: recipient, passphrase: secret, limit: Int(maxSize * 1_048_576))
                 let base = out ?? "fieldsync-\(replica.agent.id)-\(CivilDate(Date())).fsb"
                 var written: [String] = []
-                for (index, data) in files.enumerated() {
-                    let path = files.count == 1 ? base : Self.partName(base, index + 1, files.count)
+                for (index, data) in made.files.enumerated() {
+                    let path = made.files.count == 1 ? base : Self.partName(base, index + 1, made.files.count)
                     try data.write(to: URL(fileURLWithPath: path))
                     written.append(path)
                 }
-                if var peer {
-                    peer.sentAt = Int64(Date().timeIntervalSince1970 * 1000)
-                    try replica.rememberPeer(peer)
-                }
-                let size = ByteCountFormatter.string(fromByteCount: Int64(files.reduce(0) { $0 + $1.count }), countStyle: .file)
-                console.say("Bundel untuk \(name): \(batch.changes.count) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
-                            "Bundle for \(name): \(batch.changes.count) changes, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
+                let name = recipient?.agent ?? L("siapa saja", "anyone")
+                let size = ByteCountFormatter.string(fromByteCount: Int64(made.files.reduce(0) { $0 + $1.count }), countStyle: .file)
+                console.say("Bundel untuk \(name): \(made.changes) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
+                            "Bundle for \(name): \(made.changes) changes, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
                 console.say("Di laptop penerima: field bundle import \(written.joined(separator: " "))",
                             "On the recipient's laptop: field bundle import \(written.joined(separator: " "))")
                 struct Out: Encodable { var changes: Int; var files: [String] }
-                try console.emit(Out(changes: batch.changes.count, files: written))
-            }
-        }
-
-        /// `batch` encoded in as few parts as keep each within `limit` bytes (whole transactions
-        /// per part; a single transaction over the limit goes alone).
-        static func parts(of batch: SealedBatch, limit: Int, encode: (Int, Int, SealedBatch) throws -> Data) throws -> [Data] {
-            var count = 1
-            while true {
-                let size = max(1, (batch.changes.count + count - 1) / count)
-                let pieces = batch.changes.isEmpty ? [batch] : Batching.batches(batch, maxChanges: size)
-                let files = try pieces.enumerated().map { try encode($0.offset + 1, pieces.count, $0.element) }
-                if files.allSatisfy({ $0.count <= limit }) || size == 1 { return files }
-                count *= 2
+                try console.emit(Out(changes: made.changes, files: written))
             }
         }
 
@@ -239,27 +219,12 @@ struct BundleCommand: ParsableCommand {
                 let secret = try BundleFile.passphrase(confirm: false)
                 var total = 0
                 for file in files {
-                    let bundle = try BundleFile.read(file, authority: authority, passphrase: secret)
-                    // Only what this laptop's own scope admits is kept; the rest of a transaction
-                    // stays withheld, so its seal still verifies.
-                    let scope = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
-                    let batch = bundle.batch.restricted { scope.kind == .all || scope.admits(area: $0.area, family: nil) }
-                    let before = try replica.fullVersionVector()
-                    do {
-                        try replica.receive(batch)
-                    } catch let error as StoreError where error.code == .refused {
-                        throw CLIError("\(file): bundel ditolak, tidak ada yang disimpan: \(error.text.id)",
-                                       "\(file): the bundle was refused, nothing was saved: \(error.text.en)", code: Exit.serverRefused)
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw CLIError("Berkas bundel \(file) tidak dapat dibaca.", "The bundle file \(file) cannot be read.", code: Exit.notFound)
                     }
-                    let fresh = batch.changes.filter { !before.contains($0.dot) }.count
-                    total += fresh
-                    try replica.rememberPeer(.init(replica: bundle.sender.replica, agent: bundle.sender.agent, scope: bundle.scope,
-                                                   knowledge: bundle.knowledge, heardAt: Int64(Date().timeIntervalSince1970 * 1000),
-                                                   sentAt: try replica.peer(bundle.sender.replica)?.sentAt))
-                    let part = bundle.parts > 1 ? " (bagian \(bundle.part) dari \(bundle.parts))" : ""
-                    let partEn = bundle.parts > 1 ? " (part \(bundle.part) of \(bundle.parts))" : ""
-                    console.say("\(file): dari \(bundle.sender.agent) (\(bundle.sender.device))\(part): \(fresh) perubahan baru, \(batch.changes.count - fresh) sudah ada.",
-                                "\(file): from \(bundle.sender.agent) (\(bundle.sender.device))\(partEn): \(fresh) new changes, \(batch.changes.count - fresh) already held.")
+                    let taken = try BundleExchange.take(data, named: file, into: replica, authority: authority, passphrase: secret)
+                    total += taken.fresh
+                    console.say("\(file): \(taken.summary.id)", "\(file): \(taken.summary.en)")
                 }
                 let conflicts = try replica.snapshot().conflicts.count
                 if conflicts > 0 {
