@@ -134,7 +134,10 @@ struct ExportCommand: ParsableCommand {
                 }
                 let text = Self.csv(rows, sensitive: includeSensitive ? [] : sensitive)
                 if let output {
-                    FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+                    guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                        throw CLIError("Berkas \(output) tidak dapat ditulis. Periksa foldernya dan ruang disk.",
+                                       "The file \(output) cannot be written. Check its folder and the disk space.", code: Exit.failure)
+                    }
                     console.say("\(rows.count) baris ditulis ke \(output).", "\(rows.count) rows written to \(output).")
                 } else {
                     print(text, terminator: "")
