@@ -155,4 +155,78 @@ struct KecamatanTests {
         #expect(try tksk.openReplica().snapshot().records.keys.filter { $0.hasPrefix("H-") }.count == 61)
         #expect(server.stop() == 0)
     }
+
+    /// `field serve-local` on the TKSK's laptop, in the background, on a free loopback port.
+    final class LocalPeer {
+        let process: Process
+        let url: String
+
+        init(_ cli: CLI) throws {
+            process = cli.process(["serve-local", "--host", "127.0.0.1", "--port", "0"])
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var seen = ""
+            while !seen.contains("\n") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let range = seen.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+                process.terminate()
+                throw CLIHarnessError.serverDidNotStart(seen)
+            }
+            url = String(seen[range])
+            Thread.detachNewThread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+        }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test("PSM laptops exchange with their TKSK over the office network (serve-local, sync --peer); strangers and wrong passphrases get nothing",
+          arguments: ServerHarness.Store.available)
+    func peerSyncOnTheOfficeNetwork(store: ServerHarness.Store) throws {
+        let server = try ServerHarness(store)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let peer = try LocalPeer(tksk)
+        defer { peer.stop() }
+
+        let mine = try Self.add(siti, "Jl. Srondol 1", kelurahan: "Srondol Kulon")
+        let first = try siti.run("sync", "--peer", peer.url, "--json")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try first.jsonObject()["sent"] as? Int ?? 0 > 0)
+        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung")
+        #expect(try dewi.run("sync", "--peer", peer.url).status == 0)
+        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers], "the TKSK holds both kelurahan")
+        #expect(Set(try Self.addresses(dewi).keys) == [hers], "Dewi receives her kelurahan only")
+
+        // The TKSK corrects Dewi's household while serving; her next exchange brings it.
+        #expect(try tksk.run("household", "edit", hers, "--address", "Jl. Pudak 2A").status == 0)
+        let again = try dewi.run("sync", "--peer", peer.url, "--json")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try again.jsonObject()["received"] as? Int == 1, "\(again.stdout)")
+        #expect(try Self.addresses(dewi)[hers] == "Jl. Pudak 2A")
+
+        // A wrong bundle passphrase, and a laptop that is not enrolled, get nothing.
+        let wrong = try siti.run(["sync", "--peer", peer.url], env: ["FIELD_BUNDLE_PASSPHRASE": "bukan-kata-sandinya"])
+        #expect(wrong.status == 9 && wrong.stderr.contains("menolak"), "\(wrong.stderr)")
+        let stranger = try CLI()
+        #expect(try stranger.initPSM().status == 0)
+        let refused = try stranger.run("sync", "--peer", peer.url)
+        #expect(refused.status == 7 && refused.stderr.contains("enroll"), "\(refused.stderr)")
+
+        peer.stop()
+        try tksk.sync()
+        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
+        try dinas.sync()
+        #expect(try Self.addresses(dinas) == [mine: "Jl. Srondol 1", hers: "Jl. Pudak 2A"])
+        #expect(server.stop() == 0)
+    }
 }
+

@@ -43,6 +43,7 @@ final class PeerListener {
 
     /// Answers connections one after another, for ever (or until the process is stopped).
     func serve(_ handler: Handler) -> Never {
+        Self.stopOnSignals()
         while true {
             let connection = accept(socket, nil, nil)
             guard connection >= 0 else { continue }
@@ -56,6 +57,19 @@ final class PeerListener {
             }
             close(connection)
         }
+    }
+
+    /// Ctrl-C and SIGTERM stop the listener even when the parent process started it with those
+    /// signals blocked (a blocked mask is inherited; test runners and some service managers do it).
+    /// Nothing is lost: an exchange is saved in one transaction or not at all.
+    private static func stopOnSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The path and body of one POST, or nil when it is not one this listener reads.

@@ -110,6 +110,7 @@ struct SyncCommand: ParsableCommand {
 
                   field sync
                   field sync --retries 10
+                  field sync --peer http://192.168.1.10:8089     dengan laptop TKSK (field serve-local), tanpa server
                 """, """
                 Safe to cut at any moment: run it again and it resumes with nothing doubled or lost. \
                 Capture keeps working while a sync runs.
@@ -122,6 +123,7 @@ struct SyncCommand: ParsableCommand {
 
                   field sync
                   field sync --retries 10
+                  field sync --peer http://192.168.1.10:8089     with a TKSK laptop (field serve-local), no server
                 """))
     }
 
@@ -135,6 +137,9 @@ struct SyncCommand: ParsableCommand {
     var timeout = 30
     @Option(name: .customLong("batch-size"), help: ArgumentHelp(L("Perubahan per batch.", "Changes per batch.")))
     var batchSize = WireProtocol.batchChanges
+    @Option(help: ArgumentHelp(L("Bertukar dengan laptop TKSK yang menjalankan field serve-local, tanpa server.",
+                                 "Exchange with a TKSK laptop running field serve-local, with no server."), valueName: "URL"))
+    var peer: String?
 
     func validate() throws {
         guard (1...WireProtocol.maxBatchChanges).contains(batchSize) else {
@@ -146,6 +151,7 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         try global.withReplica { replica, console in
+            if let peer { return try syncWithPeer(peer, replica: replica, console: console) }
             guard let enrolment = try replica.enrolment() else {
                 throw CLIError("Laptop ini belum terdaftar. Minta kode ke operator Dinas, lalu: field enroll --server URL --code KODE",
                                "This laptop is not enrolled. Ask the Dinas operator for a code, then: field enroll --server URL --code CODE",
