@@ -164,3 +164,14 @@ final class HTTPTransport: @unchecked Sendable {
 enum FieldVersion {
     static let current = "0.5.0"
 }
+
+extension HTTPTransport: SyncTransport {
+    func exchange(_ request: SyncRequest) throws -> SyncAnswer {
+        switch request {
+        case .session(let body): .session(try call(request.path, body))
+        case .push(let body): .push(try call(request.path, body))
+        case .pull(let body): .pull(try call(request.path, body))
+        case .digests(let body): .digests(try call(request.path, body))
+        }
+    }
+}

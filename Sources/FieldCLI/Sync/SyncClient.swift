@@ -3,9 +3,10 @@ import Foundation
 import LocalStore
 import SyncEngine
 
-/// One `field sync`: session, push of what the server lacks, pull of what the laptop lacks in
-/// its scope, repeated until a round moves nothing. Every pulled page is applied together with
-/// the note of how far the pull got, so a cut connection or a crash resumes where it stopped.
+/// One `field sync`: the driver of `SyncMachine` (SyncEngine), which decides every step of the
+/// protocol; this performs them on the replica and over `HTTPTransport`. Every pulled page is
+/// applied together with the note of how far the pull got, so a cut connection or a crash
+/// resumes where it stopped.
 struct SyncClient {
     let replica: LocalReplica
     let transport: HTTPTransport
@@ -31,56 +32,93 @@ struct SyncClient {
         var reissued = 0
     }
 
-    /// Where a pull stands between pages, kept in the replica.
-    private struct PullProgress: Codable {
-        var scope: String
-        var knowledge: VersionVector
-        var upTo: VersionVector
-        var after: Dot
-    }
-
     func run(maxRounds: Int = 5) throws -> Report {
         var report = Report()
-        var session = try openSession()
-        // What the server must hold of this laptop's own work when the sync ends: everything
-        // written before the last push began (capture may go on meanwhile).
-        var mustHold: UInt64 = 0
-        for _ in 1...maxRounds {
-            report.rounds += 1
-            if try reconcile(with: session, report: &report) { session = try openSession() }
-            report.scope = session.scope.key
-            mustHold = try replica.fullVersionVector()[replica.replicaID]
-            let (pushed, accepted) = try push(over: session.serverVector, limit: min(batchSize, session.maxBatchChanges))
-            let (pulled, upTo) = try pull(scope: session.scope)
-            report.pushed += pushed
-            report.accepted += accepted
-            report.pulled += pulled
-            if let previous = try replica.syncState("scope"), previous != session.scope.key {
-                report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: session.serverVector.union(upTo)).count
+        var machine = SyncMachine(SyncMachine.Configuration(batchSize: batchSize, maxRounds: maxRounds)) { UUID().uuidString }
+        var action = machine.start()
+        var pushTotal = 0, pushed = 0, pulled = 0
+        while true {
+            switch action {
+            case .look:
+                action = machine.looked(try view())
+            case .send(let request):
+                let answer = try transport.exchange(request)
+                if case .push(let batch) = request {
+                    pushed += batch.changes.count
+                    progress.update(done: pushed, bytes: transport.bytesSent)
+                    if pushed == pushTotal { progress.finish() }
+                }
+                action = machine.received(answer)
+            case .reconcile(let session):
+                report.scope = session.scope.key
+                action = machine.reconciled(changed: try reconcile(with: session, report: &report))
+            case .collect(let serverVector):
+                let delta = try replica.changes(notIn: serverVector)
+                pushTotal = delta.changes.count
+                pushed = 0
+                if pushTotal > 0 { progress.start(L("Kirim", "Send"), total: pushTotal, bytes: transport.bytesSent) }
+                action = machine.collected(delta, own: try view())
+            case .loadPull(let scope):
+                let pending = try replica.syncState(SyncMachine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: Data($0.utf8)) }
+                let checkpoint = try replica.syncState(SyncMachine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
+                pulled = 0
+                progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
+                action = machine.pullLoaded(SyncMachine.PullStart(held: try replica.fullVersionVector(), checkpoint: checkpoint, pending: pending))
+            case .store(let page, let state):
+                do {
+                    try replica.receive(page, state: state)
+                } catch let error as StoreError where error.code == .refused {
+                    throw CLIError("Perubahan dari server ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
+                                   "Changes from the server were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
+                                   code: Exit.serverRefused)
+                }
+                pulled += page.changes.count
+                progress.update(done: pulled, bytes: transport.bytesReceived)
+                action = machine.stored()
+            case .adopt(let session, let covered):
+                progress.finish()
+                try adopt(session, covered: covered, report: &report)
+                action = machine.adopted()
+            case .finish(let done):
+                report.rounds = done.rounds
+                report.pushed = done.pushed
+                report.accepted = done.accepted
+                report.pulled = done.pulled
+                try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000)))
+                report.bytesSent = transport.bytesSent
+                report.bytesReceived = transport.bytesReceived
+                report.conflicts = try replica.snapshot().conflicts.count
+                return report
+            case .fail(.notStored(_, let stored, let own)):
+                throw CLIError("Server belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
+                               "The server has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
+                               code: Exit.serverRefused)
+            case .fail(.unexpected(let what)):
+                throw CLIError("Jawaban server tidak sesuai protokol (\(what)). Data tetap aman di laptop; hubungi operator Dinas.",
+                               "The server's answer does not follow the protocol (\(what)). The data stays safe on the laptop; contact the Dinas operator.",
+                               code: Exit.serverRefused)
             }
-            try replica.setSyncState("scope", session.scope.key)
-            if session.agent.area != replica.agent.areaID || session.agent.role != replica.agent.role {
-                var agent = replica.agent
-                agent.role = session.agent.role
-                agent.areaID = session.agent.area
-                try replica.updateAgent(agent)
-                report.agentArea = session.agent.area
-            }
-            session = try openSession()
-            if pushed == 0 && pulled == 0 { break }
         }
-        try checkEverythingStored(session, mustHold: mustHold)
-        try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000)))
-        report.bytesSent = transport.bytesSent
-        report.bytesReceived = transport.bytesReceived
-        report.conflicts = try replica.snapshot().conflicts.count
-        return report
     }
 
-    private func openSession() throws -> SessionResponse {
-        let held = try replica.fullVersionVector()
-        let named = Set(held.counters.keys).union(held.beyond.map(\.replica))
-        return try transport.call("/v1/session", SessionRequest(replica: replica.replicaID, replicas: named.sorted()))
+    private func view() throws -> SyncMachine.LocalView {
+        SyncMachine.LocalView(replica: replica.replicaID, held: try replica.fullVersionVector())
+    }
+
+    /// Follows what the session says of the agent: a new scope (forgetting records outside it
+    /// that the server holds), a new area or role.
+    private func adopt(_ session: SessionResponse, covered: VersionVector, report: inout Report) throws {
+        if let previous = try replica.syncState("scope"), previous != session.scope.key {
+            report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: covered).count
+        }
+        try replica.setSyncState("scope", session.scope.key)
+        if session.agent.area != replica.agent.areaID || session.agent.role != replica.agent.role {
+            var agent = replica.agent
+            agent.role = session.agent.role
+            agent.areaID = session.agent.area
+            try replica.updateAgent(agent)
+            report.agentArea = session.agent.area
+        }
     }
 
     /// Compares what the server holds under each replica id this laptop has written as with
@@ -93,7 +131,13 @@ struct SyncClient {
         var changed = false
         for id in try replica.ownReplicaIDs() {
             let held = server[id]
-            let agreed = try agreedCounter(of: id, server: held)
+            var agreed: UInt64 = 0
+            if let held, held.counter > 0 {
+                let confirmed = min(UInt64(try replica.syncState("confirmed." + id.rawValue) ?? "") ?? 0, held.counter)
+                let local = try replica.ownDigests(of: id, after: confirmed)
+                agreed = try RewindCheck.agreedCounter(local: Dictionary(local.map { ($0.counter, $0.digest) }, uniquingKeysWith: { first, _ in first }),
+                                                       confirmed: confirmed, server: held, over: transport)
+            }
             let diverged = held.map { agreed < $0.counter } ?? false
             if id == replica.replicaID {
                 guard diverged else {
@@ -108,101 +152,6 @@ struct SyncClient {
             changed = changed || moved > 0 || diverged
         }
         return changed
-    }
-
-    /// The highest counter up to which the laptop's own changes written as `id` are the very
-    /// changes the server holds under those dots (0 when the server holds none).
-    private func agreedCounter(of id: ReplicaID, server: OwnReplica?) throws -> UInt64 {
-        guard let server, server.counter > 0 else { return 0 }
-        let confirmed = min(UInt64(try replica.syncState("confirmed." + id.rawValue) ?? "") ?? 0, server.counter)
-        let local = try replica.ownDigests(of: id, after: confirmed)
-        let localByCounter = Dictionary(local.map { ($0.counter, $0.digest) }, uniquingKeysWith: { first, _ in first })
-        if localByCounter[server.counter] == server.digest { return server.counter }
-        var agreed = confirmed
-        var after = confirmed
-        while true {
-            let page: DigestsResponse = try transport.call("/v1/digests", DigestsRequest(replica: id, after: after))
-            for entry in page.digests {
-                guard entry.counter == agreed + 1, localByCounter[entry.counter] == entry.digest else { return agreed }
-                agreed = entry.counter
-            }
-            guard page.more, let last = page.digests.last else { return agreed }
-            after = last.counter
-        }
-    }
-
-    /// Ends the sync with an error when the server does not hold every change this laptop wrote:
-    /// a sync never reports success over work that did not arrive.
-    private func checkEverythingStored(_ session: SessionResponse, mustHold own: UInt64) throws {
-        let stored = session.own.first { $0.replica == replica.replicaID }?.counter ?? 0
-        guard stored < own else { return }
-        throw CLIError("Server belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
-                       "The server has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
-                       code: Exit.serverRefused)
-    }
-
-    /// Sends what the server lacks, in batches that keep transactions whole; each batch keeps
-    /// its id across retries, so a batch whose answer was lost is not applied twice.
-    private func push(over serverVector: VersionVector, limit: Int) throws -> (Int, Int) {
-        let delta = try replica.changes(notIn: serverVector)
-        guard !delta.isEmpty else { return (0, 0) }
-        var sent = 0, accepted = 0
-        progress.start(L("Kirim", "Send"), total: delta.changes.count, bytes: transport.bytesSent)
-        for batch in Batching.batches(delta, maxChanges: limit) {
-            let answer: PushResponse = try transport.call("/v1/push", PushRequest(batch: UUID().uuidString, batch))
-            sent += batch.changes.count
-            accepted += answer.accepted
-            progress.update(done: sent, bytes: transport.bytesSent)
-        }
-        progress.finish()
-        return (sent, accepted)
-    }
-
-    /// Receives, page by page, the changes in `scope` this laptop lacks. Returns the number
-    /// received and the server's vector the pull covered.
-    private func pull(scope: SyncScope) throws -> (Int, VersionVector) {
-        let checkpointKey = "checkpoint." + scope.key
-        var pending = try replica.syncState("pull").flatMap { try? JSONDecoder().decode(PullProgress.self, from: Data($0.utf8)) }
-        if pending?.scope != scope.key { pending = nil }
-        let checkpoint = try replica.syncState(checkpointKey).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
-        let knowledge: VersionVector
-        if let pending {
-            knowledge = pending.knowledge
-        } else {
-            let held = VersionVector(try replica.fullVersionVector().counters)
-            knowledge = checkpoint.map { $0.union(held) } ?? held
-        }
-        var request = PullRequest(knowledge: knowledge, upTo: pending?.upTo, after: pending?.after, maxChanges: batchSize)
-        var received = 0
-        progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
-        while true {
-            let page: PullResponse = try transport.call("/v1/pull", request)
-            received += page.changes.count
-            var state: [String: String?] = [:]
-            if let next = page.next {
-                state["pull"] = try Self.json(PullProgress(scope: scope.key, knowledge: knowledge, upTo: page.upTo, after: next))
-            } else {
-                state["pull"] = .some(nil)
-                state[checkpointKey] = try Self.json(checkpoint.map { $0.union(page.upTo) } ?? page.upTo)
-            }
-            do {
-                try replica.receive(page.sealed, state: state)
-            } catch let error as StoreError where error.code == .refused {
-                throw CLIError("Perubahan dari server ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
-                               "Changes from the server were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
-                               code: Exit.serverRefused)
-            }
-            progress.update(done: received, bytes: transport.bytesReceived)
-            guard let next = page.next else {
-                progress.finish()
-                return (received, page.upTo)
-            }
-            request = PullRequest(knowledge: knowledge, upTo: page.upTo, after: next, maxChanges: batchSize)
-        }
-    }
-
-    private static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 }
 
