@@ -187,7 +187,7 @@ struct KecamatanTests {
         }
     }
 
-    @Test("PSM laptops exchange with their TKSK over the office network (serve-local, sync --peer); strangers and wrong passphrases get nothing",
+    @Test("Siti by bundle, Dewi by peer sync on the office network (serve-local, sync --peer), then the TKSK relays: the server ends with every record and the conflict; strangers, wrong passphrases and a laptop claiming a wider area get nothing more",
           arguments: ServerHarness.Store.available)
     func peerSyncOnTheOfficeNetwork(store: ServerHarness.Store) throws {
         let server = try ServerHarness(store)
@@ -197,21 +197,24 @@ struct KecamatanTests {
         let peer = try LocalPeer(tksk)
         defer { peer.stop() }
 
+        // Siti hands over a bundle file; Dewi exchanges over the network.
         let mine = try Self.add(siti, "Jl. Srondol 1", kelurahan: "Srondol Kulon")
-        let first = try siti.run("sync", "--peer", peer.url, "--json")
+        #expect(try tksk.run("bundle", "import", try bundle(siti, "siti.fsb")).status == 0)
+        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung")
+        let first = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try first.jsonObject()["sent"] as? Int ?? 0 > 0)
-        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung")
-        #expect(try dewi.run("sync", "--peer", peer.url).status == 0)
         #expect(Set(try Self.addresses(tksk).keys) == [mine, hers], "the TKSK holds both kelurahan")
         #expect(Set(try Self.addresses(dewi).keys) == [hers], "Dewi receives her kelurahan only")
 
-        // The TKSK corrects Dewi's household while serving; her next exchange brings it.
+        // The TKSK and Dewi correct her household's address apart; the exchange keeps both.
         #expect(try tksk.run("household", "edit", hers, "--address", "Jl. Pudak 2A").status == 0)
+        #expect(try dewi.run("household", "edit", hers, "--address", "Jl. Pudak 2B").status == 0)
         let again = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try again.jsonObject()["received"] as? Int == 1, "\(again.stdout)")
-        #expect(try Self.addresses(dewi)[hers] == "Jl. Pudak 2A")
+        #expect(try again.jsonObject()["conflicts"] as? Int == 1, "\(again.stdout)")
+        #expect(try tksk.openReplica().snapshot().conflicts.count == 1)
 
         // A wrong bundle passphrase, and a laptop that is not enrolled, get nothing.
         let wrong = try siti.run(["sync", "--peer", peer.url], env: ["FIELD_BUNDLE_PASSPHRASE": "bukan-kata-sandinya"])
@@ -221,11 +224,27 @@ struct KecamatanTests {
         let refused = try stranger.run("sync", "--peer", peer.url)
         #expect(refused.status == 7 && refused.stderr.contains("enroll"), "\(refused.stderr)")
 
+        // Dewi's laptop is made to claim the whole kecamatan: the TKSK answers with what the
+        // server granted her (Pudakpayung), so Siti's household does not reach her.
+        do {
+            let lying = try dewi.openReplica()
+            var agent = lying.agent
+            agent.areaID = "3374/banyumanik"
+            try lying.updateAgent(agent)
+        }
+        let wider = try dewi.run("sync", "--peer", peer.url, "--json")
+        #expect(wider.status == 0, "\(wider.stderr)")
+        #expect(Set(try Self.addresses(dewi).keys) == [hers], "a claimed scope is not a granted one")
+
         peer.stop()
         try tksk.sync()
         let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
         try dinas.sync()
-        #expect(try Self.addresses(dinas) == [mine: "Jl. Srondol 1", hers: "Jl. Pudak 2A"])
+        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers])
+        let dinasSnapshot = try dinas.openReplica().snapshot()
+        #expect(dinasSnapshot.conflicts.count == 1 && dinasSnapshot.conflicts.first?.recordIDs == [hers])
+        let families = { (snapshot: ReplicaSnapshot) in snapshot.records.filter { $0.key.hasPrefix("H-") || $0.key.hasPrefix("P-") } }
+        #expect(families(dinasSnapshot) == families(try tksk.openReplica().snapshot()))
         #expect(server.stop() == 0)
     }
 }

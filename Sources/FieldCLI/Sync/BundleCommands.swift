@@ -134,6 +134,25 @@ struct BundleCommand: ParsableCommand {
         return (authority, certificate)
     }
 
+    /// Keeps the newest scope grant the server gave, to show other laptops in bundles.
+    static func keep(_ grant: ScopeGrant?, in replica: LocalReplica) throws {
+        guard let grant else { return }
+        try replica.setSyncState("grant", String(decoding: try JSONEncoder().encode(grant), as: UTF8.self))
+    }
+
+    /// The scope grant kept from the last enrolment or sync, if any.
+    static func grant(of replica: LocalReplica) throws -> ScopeGrant? {
+        try replica.syncState("grant").flatMap { try? JSONDecoder().decode(ScopeGrant.self, from: Data($0.utf8)) }
+    }
+
+    /// Says so when this laptop has no scope grant yet (enrolled by an older version and not
+    /// synced since): other laptops then answer it with nothing.
+    static func warnWithoutGrant(_ replica: LocalReplica, console: Console) throws {
+        guard try grant(of: replica) == nil else { return }
+        console.warn(L("Laptop ini belum membawa izin wilayah dari server Dinas, jadi laptop lain belum dapat mengirim data wilayah Anda. Jalankan field sync dengan server sekali.",
+                       "This laptop does not carry a scope grant from the Dinas server yet, so other laptops cannot send it your area's data. Run field sync with the server once."))
+    }
+
     struct Export: ParsableCommand {
         static var configuration: CommandConfiguration {
             CommandConfiguration(abstract: L("Buat bundel berisi yang belum dimiliki penerima.", "Make a bundle of what the recipient lacks."))
@@ -169,7 +188,7 @@ struct BundleCommand: ParsableCommand {
                 if let since {
                     let theirs = try BundleFile.read(since, authority: authority, passphrase: secret)
                     recipient = try replica.peer(theirs.sender.replica)
-                        ?? .init(replica: theirs.sender.replica, agent: theirs.sender.agent, scope: theirs.scope, knowledge: theirs.knowledge,
+                        ?? .init(replica: theirs.sender.replica, agent: theirs.sender.agent, scope: theirs.grantedScope(authority: authority), knowledge: theirs.knowledge,
                                  heardAt: theirs.created)
                 } else if let recipientID = self.recipient {
                     guard let known = try replica.peer(ReplicaID(recipientID)) else {
@@ -178,6 +197,7 @@ struct BundleCommand: ParsableCommand {
                     }
                     recipient = known
                 }
+                try BundleCommand.warnWithoutGrant(replica, console: console)
                 let made = try BundleExchange.make(replica, for: recipient, passphrase: secret, limit: Int(maxSize * 1_048_576))
                 let base = out ?? "fieldsync-\(replica.agent.id)-\(CivilDate(Date())).fsb"
                 var written: [String] = []

@@ -15,10 +15,11 @@ enum BundleExchange {
         let mine = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
         let series = UUID().uuidString
         let knowledge = try replica.fullVersionVector()
+        let grant = try BundleCommand.grant(of: replica)
         let files = try parts(of: batch, limit: limit) { part, parts, piece in
             try BundleFile.encode(SyncBundle(sender: certificate, scope: mine, knowledge: knowledge,
                                              created: Int64(Date().timeIntervalSince1970 * 1000), series: series,
-                                             part: part, parts: parts, batch: piece), key: replica.deviceKey, passphrase: passphrase)
+                                             part: part, parts: parts, batch: piece, grant: grant), key: replica.deviceKey, passphrase: passphrase)
         }
         if var recipient {
             recipient.sentAt = Int64(Date().timeIntervalSince1970 * 1000)
@@ -42,7 +43,8 @@ enum BundleExchange {
 
     /// Checks and applies one bundle: its passphrase, its sender's signature and certificate, every
     /// change's origin seal; keeps only what this laptop's scope admits (the rest of a transaction
-    /// withheld, so its seal still verifies); remembers the sender as a peer.
+    /// withheld, so its seal still verifies); remembers the sender as a peer, with the scope the
+    /// server granted it (none without a valid grant: such a sender is answered with nothing).
     static func take(_ data: Data, named name: String, into replica: LocalReplica, authority: Data,
                      passphrase: String) throws -> (bundle: SyncBundle, fresh: Int, summary: LocalizedText) {
         let bundle = try BundleFile.check(data, named: name, authority: authority, passphrase: passphrase)
@@ -56,7 +58,9 @@ enum BundleExchange {
                            "\(name): the bundle was refused, nothing was saved: \(error.text.en)", code: Exit.serverRefused)
         }
         let fresh = batch.changes.filter { !before.contains($0.dot) }.count
-        try replica.rememberPeer(.init(replica: bundle.sender.replica, agent: bundle.sender.agent, scope: bundle.scope,
+        // Answers to the sender carry what the server granted it, not what it claims.
+        try replica.rememberPeer(.init(replica: bundle.sender.replica, agent: bundle.sender.agent,
+                                       scope: bundle.grantedScope(authority: authority),
                                        knowledge: bundle.knowledge, heardAt: Int64(Date().timeIntervalSince1970 * 1000),
                                        sentAt: try replica.peer(bundle.sender.replica)?.sentAt))
         let part = bundle.parts > 1 ? " (bagian \(bundle.part) dari \(bundle.parts))" : ""

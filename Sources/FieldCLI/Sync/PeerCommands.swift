@@ -83,6 +83,7 @@ extension SyncCommand {
                            "--peer '\(address)' is not an http(s) address, e.g. http://192.168.1.10:8089", field: "peer")
         }
         let known = try replica.syncState("peer.url." + trimmed).flatMap { try replica.peer(ReplicaID($0)) }
+        try BundleCommand.warnWithoutGrant(replica, console: console)
         let made = try BundleExchange.make(replica, for: known, passphrase: secret, limit: .max)
         let session = CurlSession(timeout: timeout, caFile: connection.ca, userAgent: "field/\(FieldVersion.current)")
         let answer: CurlSession.Answer

@@ -112,6 +112,7 @@ struct SyncClient {
             report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: covered).count
         }
         try replica.setSyncState("scope", session.scope.key)
+        try BundleCommand.keep(session.grant, in: replica)
         if session.agent.area != replica.agent.areaID || session.agent.role != replica.agent.role {
             var agent = replica.agent
             agent.role = session.agent.role

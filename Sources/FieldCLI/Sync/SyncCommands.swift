@@ -77,6 +77,7 @@ struct EnrollCommand: ParsableCommand {
             }
             try replica.saveEnrolment(server: server, device: answer.device, authority: answer.authority,
                                       certificate: answer.certificate, agent: agent)
+            try BundleCommand.keep(answer.grant, in: replica)
             // The CA given here is the one later syncs with this server trust too.
             try replica.setSyncState("ca", connection.ca.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             console.say("Laptop terdaftar sebagai \(answer.device) untuk \(agent.name) (\(agent.id), \(agent.role.rawValue), wilayah \(answer.scope)).",

@@ -27,9 +27,13 @@ public struct SyncBundle: Sendable, Codable {
     public var changes: [Change]
     public var seals: [OriginSeal]
     public var certificates: [ReplicaCertificate]
+    /// The authority's grant of the sender's scope: an answer to the sender carries what the
+    /// grant admits, never what `scope` merely claims (`grantedScope`).
+    public var grant: ScopeGrant?
 
     public init(sender: ReplicaCertificate, scope: SyncScope, knowledge: VersionVector, created: Int64, series: String,
-                part: Int = 1, parts: Int = 1, batch: SealedBatch) {
+                part: Int = 1, parts: Int = 1, batch: SealedBatch, grant: ScopeGrant? = nil) {
+        self.grant = grant
         self.format = Self.format
         self.sender = sender
         self.scope = scope
@@ -44,6 +48,13 @@ public struct SyncBundle: Sendable, Codable {
     }
 
     public var batch: SealedBatch { SealedBatch(changes: changes, seals: seals, certificates: certificates) }
+
+    /// The scope an answer to the sender may carry: its grant's, when `authority` issued the
+    /// grant to the sender's agent; otherwise nothing.
+    public func grantedScope(authority: Data) -> SyncScope {
+        guard let grant, grant.isIssued(by: authority, to: sender.agent) else { return ScopeGrant.nothing }
+        return grant.scope
+    }
 
     /// The bytes the sender signs: a domain tag and the SHA-256 of the encoded payload.
     public static func message(payload: Data) -> Data {

@@ -70,15 +70,18 @@ public struct EnrollResponse: Sendable, Codable {
     public var authorityProof: Data
     /// The certificate of the enrolled replica id.
     public var certificate: ReplicaCertificate
+    /// The authority's grant of `scope` to the agent, which the laptop shows other laptops.
+    public var grant: ScopeGrant?
 
     public init(device: String, agent: AgentProfile, scope: SyncScope, authority: Data, authorityProof: Data,
-                certificate: ReplicaCertificate) {
+                certificate: ReplicaCertificate, grant: ScopeGrant? = nil) {
         self.device = device
         self.agent = agent
         self.scope = scope
         self.authority = authority
         self.authorityProof = authorityProof
         self.certificate = certificate
+        self.grant = grant
     }
 }
 
@@ -125,15 +128,18 @@ public struct SessionResponse: Sendable, Codable {
     /// Every replica id registered to a device of the calling device's agent, the one it
     /// writes as now included.
     public var own: [OwnReplica]
+    /// The authority's grant of `scope` to the agent, as of now (`ScopeGrant`).
+    public var grant: ScopeGrant?
 
     public init(device: String, agent: AgentProfile, scope: SyncScope, serverVector: VersionVector, maxBatchChanges: Int,
-                own: [OwnReplica]) {
+                own: [OwnReplica], grant: ScopeGrant? = nil) {
         self.device = device
         self.agent = agent
         self.scope = scope
         self.serverVector = serverVector
         self.maxBatchChanges = maxBatchChanges
         self.own = own
+        self.grant = grant
     }
 }
 

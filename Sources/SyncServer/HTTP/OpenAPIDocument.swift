@@ -267,6 +267,15 @@ enum OpenAPIDocument {
             publicKey: {type: string, format: byte}
             issuedAt: {type: integer}
             signature: {type: string, format: byte, description: The authority's Ed25519 signature.}
+        ScopeGrant:
+          type: object
+          description: "The authority's statement of an agent's scope; laptops show it to each other in bundles and peer exchanges, and answer a sender with this scope only."
+          required: [agent, scope, issuedAt, signature]
+          properties:
+            agent: {type: string}
+            scope: {$ref: "#/components/schemas/SyncScope"}
+            issuedAt: {type: integer}
+            signature: {type: string, format: byte, description: "The authority's Ed25519 signature over FIELDSYNC-SCOPE-1, the agent, the scope and issuedAt."}
         OwnReplica:
           type: object
           required: [replica, counter, certificate]
@@ -323,7 +332,7 @@ enum OpenAPIDocument {
             replica: {type: string, pattern: "^[0-9A-Za-z]{1,32}$"}
         EnrollResponse:
           type: object
-          required: [device, agent, scope, authority, authorityProof, certificate]
+          required: [device, agent, scope, authority, authorityProof, certificate, grant]
           properties:
             device: {type: string}
             agent: {$ref: "#/components/schemas/AgentProfile"}
@@ -331,6 +340,7 @@ enum OpenAPIDocument {
             authority: {type: string, format: byte, description: The Ed25519 public key that issues replica certificates.}
             authorityProof: {type: string, format: byte, description: "HMAC-SHA256(enrolment code, authority)."}
             certificate: {$ref: "#/components/schemas/ReplicaCertificate"}
+            grant: {$ref: "#/components/schemas/ScopeGrant"}
         SessionRequest:
           type: object
           required: [replica]
@@ -339,7 +349,7 @@ enum OpenAPIDocument {
             replicas: {type: array, maxItems: 100000, items: {type: string}, description: The replicas the laptop holds changes of; the answer's serverVector names only these and the agent's own.}
         SessionResponse:
           type: object
-          required: [device, agent, scope, serverVector, maxBatchChanges, own]
+          required: [device, agent, scope, serverVector, maxBatchChanges, own, grant]
           properties:
             device: {type: string}
             agent: {$ref: "#/components/schemas/AgentProfile"}
@@ -347,6 +357,7 @@ enum OpenAPIDocument {
             serverVector: {$ref: "#/components/schemas/VersionVector"}
             maxBatchChanges: {type: integer}
             own: {type: array, items: {$ref: "#/components/schemas/OwnReplica"}}
+            grant: {$ref: "#/components/schemas/ScopeGrant"}
         PushRequest:
           type: object
           required: [batch, changes, seals]

@@ -39,7 +39,8 @@ extension ServerStore {
             let named = Set(request.replicas ?? []).union(own.map(\.replica))
             return SessionResponse(device: device.id, agent: agent, scope: agent.scope,
                                    serverVector: Self.restricted(try await Self.vector(in: db), to: named),
-                                   maxBatchChanges: WireProtocol.maxBatchChanges, own: own)
+                                   maxBatchChanges: WireProtocol.maxBatchChanges, own: own,
+                                   grant: try self.authority.grant(agent: agent.id, scope: agent.scope, issuedAt: now))
         }
     }
 

@@ -200,7 +200,8 @@ final class ServerStore: Sendable {
                                  detail: "code \(hash.prefix(8)), replica \(request.replica)", now: now, in: db)
             return EnrollResponse(device: deviceID, agent: agent, scope: agent.scope, authority: self.authority.publicKey,
                                   authorityProof: EnrolmentProof.make(code: request.code, authority: self.authority.publicKey),
-                                  certificate: certificate)
+                                  certificate: certificate,
+                                  grant: try self.authority.grant(agent: agent.id, scope: agent.scope, issuedAt: now))
         }
     }
 
