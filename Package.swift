@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "SyncEngine", "FieldModels", "WireCodec", "LocalStore",
+                "SyncServer", "SyncEngine", "FieldModels", "WireCodec", "LocalStore", "SyncTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -1,0 +1,212 @@
+import FieldModels
+import Foundation
+@testable import LocalStore
+import SyncEngine
+@testable import SyncServer
+import SyncTestSupport
+import Testing
+
+/// Random histories over the three real tiers of one kecamatan: three PSM laptops of two
+/// kelurahan and their TKSK (SQLite replica files, each enrolled with the server store), and
+/// the server store itself (SQLite, and PostgreSQL when available) as the Dinas's hub. Random
+/// steps write, delete and resolve on the laptops, and exchange along every path the field
+/// uses: PSM ↔ TKSK by bundle or peer sync (an answer cut to the recipient's scope, kept by the
+/// recipient in its own), and each laptop ↔ the server by push and paged pull, through the
+/// store's own admission checks, with faults: small batches, shuffled, sent twice, cut short.
+/// After all exchange until quiet, a Dinas laptop pulls the whole store: the store holds every
+/// change written; each laptop holds exactly its scope of it, the same values and conflicts.
+/// `FIELDSYNC_SEED=N` replays one history; `FIELDSYNC_SERVER_TIER_HISTORIES=N` runs more.
+@Suite("Property on three tiers with the server store: PSM, TKSK, server converge by any path")
+struct ServerTierPropertyTests {
+    static let kelurahan = ["3374/banyumanik/srondol-kulon", "3374/banyumanik/srondol-wetan"]
+
+    final class Laptop {
+        let replica: LocalReplica
+        let scope: SyncScope
+        let name: String
+        var device: DeviceAccount
+        let agent: AgentProfile
+
+        init(replica: LocalReplica, scope: SyncScope, name: String, device: DeviceAccount, agent: AgentProfile) {
+            self.replica = replica
+            self.scope = scope
+            self.name = name
+            self.device = device
+            self.agent = agent
+        }
+    }
+
+    static func inScope(_ scope: SyncScope, _ area: String) -> Bool { scope.kind == .all || scope.admits(area: area, family: nil) }
+
+    /// A laptop of `agent`, enrolled with `store` as a real one is (its device key and replica id).
+    static func laptop(_ name: String, agent: AgentProfile, store: ServerStore, in directory: URL) async throws -> Laptop {
+        try await store.addAgent(agent, now: 1_000)
+        let replica = try LocalReplica.create(at: .file(directory.appendingPathComponent(name + ".sqlite").path), passphrase: "rahasia-\(name)",
+                                              agent: Agent(id: agent.id, name: agent.name, role: agent.role, areaID: agent.area),
+                                              kdf: .testing, stateDirectory: directory.appendingPathComponent("state").path)
+        try replica.importRegions(StoreKind.semarang)
+        let code = try await store.issueCode(for: agent.id, now: 1_000)
+        let answer = try await store.enroll(EnrollRequest(code: code, publicKey: replica.devicePublicKey.base64EncodedString(), deviceName: name,
+                                                          replica: replica.replicaID), source: name, now: 2_000)
+        try replica.trust(authority: answer.authority, certificates: [answer.certificate])
+        let device = try #require(try await store.device(answer.device))
+        return Laptop(replica: replica, scope: agent.scope, name: name, device: device, agent: agent)
+    }
+
+    /// A bundle or a peer exchange: what `to` lacks of `from` in its scope, kept by `to` in its
+    /// own, delivered with faults (`random == nil`: whole and in order).
+    static func handOver(_ from: Laptop, _ to: Laptop, random: inout SeededGenerator?) throws {
+        let batch = try from.replica.changes(for: to.scope, notIn: try to.replica.fullVersionVector()).restricted { inScope(to.scope, $0.area) }
+        for piece in faulty(batch, random: &random) { try to.replica.receive(piece) }
+    }
+
+    /// `batch` in pieces of whole transactions; with `random`, small, shuffled, some twice, cut short.
+    static func faulty(_ batch: SealedBatch, random: inout SeededGenerator?) -> [SealedBatch] {
+        guard var generator = random else { return Batching.batches(batch, maxChanges: 500) }
+        defer { random = generator }
+        var pieces = Batching.batches(batch, maxChanges: Int.random(in: 1...8, using: &generator))
+        if Bool.random(using: &generator) { pieces.shuffle(using: &generator) }
+        if Int.random(in: 0..<4, using: &generator) == 0 { pieces += pieces.shuffled(using: &generator) }
+        let cut = Int.random(in: 0..<4, using: &generator) == 0 ? Int.random(in: 0...pieces.count, using: &generator) : pieces.count
+        return Array(pieces.prefix(cut))
+    }
+
+    /// A laptop's push: session, then what the server's vector lacks, in faulty batches; a batch
+    /// sent twice keeps its id, as a retry does.
+    static func push(_ laptop: Laptop, to store: ServerStore, random: inout SeededGenerator?, now: Int64) async throws {
+        let held = try laptop.replica.fullVersionVector()
+        let session = try await store.session(SessionRequest(replica: laptop.replica.replicaID, replicas: Array(held.counters.keys).sorted()),
+                                              device: laptop.device, agent: laptop.agent, now: now)
+        var ids: [Set<Dot>: String] = [:]
+        for piece in faulty(try laptop.replica.changes(notIn: session.serverVector), random: &random) {
+            let key = Set(piece.changes.map(\.dot))
+            let id = ids[key] ?? UUID().uuidString
+            ids[key] = id
+            _ = try await store.push(PushRequest(batch: id, piece), device: laptop.device, agent: laptop.agent, now: now)
+        }
+    }
+
+    /// A laptop's pull, page by page (pages of random size), possibly cut after some pages.
+    static func pull(_ laptop: Laptop, from store: ServerStore, random: inout SeededGenerator?) async throws {
+        let knowledge = VersionVector(try laptop.replica.fullVersionVector().counters)
+        var pages = Int.max, size = 500
+        if random != nil {
+            pages = Int.random(in: 1...6, using: &random!)
+            size = Int.random(in: 1...8, using: &random!)
+        }
+        var request = PullRequest(knowledge: knowledge, maxChanges: size)
+        while pages > 0 {
+            let page = try await store.pull(request, scope: laptop.scope)
+            try laptop.replica.receive(page.sealed)
+            guard let next = page.next else { return }
+            request = PullRequest(knowledge: knowledge, upTo: page.upTo, after: next, maxChanges: size)
+            pages -= 1
+        }
+    }
+
+    @Test("Random histories over PSM laptops, their TKSK and the server store converge per scope and lose nothing",
+          arguments: StoreKind.available)
+    func serverTiers(store kind: StoreKind) async throws {
+        let env = ProcessInfo.processInfo.environment
+        let count = env["FIELDSYNC_SERVER_TIER_HISTORIES"].flatMap(Int.init) ?? (kind == .sqlite ? 6 : 2)
+        let seeds = env["FIELDSYNC_SEED"].flatMap(UInt64.init).map { [$0] } ?? (0..<UInt64(count)).map { $0 &* 0x9E37_79B9 &+ 777 }
+        for seed in seeds {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-tiers-\(seed)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            if let problem = try await Self.run(seed: seed, store: try await kind.openStore(), in: directory) {
+                Issue.record("seed \(seed): \(problem)\n  replay: FIELDSYNC_SEED=\(seed) swift test --filter ServerTierPropertyTests")
+                return
+            }
+        }
+    }
+
+    static func run(seed: UInt64, store: ServerStore, in directory: URL) async throws -> String? {
+        var random: SeededGenerator? = SeededGenerator(seed: seed)
+        var laptops: [Laptop] = []
+        for (index, area) in [kelurahan[0], kelurahan[0], kelurahan[1]].enumerated() {
+            laptops.append(try await laptop("psm\(index)", agent: AgentProfile(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, area: area),
+                                            store: store, in: directory))
+        }
+        laptops.append(try await laptop("tksk", agent: AgentProfile(id: "A-TKSK", name: "TKSK", role: .tksk, area: "3374/banyumanik"),
+                                        store: store, in: directory))
+        let tksk = laptops[3]
+        var written: [Dot: Change] = [:]
+        let records = (0..<6).map { "H-S\($0)" }
+        let areaOf = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($0.element, kelurahan[$0.offset % 2]) })
+        var now: Int64 = 10_000
+
+        for step in 0..<60 {
+            now += 1_000
+            let roll = Int.random(in: 0..<100, using: &random!)
+            let laptop = laptops[Int.random(in: 0..<laptops.count, using: &random!)]
+            let mine = records.filter { inScope(laptop.scope, areaOf[$0]!) }
+            switch roll {
+            case 0..<40:
+                let id = mine.randomElement(using: &random!)!
+                let field = ["address", "rt", "rw"].randomElement(using: &random!)!
+                let values = field == "address" ? ["Jl. Mawar 1", "Jl. Melati 2"] : ["001", "002"]
+                let fields: FieldMap = [field: .text(values.randomElement(using: &random!)!)]
+                for change in try laptop.replica.write(id, type: .household, area: areaOf[id]!, fields: fields, wallTime: Int64(step)) {
+                    written[change.dot] = change
+                }
+            case 40..<44:
+                // The TKSK writes one transaction across both kelurahan: each PSM gets its share.
+                let address = ["Jl. Mawar 1", "Jl. Anggrek 3"].randomElement(using: &random!)!
+                let pair = ["H-S0", "H-S1"].map { Household(id: $0, noKK: "3374061203150007", address: address, rt: "001", rw: "002", kelurahanID: areaOf[$0]!) }
+                for change in try tksk.replica.save(pair, now: Date(timeIntervalSince1970: Double(now) / 1000)).changes { written[change.dot] = change }
+            case 44..<48:
+                for change in try laptop.replica.delete(mine.randomElement(using: &random!)!, wallTime: Int64(step)) { written[change.dot] = change }
+            case 48..<55:
+                if let conflict = try laptop.replica.snapshot().conflicts.filter({ $0.kind != .identity }).sorted(by: { $0.description < $1.description })
+                    .randomElement(using: &random!) {
+                    let value: FieldValue = conflict.kind == .delete ? .bool(Bool.random(using: &random!)) : conflict.versions[0].value
+                    for change in try laptop.replica.resolve(conflict.recordIDs[0], field: conflict.field, value: value, wallTime: Int64(step)) {
+                        written[change.dot] = change
+                    }
+                }
+            case 55..<70:
+                // Bundle or peer sync between a PSM and its TKSK, one way or both.
+                let psm = laptops[Int.random(in: 0..<3, using: &random!)]
+                let (from, to) = Bool.random(using: &random!) ? (psm, tksk) : (tksk, psm)
+                try handOver(from, to, random: &random)
+                if Bool.random(using: &random!) { try handOver(to, from, random: &random) }
+            case 70..<85:
+                try await push(laptop, to: store, random: &random, now: now)
+            default:
+                try await pull(laptop, from: store, random: &random)
+            }
+        }
+        // Everyone syncs with the server and with the TKSK, without faults, until quiet.
+        var clean: SeededGenerator? = nil
+        for _ in 0..<6 {
+            let before = try laptops.map { try $0.replica.fullVersionVector() }
+            for laptop in laptops {
+                try await push(laptop, to: store, random: &clean, now: now)
+                try await pull(laptop, from: store, random: &clean)
+            }
+            for psm in laptops.prefix(3) {
+                try handOver(psm, tksk, random: &clean)
+                try handOver(tksk, psm, random: &clean)
+            }
+            if try laptops.map({ try $0.replica.fullVersionVector() }) == before { break }
+        }
+        // The Dinas's view of the store: a laptop of the whole city pulling everything.
+        let dinas = try await laptop("dinas", agent: AgentProfile(id: "A-DINAS", name: "Dinas", role: .dinas, area: "3374"), store: store, in: directory)
+        try await pull(dinas, from: store, random: &clean)
+        let full = try dinas.replica.snapshot()
+        let held = Set(try dinas.replica.changes(notIn: VersionVector()).changes.map(\.dot))
+        if let lost = Set(written.keys).subtracting(held).min() { return "the server store lacks \(lost)" }
+        for laptop in laptops {
+            let snapshot = try laptop.replica.snapshot()
+            let expected = full.records.filter { inScope(laptop.scope, $0.value.area) }
+            if snapshot.records != expected {
+                let differing = Set(snapshot.records.keys).union(expected.keys).filter { snapshot.records[$0] != expected[$0] }.sorted()
+                return "\(laptop.name) differs from the server in its scope: \(differing)"
+            }
+            let conflicts = full.conflicts.filter { $0.recordIDs.allSatisfy { expected[$0] != nil } }
+            if snapshot.conflicts != conflicts { return "\(laptop.name) shows other conflicts than the server in its scope" }
+        }
+        return nil
+    }
+}
