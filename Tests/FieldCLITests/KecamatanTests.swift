@@ -197,15 +197,22 @@ struct KecamatanTests {
         let peer = try LocalPeer(tksk)
         defer { peer.stop() }
 
-        // Siti hands over a bundle file; Dewi exchanges over the network.
+        // The Dinas records a household in Pudakpayung; Dewi gets it from the server directly.
+        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
+        let theirs = try Self.add(dinas, "Jl. Dinas 3", kelurahan: "Pudakpayung")
+        try dinas.sync()
+        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung")
+        try dewi.sync()
+
+        // Siti hands over a bundle file; Dewi exchanges over the network, relaying the Dinas's
+        // household to a TKSK that never saw the Dinas's certificate.
         let mine = try Self.add(siti, "Jl. Srondol 1", kelurahan: "Srondol Kulon")
         #expect(try tksk.run("bundle", "import", try bundle(siti, "siti.fsb")).status == 0)
-        let hers = try Self.add(dewi, "Jl. Pudak 2", kelurahan: "Pudakpayung")
         let first = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try first.jsonObject()["sent"] as? Int ?? 0 > 0)
-        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers], "the TKSK holds both kelurahan")
-        #expect(Set(try Self.addresses(dewi).keys) == [hers], "Dewi receives her kelurahan only")
+        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers, theirs], "the TKSK holds both kelurahan")
+        #expect(Set(try Self.addresses(dewi).keys) == [hers, theirs], "Dewi receives her kelurahan only")
 
         // The TKSK and Dewi correct her household's address apart; the exchange keeps both.
         #expect(try tksk.run("household", "edit", hers, "--address", "Jl. Pudak 2A").status == 0)
@@ -234,13 +241,12 @@ struct KecamatanTests {
         }
         let wider = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(wider.status == 0, "\(wider.stderr)")
-        #expect(Set(try Self.addresses(dewi).keys) == [hers], "a claimed scope is not a granted one")
+        #expect(Set(try Self.addresses(dewi).keys) == [hers, theirs], "a claimed scope is not a granted one")
 
         peer.stop()
         try tksk.sync()
-        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
         try dinas.sync()
-        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers])
+        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers, theirs])
         let dinasSnapshot = try dinas.openReplica().snapshot()
         #expect(dinasSnapshot.conflicts.count == 1 && dinasSnapshot.conflicts.first?.recordIDs == [hers])
         let families = { (snapshot: ReplicaSnapshot) in snapshot.records.filter { $0.key.hasPrefix("H-") || $0.key.hasPrefix("P-") } }

@@ -165,7 +165,13 @@ enum FieldVersion {
     static let current = "0.5.0"
 }
 
-extension HTTPTransport: SyncTransport {
+/// A transport that counts the bytes it moved, for the progress bar and the report.
+protocol MeteredTransport: SyncTransport {
+    var bytesSent: Int { get }
+    var bytesReceived: Int { get }
+}
+
+extension HTTPTransport: MeteredTransport {
     func exchange(_ request: SyncRequest) throws -> SyncAnswer {
         switch request {
         case .session(let body): .session(try call(request.path, body))

@@ -8,8 +8,17 @@ import SyncEngine
 /// applied together with the note of how far the pull got, so a cut connection or a crash
 /// resumes where it stopped.
 struct SyncClient {
+    /// Whom the laptop syncs with: the Dinas server, or a peer laptop (a TKSK's running
+    /// `field serve-local`). A peer does not repair a restored laptop, move its agent or
+    /// change its scope: only the server does; its checkpoints are kept apart.
+    enum Target: Equatable {
+        case server
+        case peer(String)
+    }
+
     let replica: LocalReplica
-    let transport: HTTPTransport
+    let transport: any MeteredTransport
+    var target = Target.server
     var batchSize = WireProtocol.batchChanges
     let progress: ProgressBar
 
@@ -34,7 +43,9 @@ struct SyncClient {
 
     func run(maxRounds: Int = 5) throws -> Report {
         var report = Report()
-        var machine = SyncMachine(SyncMachine.Configuration(batchSize: batchSize, maxRounds: maxRounds)) { UUID().uuidString }
+        let prefix = if case .peer(let url) = target { "peer.\(url)." } else { "" }
+        var machine = SyncMachine(SyncMachine.Configuration(batchSize: batchSize, maxRounds: maxRounds, statePrefix: prefix)) { UUID().uuidString }
+        let (from, fromEn) = target == .server ? ("server", "the server") : ("laptop rekan", "the peer laptop")
         var action = machine.start()
         var pushTotal = 0, pushed = 0, pulled = 0
         while true {
@@ -51,7 +62,7 @@ struct SyncClient {
                 action = machine.received(answer)
             case .reconcile(let session):
                 report.scope = session.scope.key
-                action = machine.reconciled(changed: try reconcile(with: session, report: &report))
+                action = machine.reconciled(changed: target == .server ? try reconcile(with: session, report: &report) : false)
             case .collect(let serverVector):
                 let delta = try replica.changes(notIn: serverVector)
                 pushTotal = delta.changes.count
@@ -59,8 +70,8 @@ struct SyncClient {
                 if pushTotal > 0 { progress.start(L("Kirim", "Send"), total: pushTotal, bytes: transport.bytesSent) }
                 action = machine.collected(delta, own: try view())
             case .loadPull(let scope):
-                let pending = try replica.syncState(SyncMachine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: Data($0.utf8)) }
-                let checkpoint = try replica.syncState(SyncMachine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
+                let pending = try replica.syncState(machine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: Data($0.utf8)) }
+                let checkpoint = try replica.syncState(machine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
                 pulled = 0
                 progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
                 action = machine.pullLoaded(SyncMachine.PullStart(held: try replica.fullVersionVector(), checkpoint: checkpoint, pending: pending))
@@ -68,8 +79,8 @@ struct SyncClient {
                 do {
                     try replica.receive(page, state: state)
                 } catch let error as StoreError where error.code == .refused {
-                    throw CLIError("Perubahan dari server ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
-                                   "Changes from the server were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
+                    throw CLIError("Perubahan dari \(from) ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
+                                   "Changes from \(fromEn) were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
                                    code: Exit.serverRefused)
                 }
                 pulled += page.changes.count
@@ -77,25 +88,25 @@ struct SyncClient {
                 action = machine.stored()
             case .adopt(let session, let covered):
                 progress.finish()
-                try adopt(session, covered: covered, report: &report)
+                if target == .server { try adopt(session, covered: covered, report: &report) }
                 action = machine.adopted()
             case .finish(let done):
                 report.rounds = done.rounds
                 report.pushed = done.pushed
                 report.accepted = done.accepted
                 report.pulled = done.pulled
-                try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000)))
+                if target == .server { try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000))) }
                 report.bytesSent = transport.bytesSent
                 report.bytesReceived = transport.bytesReceived
                 report.conflicts = try replica.snapshot().conflicts.count
                 return report
             case .fail(.notStored(_, let stored, let own)):
-                throw CLIError("Server belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
-                               "The server has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
+                throw CLIError("\(from.prefix(1).uppercased() + from.dropFirst()) belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
+                               "\(fromEn.prefix(1).uppercased() + fromEn.dropFirst()) has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
                                code: Exit.serverRefused)
             case .fail(.unexpected(let what)):
-                throw CLIError("Jawaban server tidak sesuai protokol (\(what)). Data tetap aman di laptop; hubungi operator Dinas.",
-                               "The server's answer does not follow the protocol (\(what)). The data stays safe on the laptop; contact the Dinas operator.",
+                throw CLIError("Jawaban \(from) tidak sesuai protokol (\(what)). Data tetap aman di laptop; hubungi operator Dinas.",
+                               "The answer of \(fromEn) does not follow the protocol (\(what)). The data stays safe on the laptop; contact the Dinas operator.",
                                code: Exit.serverRefused)
             }
         }

@@ -74,3 +74,6 @@ extension LocalReplica {
         }
     }
 }
+
+/// A TKSK's laptop answers its PSM's sync (`PeerResponder`) from its replica.
+extension LocalReplica: PeerSource {}

@@ -17,9 +17,13 @@ public struct SyncMachine: Sendable {
     public struct Configuration: Sendable {
         public var batchSize: Int
         public var maxRounds: Int
-        public init(batchSize: Int = WireProtocol.batchChanges, maxRounds: Int = 5) {
+        /// Put before the sync-state keys the machine writes, so that the checkpoints of a sync
+        /// with a peer laptop never stand for those of the server ("" for the server).
+        public var statePrefix: String
+        public init(batchSize: Int = WireProtocol.batchChanges, maxRounds: Int = 5, statePrefix: String = "") {
             self.batchSize = batchSize
             self.maxRounds = maxRounds
+            self.statePrefix = statePrefix
         }
     }
 
@@ -104,6 +108,10 @@ public struct SyncMachine: Sendable {
 
     public static let pullStateKey = "pull"
     public static func checkpointKey(_ scope: SyncScope) -> String { "checkpoint." + scope.key }
+    /// The key of the note of a pull cut between pages.
+    public var pullStateKey: String { configuration.statePrefix + Self.pullStateKey }
+    /// The key of the vector the last complete pull of `scope` covered.
+    public func checkpointKey(_ scope: SyncScope) -> String { configuration.statePrefix + Self.checkpointKey(scope) }
 
     private enum State: Sendable {
         case idle
@@ -185,10 +193,10 @@ public struct SyncMachine: Sendable {
             report.pulled += page.changes.count
             var entries: [String: String?] = [:]
             if let next = page.next {
-                entries[Self.pullStateKey] = Self.json(PullProgress(scope: session.scope.key, knowledge: pull.knowledge, upTo: page.upTo, after: next))
+                entries[pullStateKey] = Self.json(PullProgress(scope: session.scope.key, knowledge: pull.knowledge, upTo: page.upTo, after: next))
             } else {
-                entries[Self.pullStateKey] = .some(nil)
-                entries[Self.checkpointKey(session.scope)] = Self.json(pull.checkpoint.map { $0.union(page.upTo) } ?? page.upTo)
+                entries[pullStateKey] = .some(nil)
+                entries[checkpointKey(session.scope)] = Self.json(pull.checkpoint.map { $0.union(page.upTo) } ?? page.upTo)
             }
             state = .storing(session, pull, next: page.next, upTo: page.upTo)
             return .store(page.sealed, state: entries)

@@ -76,3 +76,55 @@ public enum RewindCheck {
         }
     }
 }
+
+/// On a peer link, requests and answers travel as `{"kind": …, "body": …}`.
+private enum KindedKeys: String, CodingKey { case kind, body }
+
+extension SyncRequest: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: KindedKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "session": self = .session(try container.decode(SessionRequest.self, forKey: .body))
+        case "push": self = .push(try container.decode(PushRequest.self, forKey: .body))
+        case "pull": self = .pull(try container.decode(PullRequest.self, forKey: .body))
+        case "digests": self = .digests(try container.decode(DigestsRequest.self, forKey: .body))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown request \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: KindedKeys.self)
+        switch self {
+        case .session(let body): try container.encode("session", forKey: .kind); try container.encode(body, forKey: .body)
+        case .push(let body): try container.encode("push", forKey: .kind); try container.encode(body, forKey: .body)
+        case .pull(let body): try container.encode("pull", forKey: .kind); try container.encode(body, forKey: .body)
+        case .digests(let body): try container.encode("digests", forKey: .kind); try container.encode(body, forKey: .body)
+        }
+    }
+}
+
+extension SyncAnswer: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: KindedKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "session": self = .session(try container.decode(SessionResponse.self, forKey: .body))
+        case "push": self = .push(try container.decode(PushResponse.self, forKey: .body))
+        case "pull": self = .pull(try container.decode(PullResponse.self, forKey: .body))
+        case "digests": self = .digests(try container.decode(DigestsResponse.self, forKey: .body))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown answer \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: KindedKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .session(let body): try container.encode(body, forKey: .body)
+        case .push(let body): try container.encode(body, forKey: .body)
+        case .pull(let body): try container.encode(body, forKey: .body)
+        case .digests(let body): try container.encode(body, forKey: .body)
+        }
+    }
+}

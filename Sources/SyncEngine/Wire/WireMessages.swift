@@ -149,11 +149,15 @@ public struct PushRequest: Sendable, Codable {
     public var changes: [Change]
     /// One origin seal per transaction among `changes`.
     public var seals: [OriginSeal]
+    /// The certificates of the replicas that wrote `changes`, for a receiver that may not hold
+    /// them (a peer laptop); the server uses its own register and ignores these.
+    public var certificates: [ReplicaCertificate]?
 
-    public init(batch: String, changes: [Change], seals: [OriginSeal]) {
+    public init(batch: String, changes: [Change], seals: [OriginSeal], certificates: [ReplicaCertificate]? = nil) {
         self.batch = batch
         self.changes = changes
         self.seals = seals
+        self.certificates = certificates
     }
 
     public init(batch: String, _ sealed: SealedBatch) {

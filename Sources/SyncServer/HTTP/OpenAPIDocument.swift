@@ -365,6 +365,7 @@ enum OpenAPIDocument {
             batch: {type: string, minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$"}
             changes: {type: array, maxItems: 2000, items: {$ref: "#/components/schemas/Change"}}
             seals: {type: array, items: {$ref: "#/components/schemas/OriginSeal"}}
+            certificates: {type: array, items: {$ref: "#/components/schemas/ReplicaCertificate"}, description: "For a peer laptop that may not hold them; the server uses its own register and ignores these."}
         PushResponse:
           type: object
           required: [batch, accepted, duplicate]

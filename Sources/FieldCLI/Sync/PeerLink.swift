@@ -1,0 +1,229 @@
+import Crypto
+import FieldModels
+import Foundation
+import LocalStore
+import SyncEngine
+import WireCodec
+
+/// One message between two laptops on the office network: a sync request or its answer, and
+/// who sends it (its certificate, issued by the Dinas authority, and its scope grant), signed
+/// with the sender's device key.
+struct PeerMessage: Codable {
+    var sender: ReplicaCertificate
+    var grant: ScopeGrant?
+    /// JSON of a `SyncRequest` or a `SyncAnswer`.
+    var body: Data
+    var signature: Data
+
+    static func message(_ body: Data) -> Data { Data("FIELDSYNC-PEER-1\n".utf8) + Data(SHA256.hash(data: body)) }
+
+    init(sender: ReplicaCertificate, grant: ScopeGrant?, body: Data, key: Curve25519.Signing.PrivateKey) throws {
+        self.sender = sender
+        self.grant = grant
+        self.body = body
+        self.signature = try key.signature(for: Self.message(body))
+    }
+
+    /// Whether an enrolled device of `authority` sent this, unaltered.
+    func isGenuine(authority: Data) -> Bool {
+        guard sender.isIssued(by: authority), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: sender.publicKey) else { return false }
+        return key.isValidSignature(signature, for: Self.message(body))
+    }
+
+    /// The scope an answer to the sender may carry: its valid grant's, else nothing.
+    func grantedScope(authority: Data) -> SyncScope {
+        guard let grant, grant.isIssued(by: authority, to: sender.agent) else { return ScopeGrant.nothing }
+        return grant.scope
+    }
+}
+
+/// Messages sealed under the bundle passphrase: `FSP1`, a 16-byte salt and the scrypt cost,
+/// then AES-GCM over the gzip of the JSON message, the header authenticated with it. The key is
+/// derived once per salt (a sync uses one salt for all its requests; answers reuse it).
+final class PeerSeal: @unchecked Sendable {
+    static let magic = Data("FSP1".utf8)
+    private let passphrase: String
+    private var keys: [Data: SymmetricKey] = [:]
+    private let lock = NSLock()
+
+    init(passphrase: String) { self.passphrase = passphrase }
+
+    enum Failure: Error { case wrongPassphrase, damaged }
+
+    private func key(salt: Data, logN: Int) throws -> SymmetricKey {
+        if let known = lock.withLock({ keys[salt] }) { return known }
+        let derived = try Vault.passphraseKey(passphrase, salt: salt, logN: logN)
+        lock.withLock {
+            if keys.count > 64 { keys.removeAll() }
+            keys[salt] = derived
+        }
+        return derived
+    }
+
+    func seal(_ message: PeerMessage, salt: Data) throws -> Data {
+        let header = Self.magic + salt + Data([UInt8(BundleFile.logN)])
+        let inner = try Gzip.compress(try JSONEncoder().encode(message))
+        return header + (try AES.GCM.seal(inner, using: try key(salt: salt, logN: BundleFile.logN), authenticating: header)).combined!
+    }
+
+    /// The message and the salt it was sealed with.
+    func open(_ data: Data) throws -> (PeerMessage, salt: Data) {
+        let bytes = [UInt8](data)
+        guard bytes.count > 21 + 28, Data(bytes[0..<4]) == Self.magic, (10...20).contains(Int(bytes[20])) else { throw Failure.damaged }
+        let header = Data(bytes[0..<21]), salt = Data(bytes[4..<20])
+        let inner: Data
+        do {
+            inner = try AES.GCM.open(AES.GCM.SealedBox(combined: Data(bytes[21...])), using: try key(salt: salt, logN: Int(bytes[20])),
+                                     authenticating: header)
+        } catch {
+            throw Failure.wrongPassphrase
+        }
+        guard let json = try? Gzip.decompress(inner, limit: BundleFile.maxInflated),
+              let message = try? JSONDecoder().decode(PeerMessage.self, from: json) else { throw Failure.damaged }
+        return (message, salt)
+    }
+}
+
+/// Who a laptop is on a peer link: its certificate, grant and key, and the authority it trusts.
+struct PeerIdentity {
+    let certificate: ReplicaCertificate
+    let grant: ScopeGrant?
+    let key: Curve25519.Signing.PrivateKey
+    let authority: Data
+    /// The certificate of a replica whose changes this laptop holds.
+    let certificateOf: (ReplicaID) throws -> ReplicaCertificate?
+
+    init(_ replica: LocalReplica) throws {
+        (authority, certificate) = try BundleCommand.trust(replica)
+        grant = try BundleCommand.grant(of: replica)
+        key = replica.deviceKey
+        certificateOf = { try replica.certificate(of: $0) }
+    }
+
+    func message(_ body: some Encodable) throws -> PeerMessage {
+        try PeerMessage(sender: certificate, grant: grant, body: try JSONEncoder().encode(body), key: key)
+    }
+}
+
+/// The sync protocol to a TKSK laptop running `field serve-local`: each request sealed and
+/// signed, each answer checked the same way (the answering laptop enrolled with the same Dinas).
+final class PeerTransport: SyncTransport, MeteredTransport {
+    static let path = "/v1/peer"
+    let url: String
+    private let identity: PeerIdentity
+    private let seal: PeerSeal
+    private let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
+    private let session: CurlSession
+    /// The answering laptop, once it answered.
+    private(set) var peer: PeerMessage?
+    private(set) var bytesSent = 0
+    private(set) var bytesReceived = 0
+
+    init(url: String, identity: PeerIdentity, passphrase: String, timeout: Int, caFile: String?) {
+        self.url = url
+        self.identity = identity
+        self.seal = PeerSeal(passphrase: passphrase)
+        self.session = CurlSession(timeout: timeout, caFile: caFile, userAgent: "field/\(FieldVersion.current)")
+    }
+
+    func exchange(_ request: SyncRequest) throws -> SyncAnswer {
+        var request = request
+        if case .push(var push) = request {
+            // The peer may not hold the certificates of the changes this laptop relays.
+            push.certificates = try Set(push.seals.map(\.transaction.replica)).sorted().compactMap { try identity.certificateOf($0) }
+            request = .push(push)
+        }
+        let body = try seal.seal(try identity.message(request), salt: salt)
+        let answer: CurlSession.Answer
+        do {
+            answer = try session.post(url + Self.path, headers: ["Content-Type": "application/octet-stream"], body: body)
+        } catch CurlSession.Failure.network(let detail), CurlSession.Failure.untrusted(let detail) {
+            throw CLIError("Laptop rekan \(url) tidak dapat dihubungi (\(detail)). Data tetap aman di laptop ini; jalankan lagi untuk melanjutkan.",
+                           "The peer laptop \(url) cannot be reached (\(detail)). The data stays safe on this laptop; run it again to resume.",
+                           code: Exit.network)
+        }
+        bytesSent += body.count
+        bytesReceived += answer.body.count
+        guard answer.status == 200 else {
+            let reason = String(decoding: answer.body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw CLIError("Laptop rekan menolak pertukaran: \(reason)", "The peer laptop refused the exchange: \(reason)", code: Exit.serverRefused)
+        }
+        guard let (message, _) = try? seal.open(answer.body), message.isGenuine(authority: identity.authority),
+              let decoded = try? JSONDecoder().decode(SyncAnswer.self, from: message.body) else {
+            throw CLIError("Jawaban laptop rekan \(url) tidak sah (bukan perangkat terdaftar, atau diubah di jalan). Tidak ada yang disimpan dari jawaban itu.",
+                           "The answer of the peer laptop \(url) is not genuine (not an enrolled device, or altered on the way). Nothing of it was saved.",
+                           code: Exit.serverRefused)
+        }
+        peer = message
+        return decoded
+    }
+}
+
+/// The TKSK's side of a peer link: opens and checks each request, answers it with
+/// `PeerResponder` over the replica, seals the answer, and remembers the asker as a peer.
+struct PeerService {
+    let replica: LocalReplica
+    let identity: PeerIdentity
+    let seal: PeerSeal
+    let log: (LocalizedText) -> Void
+
+    func handle(_ body: Data) -> (status: Int, body: Data) {
+        let opened: (PeerMessage, salt: Data)
+        do {
+            opened = try seal.open(body)
+        } catch PeerSeal.Failure.wrongPassphrase {
+            return refuse("kata sandi bundel tidak cocok dengan laptop ini.", "the bundle passphrase does not match this laptop's.")
+        } catch {
+            return refuse("pesan rusak.", "the message is damaged.")
+        }
+        let (message, salt) = opened
+        guard message.isGenuine(authority: identity.authority) else {
+            return refuse("pengirim bukan perangkat terdaftar di Dinas ini, atau pesannya diubah.",
+                          "the sender is not a device enrolled with this Dinas, or the message was altered.")
+        }
+        let asker = message.sender
+        let scope = message.grantedScope(authority: identity.authority)
+        do {
+            let request = try JSONDecoder().decode(SyncRequest.self, from: message.body)
+            let keeps = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
+            let answer = try PeerResponder(source: replica, keeps: keeps).answer(request, asker: asker, scope: scope)
+            try remember(asker, scope: scope, request: request, answer: answer)
+            return (200, try seal.seal(try identity.message(answer), salt: salt))
+        } catch let error as StoreError where error.code == .refused {
+            log(LocalizedText(id: "\(asker.agent): perubahan ditolak: \(error.text.id)", en: "\(asker.agent): changes refused: \(error.text.en)"))
+            return refuse("perubahan ditolak, tidak ada yang disimpan: \(error.text.id)", "changes refused, nothing was saved: \(error.text.en)")
+        } catch {
+            log(LocalizedText(id: "\(asker.agent): pertukaran gagal: \(error)", en: "\(asker.agent): the exchange failed: \(error)"))
+            return refuse("permintaan tidak dapat dijawab.", "the request cannot be answered.")
+        }
+    }
+
+    private func refuse(_ id: String, _ en: String) -> (status: Int, body: Data) {
+        (403, Data((L(id, en) + "\n").utf8))
+    }
+
+    /// Notes who called and, after a complete pull, what the asker now holds in its scope.
+    private func remember(_ asker: ReplicaCertificate, scope: SyncScope, request: SyncRequest, answer: SyncAnswer) throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var peer = try replica.peer(asker.replica)
+            ?? LocalReplica.Peer(replica: asker.replica, agent: asker.agent, scope: scope, knowledge: VersionVector(), heardAt: now)
+        peer.scope = scope
+        peer.heardAt = now
+        switch (request, answer) {
+        case (.push(let push), .push(let result)):
+            log(LocalizedText(id: "\(asker.agent): diterima \(result.accepted) perubahan baru dari \(push.changes.count).",
+                              en: "\(asker.agent): received \(result.accepted) new changes of \(push.changes.count)."))
+        case (.pull(let pull), .pull(let page)):
+            if !page.changes.isEmpty {
+                log(LocalizedText(id: "\(asker.agent): dikirim \(page.changes.count) perubahan.", en: "\(asker.agent): sent \(page.changes.count) changes."))
+            }
+            if page.next == nil {
+                peer.knowledge = pull.knowledge.union(page.upTo)
+                peer.sentAt = now
+            }
+        default:
+            break
+        }
+        try replica.rememberPeer(peer)
+    }
+}
