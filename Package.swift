@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
-        .target(name: "SyncTestSupport", dependencies: ["SyncEngine"], path: "Tests/SyncTestSupport"),
+        .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore"], path: "Tests/SyncTestSupport"),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncTestSupport"]),
         .testTarget(
             name: "LocalStoreTests",

@@ -10,8 +10,9 @@ import Testing
 /// kelurahan and their TKSK (SQLite replica files, each enrolled with the server store), and
 /// the server store itself (SQLite, and PostgreSQL when available) as the Dinas's hub. Random
 /// steps write, delete and resolve on the laptops, and exchange along every path the field
-/// uses: PSM ↔ TKSK by bundle or peer sync (an answer cut to the recipient's scope, kept by the
-/// recipient in its own), and each laptop ↔ the server by push and paged pull, through the
+/// uses: PSM ↔ TKSK by bundle (an answer cut to the recipient's scope, kept by the recipient in
+/// its own) or by peer sync (`SyncMachine` against the TKSK's `PeerResponder`, cut at random),
+/// and each laptop ↔ the server by push and paged pull, through the
 /// store's own admission checks, with faults: small batches, shuffled, sent twice, cut short.
 /// After all exchange until quiet, a Dinas laptop pulls the whole store: the store holds every
 /// change written; each laptop holds exactly its scope of it, the same values and conflicts.
@@ -58,6 +59,16 @@ struct ServerTierPropertyTests {
     static func handOver(_ from: Laptop, _ to: Laptop, random: inout SeededGenerator?) throws {
         let batch = try from.replica.changes(for: to.scope, notIn: try to.replica.fullVersionVector()).restricted { inScope(to.scope, $0.area) }
         for piece in faulty(batch, random: &random) { try to.replica.receive(piece) }
+    }
+
+    /// `field sync --peer` of `psm` with `tksk`: the sync machine against the TKSK's responder,
+    /// answering the PSM's granted scope; a cut leaves what was stored, and the next resumes.
+    static func peerSync(_ psm: Laptop, _ tksk: Laptop, batchSize: Int, cutAfter: Int) throws {
+        let link = PeerLink(tksk.replica, keeps: tksk.scope, asker: try #require(try psm.replica.ownCertificate()), scope: psm.scope,
+                            sender: psm.replica, cutAfter: cutAfter)
+        do {
+            _ = try PeerLink.sync(psm.replica, over: link, batchSize: batchSize)
+        } catch is PeerLink.Cut {}
     }
 
     /// `batch` in pieces of whole transactions; with `random`, small, shuffled, some twice, cut short.
@@ -165,12 +176,18 @@ struct ServerTierPropertyTests {
                         written[change.dot] = change
                     }
                 }
-            case 55..<70:
-                // Bundle or peer sync between a PSM and its TKSK, one way or both.
+            case 55..<62:
+                // A bundle between a PSM and its TKSK, one way or both.
                 let psm = laptops[Int.random(in: 0..<3, using: &random!)]
                 let (from, to) = Bool.random(using: &random!) ? (psm, tksk) : (tksk, psm)
                 try handOver(from, to, random: &random)
                 if Bool.random(using: &random!) { try handOver(to, from, random: &random) }
+            case 62..<70:
+                // Peer sync of a PSM with its TKSK (the sync machine against the TKSK's
+                // responder), small pages, sometimes cut after a few requests.
+                let psm = laptops[Int.random(in: 0..<3, using: &random!)]
+                let cut = Bool.random(using: &random!) ? Int.random(in: 1...8, using: &random!) : .max
+                try peerSync(psm, tksk, batchSize: Int.random(in: 1...8, using: &random!), cutAfter: cut)
             case 70..<85:
                 try await push(laptop, to: store, random: &random, now: now)
             default:
@@ -187,7 +204,7 @@ struct ServerTierPropertyTests {
             }
             for psm in laptops.prefix(3) {
                 try handOver(psm, tksk, random: &clean)
-                try handOver(tksk, psm, random: &clean)
+                try peerSync(psm, tksk, batchSize: 500, cutAfter: .max)
             }
             if try laptops.map({ try $0.replica.fullVersionVector() }) == before { break }
         }

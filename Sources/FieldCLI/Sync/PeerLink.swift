@@ -128,10 +128,9 @@ final class PeerTransport: SyncTransport, MeteredTransport {
 
     func exchange(_ request: SyncRequest) throws -> SyncAnswer {
         var request = request
-        if case .push(var push) = request {
+        if case .push(let push) = request {
             // The peer may not hold the certificates of the changes this laptop relays.
-            push.certificates = try Set(push.seals.map(\.transaction.replica)).sorted().compactMap { try identity.certificateOf($0) }
-            request = .push(push)
+            request = .push(try push.carryingCertificates(identity.certificateOf))
         }
         let body = try seal.seal(try identity.message(request), salt: salt)
         let answer: CurlSession.Answer

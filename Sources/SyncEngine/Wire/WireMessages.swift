@@ -165,6 +165,14 @@ public struct PushRequest: Sendable, Codable {
     }
 
     public var sealed: SealedBatch { SealedBatch(changes: changes, seals: seals) }
+
+    /// This push with the certificates of the replicas whose transactions it carries, for a
+    /// receiver that may not hold them (a peer laptop).
+    public func carryingCertificates(_ lookup: (ReplicaID) throws -> ReplicaCertificate?) rethrows -> PushRequest {
+        var push = self
+        push.certificates = try Set(seals.map(\.transaction.replica)).sorted().compactMap(lookup)
+        return push
+    }
 }
 
 /// A nonce for the next signed request, and the server's clock (milliseconds since 1970), so
