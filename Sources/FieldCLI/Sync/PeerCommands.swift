@@ -12,13 +12,15 @@ struct ServeLocalCommand: ParsableCommand {
                         "Serve exchanges with PSM laptops on the office network, with no server (the TKSK's laptop)."),
             discussion: L("""
                 Laptop PSM di jaringan yang sama menjalankan: field sync --peer http://ALAMAT-INI:PORT
-                Setiap pertukaran adalah bundel terenkripsi dengan kata sandi bundel yang disepakati dan ditandatangani
-                perangkat terdaftar; orang asing di Wi-Fi tidak dapat membaca atau menulis. Hentikan dengan Ctrl-C.
+                Sinkronisasinya sama seperti dengan server; setiap permintaan dan jawaban dienkripsi dengan kata sandi
+                bundel yang disepakati dan ditandatangani perangkat terdaftar; orang asing di Wi-Fi tidak dapat membaca
+                atau menulis. Laptop PSM hanya menerima data wilayah yang diberikan server kepadanya. Hentikan dengan Ctrl-C.
                   field serve-local --host 0.0.0.0 --port 8089
                 """, """
                 PSM laptops on the same network run: field sync --peer http://THIS-ADDRESS:PORT
-                Each exchange is a bundle encrypted under the agreed bundle passphrase and signed by an enrolled
-                device; a stranger on the Wi-Fi can neither read nor write. Stop it with Ctrl-C.
+                The sync is the same as with the server; every request and answer is encrypted under the agreed bundle
+                passphrase and signed by an enrolled device; a stranger on the Wi-Fi can neither read nor write. A PSM
+                laptop receives only the area the server granted it. Stop it with Ctrl-C.
                   field serve-local --host 0.0.0.0 --port 8089
                 """))
     }
