@@ -40,15 +40,16 @@ struct BadInputTests {
         #expect(try cli.run("visit", "list", "--json").jsonArray().isEmpty)
     }
 
-    @Test("A NIK already recorded is refused, naming the person who has it")
+    @Test("A NIK already recorded is refused, naming the person who has it, however it is typed")
     func duplicateNIK() throws {
         let cli = try CLI()
         _ = try cli.initPSM()
         let first = try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. A", "--rt", "1", "--rw", "1",
                                 "--member", "Sri Wahyuni;P;1985-08-12;istri;3374065208850002")
         let memberID = try #require((try first.jsonObject()["members"] as? [String])?.first)
-        let again = try cli.run("household", "add", "--json", "--kk", "3374061203150008", "--address", "Jl. B", "--rt", "2", "--rw", "1",
-                                "--member", "Sri W.;P;1985-08-12;kepala;3374065208850002")
+        // Typed with the separators people use (dashes, dots, spaces): the same numbers.
+        let again = try cli.run("household", "add", "--json", "--kk", "3374-0612-0315-0008", "--address", "Jl. B", "--rt", "2", "--rw", "1",
+                                "--member", "Sri W.;P;1985-08-12;kepala;3374.0652.0885 0002")
         #expect(again.status == 3)
         let error = try #require(try JSONSerialization.jsonObject(with: Data(again.stderr.utf8)) as? [String: [String: Any]])
         #expect(error["error"]?["code"] as? String == "duplicateNIK")

@@ -69,6 +69,28 @@ struct IdentityRuleTests {
         }
     }
 
+    @Test("Spaces, dots, dashes and full-width digits typed into a NIK or KK are removed before checking and storing",
+          arguments: ["3374 0615 0580 0003", "3374.0615.0580.0003", "3374-061505-800003", "3374\u{2013}0615\u{2013}0580\u{2013}0003",
+                      "３３７４０６１５０５８００００３", " 3374061505800003\u{00A0}", "3374\u{200B}061505800003"])
+    func separatorsRemoved(_ typed: String) {
+        #expect(IdentityRules.cleaned(typed) == "3374061505800003")
+        #expect(IdentityRules.checkNIK(typed, sex: .l, birthDate: CivilDate("1980-05-15"), kotaCode: "3374", today: Self.today).isEmpty)
+        #expect(IdentityRules.checkKK(typed, kotaCode: "3374").isEmpty)
+        #expect(Person(nik: typed, name: "Budi", sex: .l, birthDate: nil, relationship: .kepala, householdID: "H-1", kelurahanID: "x").nik
+                == "3374061505800003")
+        var household = Household(noKK: typed, address: "Jl. A", rt: "001", rw: "001", kelurahanID: "x")
+        #expect(household.noKK == "3374061505800003")
+        household.noKK = typed
+        #expect(household.noKK == "3374061505800003", "an edit is made plain too")
+    }
+
+    @Test("Letters and other junk in a NIK are not removed: the format check names them")
+    func junkStays() {
+        #expect(IdentityRules.cleaned("3374O61505800003") == "3374O61505800003")
+        #expect(IdentityRules.checkNIK("3374O61505800003", sex: nil, birthDate: nil, kotaCode: nil, today: Self.today).map(\.code) == ["nik.format"])
+        #expect(IdentityRules.checkNIK("3374 0615 0580 000", sex: nil, birthDate: nil, kotaCode: nil, today: Self.today).map(\.code) == ["nik.format"])
+    }
+
     @Test("parseNIK reads region, birth date and sex")
     func parse() throws {
         let parts = try #require(IdentityRules.parseNIK("3374065208850002", today: Self.today))
@@ -85,7 +107,8 @@ struct IdentityRuleTests {
         ("3374061203150007", nil, []),
         ("3322061203150007", "3374", ["kk.region"]),
         ("337406120315000", "3374", ["kk.format"]),
-        ("3374-0612-0315-0007", "3374", ["kk.format"]),
+        ("3374-0612-0315-0007", "3374", []),  // dashes typed between groups are removed
+        ("3374-0612-0315-000A", "3374", ["kk.format"]),
         ("0074061203150007", nil, ["kk.province"]),
         ("", "3374", ["kk.format"]),
     ] as [(String, String?, [String])])

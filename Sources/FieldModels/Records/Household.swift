@@ -5,7 +5,8 @@ public struct Household: FieldRecord, Hashable {
 
     public var id: String
     /// No. KK, the 16-digit family card number.
-    public var noKK: String
+    /// Kept plain (`IdentityRules.cleaned`): however it was typed, digits only.
+    public var noKK: String { didSet { if noKK != IdentityRules.cleaned(noKK) { noKK = IdentityRules.cleaned(noKK) } } }
     public var address: String
     public var rt: String
     public var rw: String
@@ -16,7 +17,7 @@ public struct Household: FieldRecord, Hashable {
     public init(id: String = RecordID.make(.household), noKK: String, address: String, rt: String, rw: String,
                 kelurahanID: String, members: Set<String> = []) {
         self.id = id
-        self.noKK = noKK
+        self.noKK = IdentityRules.cleaned(noKK)
         self.address = address
         self.rt = rt
         self.rw = rw

@@ -33,7 +33,8 @@ public struct Person: FieldRecord, Hashable {
 
     public var id: String
     /// NIK, the 16-digit national identity number; empty when the person has none yet.
-    public var nik: String
+    /// Kept plain (`IdentityRules.cleaned`): however it was typed, digits only.
+    public var nik: String { didSet { if nik != IdentityRules.cleaned(nik) { nik = IdentityRules.cleaned(nik) } } }
     public var name: String
     public var sex: Sex?
     public var birthDate: CivilDate?
@@ -48,7 +49,7 @@ public struct Person: FieldRecord, Hashable {
                 relationship: FamilyRelationship?, status: LifeStatus = .hidup, householdID: String,
                 kelurahanID: String, healthNotes: String = "") {
         self.id = id
-        self.nik = nik
+        self.nik = IdentityRules.cleaned(nik)
         self.name = name
         self.sex = sex
         self.birthDate = birthDate

@@ -11,6 +11,24 @@ public struct NIKParts: Sendable, Hashable {
 /// Rules for NIK and No. KK (Permendagri on population administration), each returning issues
 /// that name the field and say what to do.
 public enum IdentityRules {
+    /// A NIK or No. KK as typed, made plain: spaces, dots and dashes people type between digit
+    /// groups ("3374 0615 0580 0003", "3374.061505.800003") removed, and full-width digits
+    /// (from some Asian keyboards and PDFs) made ASCII. Anything else stays, for the format check
+    /// to name.
+    public static func cleaned(_ number: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in number.unicodeScalars {
+            switch scalar.value {
+            case 0xFF10...0xFF19: out.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            case 0x2E, 0x2D, 0x2010...0x2015, 0x2212, 0xFF0D, 0xFF0E, 0x30FB: continue
+            default:
+                if scalar.properties.isWhitespace || scalar.value == 0x200B { continue }
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// Decodes a NIK. The two-digit year is read as the latest year not after `today`.
     public static func parseNIK(_ nik: String, today: CivilDate) -> NIKParts? {
         guard nik.count == 16, nik.allSatisfy(\.isASCIIDigit) else { return nil }
@@ -32,7 +50,7 @@ public enum IdentityRules {
     /// Checks a NIK on its own and against the person's sex, birth date and kelurahan.
     public static func checkNIK(_ nik: String, sex: Sex?, birthDate: CivilDate?, kotaCode: String?,
                                 today: CivilDate) -> [ValidationIssue] {
-        let nik = nik.trimmingWhitespace()
+        let nik = cleaned(nik)
         guard nik.count == 16, nik.allSatisfy(\.isASCIIDigit) else {
             return [.error("nik", "nik.format",
                            id: "NIK '\(masked(nik))' harus tepat 16 angka (sekarang \(nik.count) karakter). Salin dari KTP atau KK.",
@@ -75,7 +93,7 @@ public enum IdentityRules {
 
     /// Checks a No. KK: 16 digits, a real province code, the kota's region prefix where known.
     public static func checkKK(_ kk: String, kotaCode: String?) -> [ValidationIssue] {
-        let kk = kk.trimmingWhitespace()
+        let kk = cleaned(kk)
         guard kk.count == 16, kk.allSatisfy(\.isASCIIDigit) else {
             return [.error("noKK", "kk.format",
                            id: "No. KK '\(masked(kk))' harus tepat 16 angka (sekarang \(kk.count) karakter). Salin dari Kartu Keluarga.",
