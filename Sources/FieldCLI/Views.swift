@@ -68,8 +68,8 @@ struct HouseholdRow: Encodable {
         rt = household.rt
         rw = household.rw
         address = household.address
-        members = household.members.count
-        let people = try household.members.compactMap { try replica.record(Person.self, id: $0)?.record }
+        let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.filter { !$0.deleted }.map(\.record)
+        members = people.count
         head = people.first { $0.relationship == .kepala }?.name ?? people.first?.name ?? "-"
         flagged = !stored.warnings.isEmpty || !stored.conflicts.isEmpty
     }
@@ -98,7 +98,7 @@ struct HouseholdView: Encodable {
         kelurahan = try replica.region(id: household.kelurahanID)?.name ?? household.kelurahanID
         deleted = stored.deleted
         let order = FamilyRelationship.allCases
-        let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.sorted {
+        let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.filter { !$0.deleted || stored.deleted }.sorted {
             (order.firstIndex(of: $0.record.relationship ?? .lainnya) ?? 99, $0.record.birthDate?.description ?? "", $0.record.id)
                 < (order.firstIndex(of: $1.record.relationship ?? .lainnya) ?? 99, $1.record.birthDate?.description ?? "", $1.record.id)
         }

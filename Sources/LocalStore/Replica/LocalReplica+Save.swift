@@ -66,13 +66,24 @@ extension LocalReplica {
     /// Marks a record deleted with a tombstone. Its history stays; nothing is erased.
     @discardableResult
     public func delete(id: String, now: Date = Date()) throws -> [Change] {
+        try delete(ids: [id], now: now)
+    }
+
+    /// Marks records deleted together, in one transaction: all of them or none. Records already
+    /// deleted are left as they are.
+    @discardableResult
+    public func delete(ids: [String], now: Date = Date()) throws -> [Change] {
         try transaction { db in
-            guard let (_, area) = try typeAndArea(of: id, in: db) else { throw StoreError.notFound(id) }
-            guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
-            if MergeRules.status(try liveValues(recordID: id, in: db)) == .deleted { return [] }
-            // The tombstone replaces every version it saw, so an edit it did not see stays
-            // current beside it: a delete-edit conflict, never a silent loss.
-            return try tombstone(id, wallTime: ChangeWriter.millis(now), in: db)
+            var changes: [Change] = []
+            for id in ids {
+                guard let (_, area) = try typeAndArea(of: id, in: db) else { throw StoreError.notFound(id) }
+                guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
+                if MergeRules.status(try liveValues(recordID: id, in: db)) == .deleted { continue }
+                // The tombstone replaces every version it saw, so an edit it did not see stays
+                // current beside it: a delete-edit conflict, never a silent loss.
+                changes += try tombstone(id, wallTime: ChangeWriter.millis(now), in: db)
+            }
+            return changes
         }
     }
 
