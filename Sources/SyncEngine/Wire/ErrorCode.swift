@@ -51,6 +51,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case tooManyAttempts = "too_many_attempts"
     // The operator's commands and the server itself.
     case agentExists = "agent_exists"
+    case roleTaken = "role_taken"
     case unknownAgent = "unknown_agent"
     case configuration
     case `internal`

@@ -82,6 +82,7 @@ final class ServerStore: Sendable {
             guard try await db.query("SELECT id FROM agents WHERE id = ?", [.text(agent.id)]).isEmpty else {
                 throw ServerError(.agentExists, .conflict, id: "Petugas \(agent.id) sudah ada.", en: "Agent \(agent.id) already exists.")
             }
+            try await Self.checkRoleFree(agent.role, area: agent.area, except: agent.id, in: db)
             try await db.execute("INSERT INTO agents (id, name, role, area, families, previous_areas, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                  [.text(agent.id), .text(agent.name), .text(agent.role.rawValue), .text(agent.area),
                                   .text(agent.families.joined(separator: ",")), .text(""), .int(now)])
@@ -94,6 +95,7 @@ final class ServerStore: Sendable {
     func moveAgent(_ id: String, to area: String, families: [String]?, now: Int64) async throws -> AgentProfile {
         try await database.transaction { db in
             guard var agent = try await Self.agent(id, in: db) else { throw Self.noSuchAgent(id) }
+            try await Self.checkRoleFree(agent.role, area: area, except: id, in: db)
             if agent.area != area && !agent.previousAreas.contains(agent.area) { agent.previousAreas.append(agent.area) }
             agent.area = area
             if let families { agent.families = families }
@@ -103,6 +105,22 @@ final class ServerStore: Sendable {
             try await Self.audit(.agentMoved, agent: id, detail: "now \(agent.scope)", now: now, in: db)
             return agent
         }
+    }
+
+    /// The roles a region has exactly one of (Peraturan Walikota Semarang 86/2020 on TKSK and
+    /// PSM): one TKSK per kecamatan (Pasal 2) and one PSM coordinator per kelurahan where several
+    /// PSM work (Pasal 4(1)). A second is refused, naming who holds the role; move that agent first.
+    static func checkRoleFree(_ role: AgentRole, area: String, except id: String, in db: SQLConnection) async throws {
+        guard role == .tksk || role == .psmCoordinator else { return }
+        let holder = try await db.query("SELECT id, name FROM agents WHERE role = ? AND area = ? AND id <> ?",
+                                        [.text(role.rawValue), .text(area), .text(id)]).first
+        guard let holder else { return }
+        let who = "\(try holder.text("name")) (\(try holder.text("id")))"
+        let (what, whatEn, rule) = role == .tksk ? ("TKSK", "TKSK", "satu TKSK per kecamatan, Pasal 2")
+                                                 : ("koordinator PSM", "PSM coordinator", "satu koordinator PSM per kelurahan, Pasal 4 ayat 1")
+        throw ServerError(.roleTaken, .conflict,
+                          id: "\(area) sudah punya \(what): \(who) (\(rule) Perwal Semarang 86/2020). Pindahkan petugas itu dulu (field-server agent move).",
+                          en: "\(area) already has a \(whatEn): \(who) (one per \(role == .tksk ? "kecamatan, Pasal 2" : "kelurahan, Pasal 4(1)") of Perwal Semarang 86/2020). Move that agent first (field-server agent move).")
     }
 
     func agents() async throws -> [AgentProfile] {
