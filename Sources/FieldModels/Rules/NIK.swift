@@ -72,10 +72,14 @@ public enum IdentityRules {
                                  id: "Empat angka terakhir NIK tidak boleh 0000. Periksa NIK.",
                                  en: "The last four digits of a NIK cannot be 0000. Check the NIK."))
         }
+        // Sex and birth date that disagree with the NIK are both warnings, never errors: the NIK
+        // is Dukcapil's and the agent cannot correct it, and documents do disagree (a KK with an
+        // old error, a NIK issued with the wrong day). The person is recorded, the record
+        // flagged for a check against the KTP, and a correction goes to Dukcapil.
         if let sex, sex != parts.sex {
-            issues.append(.error("sex", "nik.sex",
-                                 id: "NIK menunjukkan jenis kelamin \(parts.sex == .p ? "perempuan (tanggal + 40)" : "laki-laki"), tetapi tercatat \(sex == .p ? "perempuan" : "laki-laki"). Periksa --sex atau NIK.",
-                                 en: "The NIK says \(parts.sex == .p ? "female (day + 40)" : "male"), but the person is recorded as \(sex == .p ? "female" : "male"). Check --sex or the NIK."))
+            issues.append(.warning("sex", "nik.sex",
+                                   id: "NIK menunjukkan jenis kelamin \(parts.sex == .p ? "perempuan (tanggal + 40)" : "laki-laki"), tetapi tercatat \(sex == .p ? "perempuan" : "laki-laki"). Disimpan dan ditandai; cocokkan --sex dengan KTP.",
+                                   en: "The NIK says \(parts.sex == .p ? "female (day + 40)" : "male"), but the person is recorded as \(sex == .p ? "female" : "male"). Saved and flagged; compare --sex with the KTP."))
         }
         if let birthDate, !(birthDate.day == parts.birthDate.day && birthDate.month == parts.birthDate.month
                              && birthDate.year % 100 == parts.birthDate.year % 100) {
