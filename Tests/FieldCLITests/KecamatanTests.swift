@@ -167,17 +167,7 @@ struct KecamatanTests {
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
             try process.run()
-            var seen = ""
-            while !seen.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                seen += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let range = seen.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
-                process.terminate()
-                throw CLIHarnessError.serverDidNotStart(seen)
-            }
-            url = String(seen[range])
+            url = try ServerHarness.address(printedBy: process, on: out)
             Thread.detachNewThread { _ = out.fileHandleForReading.readDataToEndOfFile() }
         }
 

@@ -71,6 +71,12 @@ final class ServerHarness: @unchecked Sendable {
         errors.seekToEndOfFile()
         process.standardError = errors
         try process.run()
+        return (process, try address(printedBy: process, on: out) { (try? String(contentsOf: log, encoding: .utf8)) ?? "" })
+    }
+
+    /// The loopback address a server process prints on its first line; the process is stopped
+    /// and the error tells what it printed (and `more`) when there is none.
+    static func address(printedBy process: Process, on out: Pipe, more: () -> String = { "" }) throws -> String {
         var seen = ""
         while !seen.contains("\n") {
             let chunk = out.fileHandleForReading.availableData
@@ -80,9 +86,9 @@ final class ServerHarness: @unchecked Sendable {
         guard let range = seen.range(of: #"https?://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
             process.waitUntilExit()
-            throw CLIHarnessError.serverDidNotStart(seen + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+            throw CLIHarnessError.serverDidNotStart(seen + more())
         }
-        return (process, String(seen[range]))
+        return String(seen[range])
     }
 
     /// Starts the server again on the same store and port, after `stop` or `kill`.

@@ -42,7 +42,7 @@ struct ThreeTierPropertyTests {
         for piece in batches.prefix(cut) { try to.replica.receive(piece) }
     }
 
-    static func inScope(_ scope: SyncScope, _ area: String) -> Bool { scope.kind == .all || scope.admits(area: area, family: nil) }
+    static func inScope(_ scope: SyncScope, _ area: String) -> Bool { ScopeCheck.inScope(scope, area) }
 
     @Test("Random three-tier histories with bundles and faulty delivery converge per scope and lose nothing")
     func threeTiers() throws {
@@ -140,14 +140,9 @@ struct ThreeTierPropertyTests {
         let held = Set(try tiers[hub].replica.changes(notIn: VersionVector()).changes.map(\.dot))
         if let lost = Set(written.keys).subtracting(held).first { return "the hub lacks \(lost)" }
         for tier in tiers {
-            let snapshot = try tier.replica.snapshot()
-            let expected = full.records.filter { inScope(tier.scope, $0.value.area) }
-            if snapshot.records != expected {
-                let differing = Set(snapshot.records.keys).union(expected.keys).filter { snapshot.records[$0] != expected[$0] }.sorted()
-                return "\(tier.name) differs from the hub in its scope: \(differing)"
+            if let problem = ScopeCheck.problem(tier.name, scope: tier.scope, snapshot: try tier.replica.snapshot(), hub: full) {
+                return problem
             }
-            let conflicts = full.conflicts.filter { $0.recordIDs.allSatisfy { expected[$0] != nil } }
-            if snapshot.conflicts != conflicts { return "\(tier.name) shows other conflicts than the hub in its scope" }
             let mine = Set(try tier.replica.changes(notIn: VersionVector()).changes.map(\.dot))
             for change in written.values where inScope(tier.scope, change.area) && !mine.contains(change.dot) {
                 return "\(tier.name) lacks \(change.dot) of its scope"

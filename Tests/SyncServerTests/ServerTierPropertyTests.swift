@@ -37,7 +37,7 @@ struct ServerTierPropertyTests {
         }
     }
 
-    static func inScope(_ scope: SyncScope, _ area: String) -> Bool { scope.kind == .all || scope.admits(area: area, family: nil) }
+    static func inScope(_ scope: SyncScope, _ area: String) -> Bool { ScopeCheck.inScope(scope, area) }
 
     /// A laptop of `agent`, enrolled with `store` as a real one is (its device key and replica id).
     static func laptop(_ name: String, agent: AgentProfile, store: ServerStore, in directory: URL) async throws -> Laptop {
@@ -215,14 +215,9 @@ struct ServerTierPropertyTests {
         let held = Set(try dinas.replica.changes(notIn: VersionVector()).changes.map(\.dot))
         if let lost = Set(written.keys).subtracting(held).min() { return "the server store lacks \(lost)" }
         for laptop in laptops {
-            let snapshot = try laptop.replica.snapshot()
-            let expected = full.records.filter { inScope(laptop.scope, $0.value.area) }
-            if snapshot.records != expected {
-                let differing = Set(snapshot.records.keys).union(expected.keys).filter { snapshot.records[$0] != expected[$0] }.sorted()
-                return "\(laptop.name) differs from the server in its scope: \(differing)"
+            if let problem = ScopeCheck.problem(laptop.name, scope: laptop.scope, snapshot: try laptop.replica.snapshot(), hub: full) {
+                return problem
             }
-            let conflicts = full.conflicts.filter { $0.recordIDs.allSatisfy { expected[$0] != nil } }
-            if snapshot.conflicts != conflicts { return "\(laptop.name) shows other conflicts than the server in its scope" }
         }
         return nil
     }
