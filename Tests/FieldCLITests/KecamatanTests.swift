@@ -203,6 +203,12 @@ struct KecamatanTests {
         #expect(try first.jsonObject()["sent"] as? Int ?? 0 > 0)
         #expect(Set(try Self.addresses(tksk).keys) == [mine, hers, theirs], "the TKSK holds both kelurahan")
         #expect(Set(try Self.addresses(dewi).keys) == [hers, theirs], "Dewi receives her kelurahan only")
+        // Each side's status knows the other and that it lacks nothing from here.
+        for (laptop, other) in [(dewi, "A-BAMBANG"), (tksk, "A-DEWI")] {
+            let peers = try #require(try laptop.run("status", "--json").jsonObject()["peers"] as? [[String: Any]])
+            let entry = try #require(peers.first { $0["agent"] as? String == other }, "\(peers)")
+            #expect(entry["lacks"] as? Int == 0, "\(entry)")
+        }
 
         // The TKSK and Dewi correct her household's address apart; the exchange keeps both.
         #expect(try tksk.run("household", "edit", hers, "--address", "Jl. Pudak 2A").status == 0)

@@ -72,6 +72,8 @@ extension SyncCommand {
                 ?? LocalReplica.Peer(replica: peer.sender.replica, agent: peer.sender.agent, scope: ScopeGrant.nothing,
                                      knowledge: VersionVector(), heardAt: now)
             known.scope = peer.grantedScope(authority: identity.authority)
+            // What the peer holds of the replicas this laptop holds, as the closing session said.
+            if let session = client.lastSession.value { known.knowledge = known.knowledge.union(session.serverVector) }
             known.heardAt = now
             known.sentAt = now
             try replica.rememberPeer(known)

@@ -67,8 +67,8 @@ struct StatusCommand: ParsableCommand {
             }
             for peer in peers {
                 let sent = peer.sentAt.map(Self.time) ?? L("belum pernah", "never")
-                console.say("  Rekan    : \(peer.agent) (\(peer.replica)) — bundel terakhir darinya \(Self.time(peer.heardAt)), untuknya \(sent); ia belum punya \(peer.lacks) perubahan dari sini",
-                            "  Peer     : \(peer.agent) (\(peer.replica)) — last bundle from it \(Self.time(peer.heardAt)), for it \(sent); it lacks \(peer.lacks) changes held here")
+                console.say("  Rekan    : \(peer.agent) (\(peer.replica)) — terakhir terdengar darinya \(Self.time(peer.heardAt)), dikirimi \(sent); ia belum punya \(peer.lacks) perubahan dari sini",
+                            "  Peer     : \(peer.agent) (\(peer.replica)) — last heard from \(Self.time(peer.heardAt)), last sent to \(sent); it lacks \(peer.lacks) changes held here")
             }
             try console.emit(status)
         }

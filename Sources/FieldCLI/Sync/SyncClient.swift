@@ -21,6 +21,9 @@ struct SyncClient {
     var target = Target.server
     var batchSize = WireProtocol.batchChanges
     let progress: ProgressBar
+    /// The last session answer of the run: what the other side held when the sync ended.
+    final class LastSession { var value: SessionResponse? }
+    let lastSession = LastSession()
 
     struct Report: Encodable {
         var rounds = 0
@@ -54,6 +57,7 @@ struct SyncClient {
                 action = machine.looked(try view())
             case .send(let request):
                 let answer = try transport.exchange(request)
+                if case .session(let session) = answer { lastSession.value = session }
                 if case .push(let batch) = request {
                     pushed += batch.changes.count
                     progress.update(done: pushed, bytes: transport.bytesSent)
