@@ -1,6 +1,9 @@
 @testable import FieldCLI
 import FieldModels
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import LocalStore
 import SyncEngine
 import Testing
@@ -247,6 +250,44 @@ struct KecamatanTests {
         #expect(dinasSnapshot.conflicts.count == 1 && dinasSnapshot.conflicts.first?.recordIDs == [hers])
         let families = { (snapshot: ReplicaSnapshot) in snapshot.records.filter { $0.key.hasPrefix("H-") || $0.key.hasPrefix("P-") } }
         #expect(families(dinasSnapshot) == families(try tksk.openReplica().snapshot()))
+        #expect(server.stop() == 0)
+    }
+
+    /// Sends `bytes` to `url`'s port and drops the connection at once (a reset: SO_LINGER 0).
+    static func sendAndReset(_ url: String, _ bytes: String) throws {
+        let port = try #require(url.split(separator: ":").last.flatMap { UInt16($0) })
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        _ = bytes.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+    }
+
+    @Test("serve-local outlives junk and callers that vanish mid-answer, then serves a real peer sync")
+    func serveLocalOutlivesCutLinks() throws {
+        let server = try ServerHarness(.sqlite)
+        let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let peer = try LocalPeer(tksk)
+        defer { peer.stop() }
+        for junk in ["POST /v1/peer HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "GET / HTTP/1.1\r\n\r\n", "\u{0}\u{1}garbage",
+                     "POST /v1/peer HTTP/1.1\r\nContent-Length: 999999\r\n\r\npartial"] {
+            for _ in 0..<3 { try Self.sendAndReset(peer.url, junk) }
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(peer.process.isRunning, "the listener survived")
+        let hers = try Self.add(dewi, "Jl. Pudak 5", kelurahan: "Pudakpayung")
+        let result = try dewi.run("sync", "--peer", peer.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.addresses(tksk)[hers] == "Jl. Pudak 5")
         #expect(server.stop() == 0)
     }
 }

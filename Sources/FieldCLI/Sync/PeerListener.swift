@@ -108,7 +108,8 @@ final class PeerListener {
         out.withUnsafeBytes { bytes in
             var sent = 0
             while sent < bytes.count {
-                let count = Glibc.write(connection, bytes.baseAddress! + sent, bytes.count - sent)
+                // MSG_NOSIGNAL: a client gone mid-answer is an error here, not a SIGPIPE that ends the server.
+                let count = send(connection, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
                 if count <= 0 { return }
                 sent += count
             }
