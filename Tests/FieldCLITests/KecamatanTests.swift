@@ -229,6 +229,9 @@ struct KecamatanTests {
         #expect(try stranger.initPSM().status == 0)
         let refused = try stranger.run("sync", "--peer", peer.url)
         #expect(refused.status == 7 && refused.stderr.contains("enroll"), "\(refused.stderr)")
+        // A PSM laptop does not serve: it keeps its kelurahan only; the message says where to go.
+        let serving = try siti.run("serve-local", "--host", "127.0.0.1", "--port", "0")
+        #expect(serving.status == 6 && serving.stderr.contains("field sync --peer"), "\(serving.stderr)")
 
         // Dewi's laptop is made to claim the whole kecamatan: the TKSK answers with what the
         // server granted her (Pudakpayung), so Siti's household does not reach her.

@@ -31,6 +31,14 @@ struct ServeLocalCommand: ParsableCommand {
 
     func run() throws {
         try global.withReplica { replica, _ in
+            // The laptop that answers holds a wider area than the laptops that call it: a PSM's
+            // laptop keeps only its kelurahan, so a TKSK syncing with it would be told its work
+            // was not stored.
+            guard [.tksk, .psmCoordinator, .dinas].contains(replica.agent.role) else {
+                throw CLIError("field serve-local dijalankan di laptop TKSK (atau koordinator PSM): laptop ini (\(replica.agent.role.rawValue)) hanya menyimpan wilayahnya sendiri. Dari laptop ini, bertukarlah dengan: field sync --peer http://ALAMAT-LAPTOP-TKSK:8089",
+                               "field serve-local runs on the TKSK's (or the PSM coordinator's) laptop: this laptop (\(replica.agent.role.rawValue)) keeps its own area only. From this laptop, exchange with: field sync --peer http://TKSK-LAPTOP-ADDRESS:8089",
+                               code: Exit.outsideArea)
+            }
             let identity = try PeerIdentity(replica)
             let secret = try BundleFile.passphrase(confirm: false)
             let listener = try PeerListener(host: host, port: port)
