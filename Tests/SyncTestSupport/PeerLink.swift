@@ -34,30 +34,9 @@ public final class PeerLink: SyncTransport {
         return try JSONDecoder().decode(SyncAnswer.self, from: try JSONEncoder().encode(answer))
     }
 
-    /// Drives `SyncMachine` for `replica` as `field sync --peer` does: no reconcile, no adopting
-    /// (only the server does those), every page stored with its checkpoint. Throws the cut.
+    /// `field sync --peer` of `replica` over `link` (the shared driver, `LocalReplica.sync`,
+    /// with a peer's roles). Throws the cut.
     public static func sync(_ replica: LocalReplica, over link: PeerLink, batchSize: Int) throws -> SyncMachine.Report {
-        var machine = SyncMachine(.init(batchSize: batchSize, statePrefix: "peer.test.")) { UUID().uuidString }
-        var action = machine.start()
-        let view = { SyncMachine.LocalView(replica: replica.replicaID, held: try replica.fullVersionVector()) }
-        let decode = { (key: String) in try replica.syncState(key).map { Data($0.utf8) } }
-        while true {
-            switch action {
-            case .look: action = machine.looked(try view())
-            case .send(let request): action = machine.received(try link.exchange(request))
-            case .reconcile: action = machine.reconciled(changed: false)
-            case .collect(let vector): action = machine.collected(try replica.changes(notIn: vector), own: try view())
-            case .loadPull(let scope):
-                let pending = try decode(machine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: $0) }
-                let checkpoint = try decode(machine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: $0) }
-                action = machine.pullLoaded(.init(held: try replica.fullVersionVector(), checkpoint: checkpoint, pending: pending))
-            case .store(let page, let state):
-                try replica.receive(page, state: state)
-                action = machine.stored()
-            case .adopt: action = machine.adopted()
-            case .finish(let report): return report
-            case .fail(let failure): throw failure
-            }
-        }
+        try replica.sync(over: link, .init(batchSize: batchSize, statePrefix: "peer.test."))
     }
 }

@@ -3,10 +3,9 @@ import Foundation
 import LocalStore
 import SyncEngine
 
-/// One `field sync`: the driver of `SyncMachine` (SyncEngine), which decides every step of the
-/// protocol; this performs them on the replica and over `HTTPTransport`. Every pulled page is
-/// applied together with the note of how far the pull got, so a cut connection or a crash
-/// resumes where it stopped.
+/// One `field sync` with the server or a peer laptop: `LocalReplica.sync` runs `SyncMachine`
+/// over the transport; this adds what only the server's sync does (repairing a restored
+/// laptop, following the agent's new scope), the progress bar, and messages a person can act on.
 struct SyncClient {
     /// Whom the laptop syncs with: the Dinas server, or a peer laptop (a TKSK's running
     /// `field serve-local`). A peer does not repair a restored laptop, move its agent or
@@ -47,77 +46,60 @@ struct SyncClient {
     func run(maxRounds: Int = 5) throws -> Report {
         var report = Report()
         let prefix = if case .peer(let url) = target { "peer.\(url)." } else { "" }
-        var machine = SyncMachine(SyncMachine.Configuration(batchSize: batchSize, maxRounds: maxRounds, statePrefix: prefix)) { UUID().uuidString }
         let (from, fromEn) = target == .server ? ("server", "the server") : ("laptop rekan", "the peer laptop")
-        var action = machine.start()
+        let roles = target == .server
+            ? SyncRoles(reconcile: { session in
+                report.scope = session.scope.key
+                return try reconcile(with: session, report: &report)
+            }, adopt: { session, covered in try adopt(session, covered: covered, report: &report) })
+            : .peer
         var pushTotal = 0, pushed = 0, pulled = 0
-        while true {
-            switch action {
-            case .look:
-                action = machine.looked(try view())
-            case .send(let request):
-                let answer = try transport.exchange(request)
-                if case .session(let session) = answer { lastSession.value = session }
-                if case .push(let batch) = request {
-                    pushed += batch.changes.count
+        let done: SyncMachine.Report
+        do {
+            done = try replica.sync(over: transport, SyncMachine.Configuration(batchSize: batchSize, maxRounds: maxRounds, statePrefix: prefix),
+                                    roles: roles, progress: { event in
+                switch event {
+                case .session(let session):
+                    lastSession.value = session
+                case .pushing(let total):
+                    (pushTotal, pushed) = (total, 0)
+                    progress.start(L("Kirim", "Send"), total: total, bytes: transport.bytesSent)
+                case .pushed(let count):
+                    pushed += count
                     progress.update(done: pushed, bytes: transport.bytesSent)
                     if pushed == pushTotal { progress.finish() }
+                case .pulling:
+                    pulled = 0
+                    progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
+                case .stored(let count):
+                    pulled += count
+                    progress.update(done: pulled, bytes: transport.bytesReceived)
+                case .pulled:
+                    progress.finish()
                 }
-                action = machine.received(answer)
-            case .reconcile(let session):
-                report.scope = session.scope.key
-                action = machine.reconciled(changed: target == .server ? try reconcile(with: session, report: &report) : false)
-            case .collect(let serverVector):
-                let delta = try replica.changes(notIn: serverVector)
-                pushTotal = delta.changes.count
-                pushed = 0
-                if pushTotal > 0 { progress.start(L("Kirim", "Send"), total: pushTotal, bytes: transport.bytesSent) }
-                action = machine.collected(delta, own: try view())
-            case .loadPull(let scope):
-                let pending = try replica.syncState(machine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: Data($0.utf8)) }
-                let checkpoint = try replica.syncState(machine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: Data($0.utf8)) }
-                pulled = 0
-                progress.start(L("Terima", "Receive"), total: nil, bytes: transport.bytesReceived)
-                action = machine.pullLoaded(SyncMachine.PullStart(held: try replica.fullVersionVector(), checkpoint: checkpoint, pending: pending))
-            case .store(let page, let state):
-                do {
-                    try replica.receive(page, state: state)
-                } catch let error as StoreError where error.code == .refused {
-                    throw CLIError("Perubahan dari \(from) ditolak, tidak ada yang disimpan: \(error.text.id) Hubungi operator Dinas.",
-                                   "Changes from \(fromEn) were refused, nothing was stored: \(error.text.en) Contact the Dinas operator.",
-                                   code: Exit.serverRefused)
-                }
-                pulled += page.changes.count
-                progress.update(done: pulled, bytes: transport.bytesReceived)
-                action = machine.stored()
-            case .adopt(let session, let covered):
-                progress.finish()
-                if target == .server { try adopt(session, covered: covered, report: &report) }
-                action = machine.adopted()
-            case .finish(let done):
-                report.rounds = done.rounds
-                report.pushed = done.pushed
-                report.accepted = done.accepted
-                report.pulled = done.pulled
-                if target == .server { try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000))) }
-                report.bytesSent = transport.bytesSent
-                report.bytesReceived = transport.bytesReceived
-                report.conflicts = try replica.snapshot().conflicts.count
-                return report
-            case .fail(.notStored(_, let stored, let own)):
-                throw CLIError("\(from.prefix(1).uppercased() + from.dropFirst()) belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
-                               "\(fromEn.prefix(1).uppercased() + fromEn.dropFirst()) has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
-                               code: Exit.serverRefused)
-            case .fail(.unexpected(let what)):
-                throw CLIError("Jawaban \(from) tidak sesuai protokol (\(what)). Data tetap aman di laptop; hubungi operator Dinas.",
-                               "The answer of \(fromEn) does not follow the protocol (\(what)). The data stays safe on the laptop; contact the Dinas operator.",
-                               code: Exit.serverRefused)
-            }
+            })
+        } catch let refused as PageRefused {
+            throw CLIError("Perubahan dari \(from) ditolak, tidak ada yang disimpan: \(refused.error.text.id) Hubungi operator Dinas.",
+                           "Changes from \(fromEn) were refused, nothing was stored: \(refused.error.text.en) Contact the Dinas operator.",
+                           code: Exit.serverRefused)
+        } catch SyncMachine.Failure.notStored(_, let stored, let own) {
+            throw CLIError("\(from.prefix(1).uppercased() + from.dropFirst()) belum menyimpan \(own - stored) perubahan laptop ini (tersimpan sampai \(stored) dari \(own)). Data tetap aman di laptop; jalankan field sync lagi, dan hubungi operator Dinas bila pesan ini berulang.",
+                           "\(fromEn.prefix(1).uppercased() + fromEn.dropFirst()) has not stored \(own - stored) of this laptop's changes (stored up to \(stored) of \(own)). The data stays safe on the laptop; run field sync again, and contact the Dinas operator if this message repeats.",
+                           code: Exit.serverRefused)
+        } catch SyncMachine.Failure.unexpected(let what) {
+            throw CLIError("Jawaban \(from) tidak sesuai protokol (\(what)). Data tetap aman di laptop; hubungi operator Dinas.",
+                           "The answer of \(fromEn) does not follow the protocol (\(what)). The data stays safe on the laptop; contact the Dinas operator.",
+                           code: Exit.serverRefused)
         }
-    }
-
-    private func view() throws -> SyncMachine.LocalView {
-        SyncMachine.LocalView(replica: replica.replicaID, held: try replica.fullVersionVector())
+        report.rounds = done.rounds
+        report.pushed = done.pushed
+        report.accepted = done.accepted
+        report.pulled = done.pulled
+        if target == .server { try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000))) }
+        report.bytesSent = transport.bytesSent
+        report.bytesReceived = transport.bytesReceived
+        report.conflicts = try replica.snapshot().conflicts.count
+        return report
     }
 
     /// Follows what the session says of the agent: a new scope (forgetting records outside it
