@@ -115,6 +115,24 @@ extension LocalReplica {
 }
 
 extension CLI {
+    /// Adds a household at `address` with a random No. KK and the given `--member` values
+    /// (in `kelurahan` when given); returns its id.
+    func addHousehold(_ address: String, kelurahan: String? = nil, members: [String] = []) throws -> String {
+        var arguments = ["household", "add", "--kk", "337406120315" + String(format: "%04d", Int.random(in: 1...9999)),
+                         "--address", address, "--rt", "1", "--rw", "2", "--json"]
+        if let kelurahan { arguments += ["--kelurahan", kelurahan] }
+        for member in members { arguments += ["--member", member] }
+        let result = try run(arguments)
+        try #require(result.status == 0, "\(result.stderr)")
+        return try #require(try result.jsonObject()["id"] as? String)
+    }
+
+    /// Each household listed, by id, with its address.
+    func addresses() throws -> [String: String] {
+        let rows = try run("household", "list", "--json").jsonArray()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["address"] as? String ?? "") })
+    }
+
     /// Whether `script` (util-linux) is there to give `field` a pseudo-terminal.
     static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
 

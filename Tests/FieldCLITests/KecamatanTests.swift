@@ -16,17 +16,7 @@ struct KecamatanTests {
     static let pudak = "3374/banyumanik/pudakpayung"
 
     static func add(_ cli: CLI, _ address: String, kelurahan: String, members: Int = 1) throws -> String {
-        var arguments = ["household", "add", "--kk", "337406120315" + String(format: "%04d", Int.random(in: 1...9999)),
-                         "--address", address, "--rt", "1", "--rw", "2", "--kelurahan", kelurahan, "--json"]
-        for index in 0..<members { arguments += ["--member", "Warga \(address) \(index);P;1985-08-12;kepala"] }
-        let result = try cli.run(arguments)
-        try #require(result.status == 0, "\(result.stderr)")
-        return try #require(try result.jsonObject()["id"] as? String)
-    }
-
-    static func addresses(_ cli: CLI) throws -> [String: String] {
-        let rows = try cli.run("household", "list", "--json").jsonArray()
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["address"] as? String ?? "") })
+        try cli.addHousehold(address, kelurahan: kelurahan, members: (0..<members).map { "Warga \(address) \($0);P;1985-08-12;kepala" })
     }
 
     func bundle(_ cli: CLI, _ name: String, _ extra: String...) throws -> String {
@@ -53,16 +43,16 @@ struct KecamatanTests {
         let again = try tksk.run("bundle", "import", fromSiti, "--json")
         #expect(again.status == 0)
         #expect(try again.jsonObject()["imported"] as? Int == 0, "a bundle imported twice adds nothing")
-        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers])
+        #expect(Set(try tksk.addresses().keys) == [mine, hers])
 
         // The TKSK and Siti change the same household apart; each answers by bundle.
         #expect(try tksk.run("household", "edit", mine, "--address", "Jl. Srondol 1A").status == 0)
         #expect(try siti.run("household", "edit", mine, "--address", "Jl. Srondol No. 1").status == 0)
         let forSiti = try bundle(tksk, "for-siti.fsb", "--since", fromSiti)
         #expect(try siti.run("bundle", "import", forSiti).status == 0)
-        #expect(Set(try Self.addresses(siti).keys) == [mine], "Siti receives her kelurahan only")
+        #expect(Set(try siti.addresses().keys) == [mine], "Siti receives her kelurahan only")
         #expect(try siti.run("bundle", "import", try bundle(tksk, "for-siti-all.fsb")).status == 0)
-        #expect(Set(try Self.addresses(siti).keys) == [mine], "even from a bundle made for everyone")
+        #expect(Set(try siti.addresses().keys) == [mine], "even from a bundle made for everyone")
         #expect(try tksk.run("bundle", "import", try bundle(siti, "siti-2.fsb", "--since", forSiti)).status == 0)
         #expect(try tksk.openReplica().snapshot().conflicts.count == 1)
 
@@ -83,7 +73,7 @@ struct KecamatanTests {
         let dewiDevice = try #require(devices.first { $0.contains("\tA-DEWI\t") }).split(separator: "\t")
         #expect(dewiDevice[4] == "-" && dewiDevice[5] != "-", "Dewi never synced directly, yet her newest change reached the server")
         try dinas.sync()
-        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers])
+        #expect(Set(try dinas.addresses().keys) == [mine, hers])
         let dinasSnapshot = try dinas.openReplica().snapshot()
         #expect(dinasSnapshot.conflicts.count == 1)
         let tkskSnapshot = try tksk.openReplica().snapshot()
@@ -204,8 +194,8 @@ struct KecamatanTests {
         let first = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try first.jsonObject()["sent"] as? Int ?? 0 > 0)
-        #expect(Set(try Self.addresses(tksk).keys) == [mine, hers, theirs], "the TKSK holds both kelurahan")
-        #expect(Set(try Self.addresses(dewi).keys) == [hers, theirs], "Dewi receives her kelurahan only")
+        #expect(Set(try tksk.addresses().keys) == [mine, hers, theirs], "the TKSK holds both kelurahan")
+        #expect(Set(try dewi.addresses().keys) == [hers, theirs], "Dewi receives her kelurahan only")
         // Each side's status knows the other and that it lacks nothing from here.
         for (laptop, other) in [(dewi, "A-BAMBANG"), (tksk, "A-DEWI")] {
             let peers = try #require(try laptop.run("status", "--json").jsonObject()["peers"] as? [[String: Any]])
@@ -243,12 +233,12 @@ struct KecamatanTests {
         }
         let wider = try dewi.run("sync", "--peer", peer.url, "--json")
         #expect(wider.status == 0, "\(wider.stderr)")
-        #expect(Set(try Self.addresses(dewi).keys) == [hers, theirs], "a claimed scope is not a granted one")
+        #expect(Set(try dewi.addresses().keys) == [hers, theirs], "a claimed scope is not a granted one")
 
         peer.stop()
         try tksk.sync()
         try dinas.sync()
-        #expect(Set(try Self.addresses(dinas).keys) == [mine, hers, theirs])
+        #expect(Set(try dinas.addresses().keys) == [mine, hers, theirs])
         let dinasSnapshot = try dinas.openReplica().snapshot()
         #expect(dinasSnapshot.conflicts.count == 1 && dinasSnapshot.conflicts.first?.recordIDs == [hers])
         let families = { (snapshot: ReplicaSnapshot) in snapshot.records.filter { $0.key.hasPrefix("H-") || $0.key.hasPrefix("P-") } }
@@ -290,7 +280,7 @@ struct KecamatanTests {
         let hers = try Self.add(dewi, "Jl. Pudak 5", kelurahan: "Pudakpayung")
         let result = try dewi.run("sync", "--peer", peer.url)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try Self.addresses(tksk)[hers] == "Jl. Pudak 5")
+        #expect(try tksk.addresses()[hers] == "Jl. Pudak 5")
         #expect(server.stop() == 0)
     }
 }

@@ -23,17 +23,7 @@ struct RestoreTests {
     }
 
     static func add(_ cli: CLI, _ address: String, members: Int = 0) throws -> String {
-        var arguments = ["household", "add", "--kk", "", "--address", address, "--rt", "1", "--rw", "2", "--json"]
-        arguments[3] = "337406120315" + String(format: "%04d", Int.random(in: 1...9999))
-        for index in 0..<members { arguments += ["--member", "Warga \(address) \(index);L;1980-05-15;anak"] }
-        let result = try cli.run(arguments)
-        try #require(result.status == 0, "\(result.stderr)")
-        return try #require(try result.jsonObject()["id"] as? String)
-    }
-
-    static func addresses(_ cli: CLI) throws -> [String: String] {
-        let rows = try cli.run("household", "list", "--json").jsonArray()
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["address"] as? String ?? "") })
+        try cli.addHousehold(address, members: (0..<members).map { "Warga \(address) \($0);L;1980-05-15;anak" })
     }
 
     /// Copies the replica (and, unless `fileOnly`, its state folder) aside, or back.
@@ -80,8 +70,8 @@ struct RestoreTests {
         #expect(try laptop.openReplica().replicaID != original, "writes after the restore go under a new replica id")
         try other.sync()
         try laptop.sync()
-        #expect(try Self.addresses(laptop) == expected)
-        #expect(try Self.addresses(other) == expected)
+        #expect(try laptop.addresses() == expected)
+        #expect(try other.addresses() == expected)
         #expect(try laptop.openReplica().snapshot() == other.openReplica().snapshot())
         let again = try laptop.sync().jsonObject()
         #expect(again["newReplica"] == nil && again["reissued"] as? Int == 0, "the next sync is an ordinary one")
@@ -110,7 +100,7 @@ struct RestoreTests {
         #expect(try intruder.push(relayed.changes, seals: relayed.seals) == "origin_revoked")
 
         try other.sync()
-        #expect(try Self.addresses(other) == [first: "Jl. Sebelum 1"], "what the revoked device stored before stays valid")
+        #expect(try other.addresses() == [first: "Jl. Sebelum 1"], "what the revoked device stored before stays valid")
 
         let issued = try server.admin("agent", "code", "A-SITI").stdout
         let code = try #require(issued.range(of: #"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression).map { String(issued[$0]) })
@@ -122,8 +112,8 @@ struct RestoreTests {
         #expect(resent.status == 0 && resent.stdout.contains("dikirim dengan id replika sekarang"), "\(resent.stdout) \(resent.stderr)")
         try other.sync()
         let expected = [first: "Jl. Sebelum 1", second: "Jl. Sesudah 2"]
-        #expect(try Self.addresses(other) == expected)
-        #expect(try Self.addresses(laptop) == expected)
+        #expect(try other.addresses() == expected)
+        #expect(try laptop.addresses() == expected)
         #expect(try laptop.openReplica().snapshot() == other.openReplica().snapshot())
         #expect(server.stop() == 0)
     }
