@@ -128,7 +128,7 @@ struct Console {
         case .notFound, .unknownRegion: Exit.notFound
         case .wrongPassphrase: Exit.wrongPassphrase
         case .outsideArea: Exit.outsideArea
-        case .notInitialized, .alreadyInitialized: Exit.setup
+        case .notInitialized, .alreadyInitialized, .notEnrolled: Exit.setup
         case .database, .corrupt: Exit.failure
         case .refused: Exit.serverRefused
         }

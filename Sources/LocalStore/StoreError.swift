@@ -4,7 +4,7 @@ import FieldModels
 /// languages), and the underlying cause when there is one.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        case notInitialized, alreadyInitialized, wrongPassphrase, validation, duplicateNIK, notFound
+        case notInitialized, alreadyInitialized, notEnrolled, wrongPassphrase, validation, duplicateNIK, notFound
         case outsideArea, unknownRegion, database, corrupt
         /// Received changes (or a local write) refused by `Admission`: grammar or origin.
         case refused

@@ -54,11 +54,16 @@ struct ServerTierPropertyTests {
         return Laptop(replica: replica, scope: agent.scope, name: name, device: device, agent: agent)
     }
 
-    /// A bundle or a peer exchange: what `to` lacks of `from` in its scope, kept by `to` in its
-    /// own, delivered with faults (`random == nil`: whole and in order).
+    /// A bundle: what `to` lacks of `from` in its scope, made and taken through the sync
+    /// machine's file transport, kept by `to` in its own; its parts delivered with faults
+    /// (`random == nil`: whole and in order).
     static func handOver(_ from: Laptop, _ to: Laptop, random: inout SeededGenerator?) throws {
-        let batch = try from.replica.changes(for: to.scope, notIn: try to.replica.fullVersionVector()).restricted { inScope(to.scope, $0.area) }
-        for piece in faulty(batch, random: &random) { try to.replica.receive(piece) }
+        guard var generator = random else {
+            return try BundleTrip.carry(from: from.replica, to: to.replica, scope: to.scope, partSize: 500, batchSize: 500)
+        }
+        defer { random = generator }
+        try BundleTrip.carry(from: from.replica, to: to.replica, scope: to.scope, partSize: Int.random(in: 1...8, using: &generator),
+                             batchSize: Int.random(in: 1...8, using: &generator)) { Faults.deliver($0, random: &generator) }
     }
 
     /// `field sync --peer` of `psm` with `tksk`: the sync machine against the TKSK's responder,
@@ -75,11 +80,7 @@ struct ServerTierPropertyTests {
     static func faulty(_ batch: SealedBatch, random: inout SeededGenerator?) -> [SealedBatch] {
         guard var generator = random else { return Batching.batches(batch, maxChanges: 500) }
         defer { random = generator }
-        var pieces = Batching.batches(batch, maxChanges: Int.random(in: 1...8, using: &generator))
-        if Bool.random(using: &generator) { pieces.shuffle(using: &generator) }
-        if Int.random(in: 0..<4, using: &generator) == 0 { pieces += pieces.shuffled(using: &generator) }
-        let cut = Int.random(in: 0..<4, using: &generator) == 0 ? Int.random(in: 0...pieces.count, using: &generator) : pieces.count
-        return Array(pieces.prefix(cut))
+        return Faults.deliver(Batching.batches(batch, maxChanges: Int.random(in: 1...8, using: &generator)), random: &generator)
     }
 
     /// A laptop's push: session, then what the server's vector lacks, in faulty batches; a batch

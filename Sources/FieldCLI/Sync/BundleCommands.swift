@@ -126,12 +126,7 @@ struct BundleCommand: ParsableCommand {
 
     /// What a bundle command needs of the enrolment: the authority and this replica's certificate.
     static func trust(_ replica: LocalReplica) throws -> (authority: Data, certificate: ReplicaCertificate) {
-        guard let authority = try replica.authority(), let certificate = try replica.ownCertificate() else {
-            throw CLIError("Laptop ini belum terdaftar di server Dinas: bundel hanya dapat ditukar antarlaptop terdaftar. Jalankan dulu: field enroll --server URL --code KODE",
-                           "This laptop is not enrolled with the Dinas server: bundles are exchanged between enrolled laptops only. Run first: field enroll --server URL --code CODE",
-                           code: Exit.setup)
-        }
-        return (authority, certificate)
+        try replica.enrolment()
     }
 
     /// Keeps the newest scope grant the server gave, to show other laptops in bundles.

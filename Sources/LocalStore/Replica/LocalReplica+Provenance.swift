@@ -127,7 +127,20 @@ extension LocalReplica {
         }
     }
 
+    /// Checks a batch as `receive` would (origin seals, certificates, authority) without
+    /// applying anything: throws the same refusal.
+    public func check(_ batch: SealedBatch) throws {
+        try read { db in _ = try admit(batch, in: db) }
+    }
+
     func admitAndApply(_ batch: SealedBatch, in db: Database) throws {
+        let admitted = try admit(batch, in: db)
+        for certificate in admitted.certificates { try storeCertificate(certificate, in: db) }
+        for seal in admitted.seals { try storeSeal(seal, in: db) }
+        try apply(admitted.changes, in: db)
+    }
+
+    private func admit(_ batch: SealedBatch, in db: Database) throws -> Admission.Admitted {
         let authority = try authority(in: db)
         let admitted: Admission.Admitted
         do {
@@ -138,9 +151,7 @@ extension LocalReplica {
         } catch let refusal as Refusal {
             throw StoreError(.refused, refusal.text, cause: refusal)
         }
-        for certificate in admitted.certificates { try storeCertificate(certificate, in: db) }
-        for seal in admitted.seals { try storeSeal(seal, in: db) }
-        try apply(admitted.changes, in: db)
+        return admitted
     }
 
     /// The changes a replica knowing `vector` lacks, sealed: each transaction's seal with the

@@ -23,11 +23,17 @@ public struct SyncRoles {
     /// Follows what the session says of the agent (scope, area, role); `covered` is what the
     /// round's pull covered.
     public var adopt: (SessionResponse, _ covered: VersionVector) throws -> Void
+    /// Gathers what to push of what the other side's vector lacks; nil: everything this replica
+    /// holds that it lacks (the other side keeps its own scope). A bundle gathers its
+    /// recipient's scope only.
+    public var collect: ((VersionVector) throws -> SealedBatch)?
 
     public init(reconcile: @escaping (SessionResponse) throws -> Bool = { _ in false },
-                adopt: @escaping (SessionResponse, VersionVector) throws -> Void = { _, _ in }) {
+                adopt: @escaping (SessionResponse, VersionVector) throws -> Void = { _, _ in },
+                collect: ((VersionVector) throws -> SealedBatch)? = nil) {
         self.reconcile = reconcile
         self.adopt = adopt
+        self.collect = collect
     }
 
     /// A peer laptop's: nothing beyond the shared steps.
@@ -64,7 +70,7 @@ extension LocalReplica {
             case .reconcile(let session):
                 action = machine.reconciled(changed: try roles.reconcile(session))
             case .collect(let vector):
-                let delta = try changes(notIn: vector)
+                let delta = try roles.collect?(vector) ?? changes(notIn: vector)
                 if !delta.isEmpty { progress(.pushing(total: delta.changes.count)) }
                 action = machine.collected(delta, own: try view())
             case .loadPull(let scope):

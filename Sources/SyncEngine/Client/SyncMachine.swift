@@ -1,8 +1,8 @@
 import Foundation
 
-/// The client side of a sync with the server, as a state machine with no input or output of its
-/// own: each method takes what just happened (an answer came, the replica was read, a page was
-/// stored) and returns the next `Action` for its driver to perform. The driver owns the replica
+/// The client side of a sync (with the server, a peer laptop or a file), as a state machine with
+/// no input or output of its own: each method takes what just happened (an answer came, the
+/// replica was read, a page was stored) and returns the next `Action` for its driver to perform. The driver owns the replica
 /// and the `SyncTransport`; the machine owns the protocol: sessions, rounds, the rewound-replica
 /// check, batching of the push, paging of the pull and the checkpoints that let a cut pull
 /// resume. Tested without any network (`SyncMachineTests`), like Hummingbird's
@@ -12,7 +12,8 @@ import Foundation
 /// vector lacks → pull, page by page, what the laptop lacks in its scope → adopt what the
 /// session said of the agent → a new session. Rounds repeat until one moves nothing (or
 /// `maxRounds`); the sync then fails unless the server holds every change the laptop wrote
-/// before its last push began.
+/// before its last push began. With a file, a round runs one half: a bundle is made by pushing
+/// into a `BundleOutbox` and taken by pulling from a `BundleInbox` (`Configuration.directions`).
 public struct SyncMachine: Sendable {
     public struct Configuration: Sendable {
         public var batchSize: Int
@@ -20,11 +21,29 @@ public struct SyncMachine: Sendable {
         /// Put before the sync-state keys the machine writes, so that the checkpoints of a sync
         /// with a peer laptop never stand for those of the server ("" for the server).
         public var statePrefix: String
-        public init(batchSize: Int = WireProtocol.batchChanges, maxRounds: Int = 5, statePrefix: String = "") {
+        /// Which halves of a round run: both with a server or a peer; one with a file (a bundle
+        /// is written by pushing into it, and read by pulling from it).
+        public var directions: Directions
+        /// Whether the sync fails when the other side holds fewer of this laptop's changes than
+        /// it wrote before its last push. A file keeps all that was pushed into it, and answers
+        /// a recipient that may keep only part of it: nothing to check there.
+        public var checkStored: Bool
+        public init(batchSize: Int = WireProtocol.batchChanges, maxRounds: Int = 5, statePrefix: String = "",
+                    directions: Directions = .both, checkStored: Bool = true) {
             self.batchSize = batchSize
             self.maxRounds = maxRounds
             self.statePrefix = statePrefix
+            self.directions = directions
+            self.checkStored = checkStored
         }
+    }
+
+    public struct Directions: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let push = Directions(rawValue: 1)
+        public static let pull = Directions(rawValue: 2)
+        public static let both: Directions = [.push, .pull]
     }
 
     /// What the replica holds, read by the driver when the machine asks (`.look`).
@@ -186,8 +205,7 @@ public struct SyncMachine: Sendable {
                 state = .pushing(session, remaining: remaining)
                 return .send(.push(next))
             }
-            state = .loadingPull(session)
-            return .loadPull(session.scope)
+            return pull(session)
         case (.pulling(let session, let pull), .pull(let page)):
             moved.pulled += page.changes.count
             report.pulled += page.changes.count
@@ -219,10 +237,7 @@ public struct SyncMachine: Sendable {
         written = (view.replica, view.held[view.replica])
         let limit = max(1, min(configuration.batchSize, session.maxBatchChanges))
         let requests = Batching.batches(delta, maxChanges: limit).map { PushRequest(batch: makeBatchID(), $0) }
-        guard let first = requests.first else {
-            state = .loadingPull(session)
-            return .loadPull(session.scope)
-        }
+        guard let first = requests.first else { return pull(session) }
         state = .pushing(session, remaining: requests)
         return .send(.push(first))
     }
@@ -253,8 +268,19 @@ public struct SyncMachine: Sendable {
     }
 
     private mutating func collect(_ session: SessionResponse) -> Action {
+        guard configuration.directions.contains(.push) else { return pull(session) }
         state = .collecting(session)
         return .collect(notIn: session.serverVector)
+    }
+
+    /// The pull half of the round, or its end when the round does not pull.
+    private mutating func pull(_ session: SessionResponse) -> Action {
+        guard configuration.directions.contains(.pull) else {
+            state = .looking(.roundEnd)
+            return .look
+        }
+        state = .loadingPull(session)
+        return .loadPull(session.scope)
     }
 
     private mutating func endRound(_ session: SessionResponse) -> Action {
@@ -265,7 +291,7 @@ public struct SyncMachine: Sendable {
             return .reconcile(session)
         }
         state = .done
-        if let written {
+        if configuration.checkStored, let written {
             let stored = session.own.first { $0.replica == written.replica }?.counter ?? 0
             if stored < written.counter { return .fail(.notStored(replica: written.replica, stored: stored, written: written.counter)) }
         }

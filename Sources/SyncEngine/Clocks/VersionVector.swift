@@ -40,6 +40,19 @@ public struct VersionVector: Sendable, Hashable, Codable {
         if counter > self[replica] { counters[replica] = counter }
     }
 
+    /// Adds one held dot: the entry advances over it and any dots beyond that now follow
+    /// without a gap; a dot after a gap joins `beyond`.
+    public mutating func insert(_ dot: Dot) {
+        guard !contains(dot) else { return }
+        guard dot.counter == self[dot.replica] + 1 else {
+            beyond.insert(dot)
+            return
+        }
+        var counter = dot.counter
+        while beyond.remove(Dot(dot.replica, counter + 1)) != nil { counter += 1 }
+        counters[dot.replica] = counter
+    }
+
     /// Drops an entry (for a retired device).
     public mutating func remove(_ replica: ReplicaID) {
         counters[replica] = nil
