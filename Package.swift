@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        .target(name: "FieldModels"),
+        .target(name: "FieldModels", resources: [.copy("Resources/wilayah")]),
         .target(name: "SyncEngine", dependencies: ["FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),

@@ -171,16 +171,42 @@ struct RegionCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: L("Tampilkan kecamatan, atau kelurahan dalam satu kecamatan.",
-                                             "List the kecamatan, or the kelurahan of one kecamatan."),
-                                 discussion: L("Contoh: field region list --kecamatan Banyumanik",
-                                               "Example: field region list --kecamatan Banyumanik"))
+            CommandConfiguration(abstract: L("Tampilkan kecamatan dan kelurahan wilayah Anda, atau wilayah mana pun di Indonesia menurut kode Kemendagri.",
+                                             "List the kecamatan and kelurahan of your area, or any region of Indonesia by its Kemendagri code."),
+                                 discussion: L("""
+                                     Tanpa argumen: kecamatan kota Anda (dari replika). Dengan kode atau nama: wilayah itu
+                                     dalam daftar Kemendagri 2025 (seluruh Indonesia, ikut terpasang) dan isinya satu tingkat di bawah.
+                                       field region list --kecamatan Banyumanik
+                                       field region list indonesia        (38 provinsi)
+                                       field region list 33.74            (kecamatan di Kota Semarang)
+                                       field region list "Srondol Kulon"
+                                     """, """
+                                     Without an argument: the kecamatan of your city (from the replica). With a code or a name:
+                                     that region in the Kemendagri 2025 list (all Indonesia, shipped with field) and what lies one level below it.
+                                       field region list --kecamatan Banyumanik
+                                       field region list indonesia        (38 provinces)
+                                       field region list 33.74            (the kecamatan of Kota Semarang)
+                                       field region list "Srondol Kulon"
+                                     """))
         }
 
         @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("Kode Kemendagri (33.74.11) atau nama wilayah, atau 'indonesia'.",
+                                       "A Kemendagri code (33.74.11) or a region name, or 'indonesia'."), valueName: "CODE|NAME"))
+        var region: String?
         @Option(help: ArgumentHelp(L("Kecamatan yang kelurahannya ditampilkan.", "Kecamatan whose kelurahan to list."))) var kecamatan: String?
 
+        func validate() throws {
+            guard region == nil || kecamatan == nil else {
+                throw ValidationError(L("Pakai kode/nama atau --kecamatan, tidak keduanya.", "Use a code/name or --kecamatan, not both."))
+            }
+        }
+
         func run() throws {
+            if let region {
+                let console = global.console
+                return try console.run { try NationalList.show(region, console: console) }
+            }
             try global.withReplica { replica, console in
                 let parent: String
                 if let kecamatan {

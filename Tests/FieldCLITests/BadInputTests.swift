@@ -10,6 +10,8 @@ struct BadInputTests {
         (["household", "add", "--kk", "3374061203150007", "--address", "Jl. A", "--rt", "1", "--rw", "1",
           "--member", "Budi;L;1980-02-31;kepala"], 64, "--member (TGL-LAHIR)"),
         (["household", "add", "--kk", "3374061203150007", "--address", "Jl. A", "--rt", "1", "--rw", "1",
+          "--member", "Budi;L;1980-05-15;kepala;3374991505800003"], 3, "bukan kode kecamatan di Kota Semarang"),
+        (["household", "add", "--kk", "3374061203150007", "--address", "Jl. A", "--rt", "1", "--rw", "1",
           "--member", "Budi;L;1980-05-15;bos"], 64, "kepala, suami"),
         (["household", "add", "--kk", "3374061203150007", "--address", "", "--rt", "1", "--rw", "1"], 3, "--address"),
         (["household", "add", "--kk", "3374061203150007", "--address", "Jl. A", "--rt", "1", "--rw", "1",

@@ -56,11 +56,7 @@ public enum IdentityRules {
                            id: "NIK '\(masked(nik))' harus tepat 16 angka (sekarang \(nik.count) karakter). Salin dari KTP atau KK.",
                            en: "NIK '\(masked(nik))' must be exactly 16 digits (it has \(nik.count) characters). Copy it from the KTP or KK.")]
         }
-        guard RegionCodes.isProvince(String(nik.prefix(2))) else {
-            return [.error("nik", "nik.province",
-                           id: "NIK diawali '\(nik.prefix(2))', yang bukan kode provinsi. Periksa dua angka pertama.",
-                           en: "NIK starts with '\(nik.prefix(2))', which is not a province code. Check the first two digits.")]
-        }
+        if let problem = regionProblem(nik, field: "nik", label: "NIK") { return [problem] }
         guard let parts = parseNIK(nik, today: today) else {
             return [.error("nik", "nik.birthdate",
                            id: "Angka ke-7 s.d. 12 NIK bukan tanggal lahir yang sah (DDMMYY, DD+40 untuk perempuan). Periksa NIK.",
@@ -88,9 +84,10 @@ public enum IdentityRules {
                                    en: "Birth date \(birthDate) differs from the one in the NIK (\(parts.birthDate)). Saved and flagged; compare with the KTP."))
         }
         if let kotaCode, parts.kotaCode != kotaCode {
+            let issued = regionName(parts.kotaCode), here = regionName(kotaCode)
             issues.append(.warning("nik", "nik.region",
-                                   id: "NIK terdaftar di wilayah \(parts.kotaCode), bukan \(kotaCode). Disimpan dan ditandai: pendatang atau salah ketik?",
-                                   en: "The NIK was issued in region \(parts.kotaCode), not \(kotaCode). Saved and flagged: a newcomer or a typo?"))
+                                   id: "NIK diterbitkan di \(issued), bukan \(here). Disimpan dan ditandai: pendatang atau salah ketik?",
+                                   en: "The NIK was issued in \(issued), not \(here). Saved and flagged: a newcomer or a typo?"))
         }
         return issues
     }
@@ -103,17 +100,49 @@ public enum IdentityRules {
                            id: "No. KK '\(masked(kk))' harus tepat 16 angka (sekarang \(kk.count) karakter). Salin dari Kartu Keluarga.",
                            en: "No. KK '\(masked(kk))' must be exactly 16 digits (it has \(kk.count) characters). Copy it from the family card.")]
         }
-        guard RegionCodes.isProvince(String(kk.prefix(2))) else {
-            return [.error("noKK", "kk.province",
-                           id: "No. KK diawali '\(kk.prefix(2))', yang bukan kode provinsi. Periksa dua angka pertama.",
-                           en: "No. KK starts with '\(kk.prefix(2))', which is not a province code. Check the first two digits.")]
-        }
+        if let problem = regionProblem(kk, field: "noKK", label: "No. KK") { return [problem] }
         if let kotaCode, !kk.hasPrefix(kotaCode) {
+            let issued = regionName(String(kk.prefix(4))), here = regionName(kotaCode)
             return [.warning("noKK", "kk.region",
-                             id: "No. KK diterbitkan di wilayah \(kk.prefix(4)), bukan \(kotaCode). Disimpan dan ditandai; periksa kembali.",
-                             en: "No. KK was issued in region \(kk.prefix(4)), not \(kotaCode). Saved and flagged; check it again.")]
+                             id: "No. KK diterbitkan di \(issued), bukan \(here). Disimpan dan ditandai; periksa kembali.",
+                             en: "No. KK was issued in \(issued), not \(here). Saved and flagged; check it again.")]
         }
         return []
+    }
+
+    /// Why the region code at the start of a NIK or No. KK (province, kabupaten/kota, kecamatan:
+    /// digits 1-2, 3-4 and 5-6) is no region: checked against the Kemendagri catalogue, its
+    /// current edition and the codes of earlier ones (a number keeps the region where it was
+    /// issued). Without the catalogue's files, only the province is checked.
+    static func regionProblem(_ number: String, field: String, label: String) -> ValidationIssue? {
+        let digits = Array(number)
+        let province = String(digits[0..<2]), kota = String(digits[0..<4]), kecamatan = String(digits[0..<6])
+        let rule = field == "nik" ? "nik" : "kk"
+        let directory = RegionDirectory.shipped
+        let provinceEntry = directory?.entry(province)
+        guard directory == nil ? RegionCodes.isProvince(province) : provinceEntry != nil else {
+            return .error(field, "\(rule).province",
+                          id: "\(label) diawali '\(province)', yang bukan kode provinsi. Periksa dua angka pertama.",
+                          en: "\(label) starts with '\(province)', which is not a province code. Check the first two digits.")
+        }
+        guard let directory, let provinceEntry else { return nil }
+        guard let kotaEntry = directory.entry(kota) else {
+            return .error(field, "\(rule).kota",
+                          id: "Angka ke-3 dan ke-4 \(label) ('\(digits[2])\(digits[3])') bukan kode kabupaten/kota di \(provinceEntry.name). Periksa \(label).",
+                          en: "Digits 3 and 4 of the \(label) ('\(digits[2])\(digits[3])') are not a kabupaten/kota code in \(provinceEntry.name). Check the \(label).")
+        }
+        guard directory.entry(kecamatan) != nil else {
+            return .error(field, "\(rule).kecamatan",
+                          id: "Angka ke-5 dan ke-6 \(label) ('\(digits[4])\(digits[5])') bukan kode kecamatan di \(kotaEntry.name). Periksa \(label).",
+                          en: "Digits 5 and 6 of the \(label) ('\(digits[4])\(digits[5])') are not a kecamatan code in \(kotaEntry.name). Check the \(label).")
+        }
+        return nil
+    }
+
+    /// "Kota Semarang (33.74)", or the bare code without the catalogue.
+    static func regionName(_ code: String) -> String {
+        guard let entry = RegionDirectory.shipped?.entry(code) else { return code }
+        return "\(entry.name) (\(entry.code))"
     }
 
     /// A NIK or KK shortened for messages and logs: `3374…0001`. Never print the whole number.
