@@ -120,14 +120,17 @@ struct ExportCommand: ParsableCommand {
             try global.withReplica { replica, console in
                 let rows: [[String: FieldValue]]
                 let sensitive: Set<String>
+                /// Every record's fields with its id first, so an export can be matched back to the records.
+                func withIDs<R: FieldRecord>(_ records: [StoredRecord<R>]) -> [[String: FieldValue]] {
+                    records.map { $0.record.fields.merging(["id": .text($0.record.id)]) { field, _ in field } }
+                }
                 switch type {
-                case "household": rows = try replica.records(Household.self).map { $0.record.fields }; sensitive = Household.sensitiveFields
-                case "person": rows = try replica.records(Person.self).map { $0.record.fields.merging(["id": .text($0.record.id)]) { a, _ in a } }
-                    sensitive = Person.sensitiveFields
+                case "household": rows = withIDs(try replica.records(Household.self)); sensitive = Household.sensitiveFields
+                case "person": rows = withIDs(try replica.records(Person.self)); sensitive = Person.sensitiveFields
                 case "pmks", "psks":
-                    rows = try replica.records(SocialMapEntry.self).filter { $0.record.kind.rawValue == type }.map { $0.record.fields }
+                    rows = withIDs(try replica.records(SocialMapEntry.self).filter { $0.record.kind.rawValue == type })
                     sensitive = SocialMapEntry.sensitiveFields.subtracting(["category"])
-                case "visit": rows = try replica.records(HomeVisit.self).map { $0.record.fields }; sensitive = HomeVisit.sensitiveFields
+                case "visit": rows = withIDs(try replica.records(HomeVisit.self)); sensitive = HomeVisit.sensitiveFields
                 default:
                     throw CLIError("--type '\(type)' tidak dikenal. Pilihan: household, person, pmks, psks, visit.",
                                    "--type '\(type)' is not known. Choices: household, person, pmks, psks, visit.", field: "type")

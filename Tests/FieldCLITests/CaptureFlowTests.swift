@@ -70,6 +70,13 @@ struct CaptureFlowTests {
         #expect(!csv.stdout.contains("3374061505800003") && csv.stdout.contains("3374…0003"))
         let full = try cli.run("export", "csv", "--type", "person", "--include-sensitive")
         #expect(full.stdout.contains("3374061505800003"))
+        // Every kind of export starts with the records' ids, so a spreadsheet can be matched back.
+        let households = try cli.run("export", "csv", "--type", "household").stdout.split(separator: "\n")
+        #expect(households.count == 2 && households[0].hasPrefix("id,") && households[1].hasPrefix(householdID + ","))
+        for type in ["pmks", "psks", "visit"] {
+            let rows = try cli.run("export", "csv", "--type", type).stdout.split(separator: "\n")
+            #expect(rows.count == 2 && rows[0].hasPrefix("id,") && rows[1].count > 3, "\(type): \(rows.first ?? "")")
+        }
     }
 
     @Test("Messages are in Bahasa Indonesia by default and in English with --lang en or FIELD_LANG=en")

@@ -23,7 +23,10 @@ struct RecordRuleTests {
         (.gelandangan, "1990-01-01", .kepala, [], []),                      // 36, head
         (.gelandangan, "2007-11-23", .kepala, [], ["spm.gepeng-age"]),      // 18, head: outside 19–60
         (.pengemis, "1960-01-01", .kepala, [], ["spm.gepeng-age"]),         // 66, head
-        (.pengemis, "1960-01-01", .orangTua, [], []),                       // not a head: the SPM rule does not apply
+        (.pengemis, "1960-01-01", .orangTua, [], ["spm.gepeng-age"]),       // 66, served alone (perseorangan): Pasal 4(3)a
+        (.gelandangan, "2010-01-01", .lainnya, [], ["spm.gepeng-age"]),     // 16, served alone
+        (.pengemis, "1960-01-01", .istri, [], []),                          // the head's wife, served with him: Pasal 4(4)
+        (.gelandangan, "2015-01-01", .anak, [], []),                        // the head's child, served with him
         (.penyandangDisabilitas, "1950-01-01", .kepala, [], []),           // no age bound
     ]
 

@@ -105,7 +105,9 @@ extension SocialMapEntry {
 }
 
 /// Age rules of Permensos 9/2018 and UU 13/1998: anak under 18, lanjut usia 60 or over, the
-/// gelandangan/pengemis SPM service for heads of family aged 19–60.
+/// gelandangan/pengemis SPM service for the person served, alone or as head of family, aged
+/// 19–60 (Pasal 4(3)a); the head's spouse and children are served with the head, at any age
+/// (Pasal 4(4)).
 public enum CategoryRules {
     public static func ageIssues(_ category: PMKSCategory, person: Person, on date: CivilDate) -> [ValidationIssue] {
         guard let age = person.age(on: date) else { return [] }
@@ -118,10 +120,12 @@ public enum CategoryRules {
                                  id: "'\(category.name.id)' hanya untuk usia \(rule.id); \(person.name) berusia \(age) tahun pada \(date).",
                                  en: "'\(category.name.en)' is only for ages \(rule.en); \(person.name) is \(age) on \(date)."))
         }
-        if category == .gelandangan || category == .pengemis, person.relationship == .kepala, !(19...60).contains(age) {
+        let servedWithHead: Set<FamilyRelationship> = [.suami, .istri, .anak]
+        let alongside = person.relationship.map(servedWithHead.contains) ?? false
+        if category == .gelandangan || category == .pengemis, !alongside, !(19...60).contains(age) {
             issues.append(.warning("category", "spm.gepeng-age",
-                                   id: "Layanan SPM gelandangan/pengemis untuk kepala keluarga usia 19–60; \(person.name) berusia \(age). Disimpan dan ditandai.",
-                                   en: "The SPM service for gelandangan/pengemis covers heads of family aged 19–60; \(person.name) is \(age). Saved and flagged."))
+                                   id: "Layanan SPM gelandangan/pengemis untuk perseorangan atau kepala keluarga usia 19–60 (Permensos 9/2018 Pasal 4(3)); \(person.name) berusia \(age). Disimpan dan ditandai.",
+                                   en: "The SPM service for gelandangan/pengemis covers a person alone or a head of family aged 19–60 (Permensos 9/2018 Pasal 4(3)); \(person.name) is \(age). Saved and flagged."))
         }
         return issues
     }
