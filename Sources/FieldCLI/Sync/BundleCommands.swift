@@ -237,7 +237,8 @@ struct BundleCommand: ParsableCommand {
                     guard let data = FileManager.default.contents(atPath: file) else {
                         throw CLIError("Berkas bundel \(file) tidak dapat dibaca.", "The bundle file \(file) cannot be read.", code: Exit.notFound)
                     }
-                    let taken = try BundleExchange.take(data, named: file, into: replica, authority: authority, passphrase: secret)
+                    let taken = try BundleExchange.take(data, named: file, into: replica, authority: authority, passphrase: secret,
+                                                        progress: ProgressBar(enabled: isatty(STDERR_FILENO) == 1 && !console.json))
                     total += taken.fresh
                     console.say("\(file): \(taken.summary.id)", "\(file): \(taken.summary.en)")
                 }

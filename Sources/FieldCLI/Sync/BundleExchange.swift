@@ -40,12 +40,20 @@ enum BundleExchange {
     /// Checks one bundle file (its passphrase, its sender's signature and certificate) and takes
     /// it (`LocalReplica.takeBundle`: every origin seal checked, this laptop's scope kept, the
     /// sender remembered with the scope the server granted it).
-    static func take(_ data: Data, named name: String, into replica: LocalReplica, authority: Data,
-                     passphrase: String) throws -> (bundle: SyncBundle, fresh: Int, summary: LocalizedText) {
+    static func take(_ data: Data, named name: String, into replica: LocalReplica, authority: Data, passphrase: String,
+                     progress: ProgressBar = ProgressBar(enabled: false)) throws -> (bundle: SyncBundle, fresh: Int, summary: LocalizedText) {
         let bundle = try BundleFile.check(data, named: name, authority: authority, passphrase: passphrase)
         let taken: LocalReplica.BundleTaken
         do {
-            taken = try replica.takeBundle(bundle)
+            var stored = 0
+            progress.start(L("Impor", "Import"), total: nil, bytes: data.count)
+            defer { progress.finish() }
+            taken = try replica.takeBundle(bundle) { event in
+                if case .stored(let count) = event {
+                    stored += count
+                    progress.update(done: stored, bytes: data.count)
+                }
+            }
         } catch let error as StoreError where error.code == .refused {
             throw CLIError("\(name): bundel ditolak, tidak ada yang disimpan: \(error.text.id)",
                            "\(name): the bundle was refused, nothing was saved: \(error.text.en)", code: Exit.serverRefused)

@@ -39,11 +39,14 @@ extension LocalReplica {
     /// without a valid grant). Every change is checked before any is stored: a bundle with one
     /// forged or altered change is refused whole (`StoreError.refused`). Stored page by page with
     /// a note of how far it got, so an import cut by a crash resumes when run again.
-    public func takeBundle(_ bundle: SyncBundle, batchSize: Int = WireProtocol.batchChanges) throws -> BundleTaken {
-        try takeBundle(bundle, batchSize: batchSize) { $0 }
+    /// `progress` hears of each page stored (`SyncProgress.stored`).
+    public func takeBundle(_ bundle: SyncBundle, batchSize: Int = WireProtocol.batchChanges,
+                           progress: (SyncProgress) -> Void = { _ in }) throws -> BundleTaken {
+        try takeBundle(bundle, batchSize: batchSize, progress: progress) { $0 }
     }
 
-    func takeBundle(_ bundle: SyncBundle, batchSize: Int, through wrap: (BundleInbox) -> any SyncTransport) throws -> BundleTaken {
+    func takeBundle(_ bundle: SyncBundle, batchSize: Int, progress: (SyncProgress) -> Void = { _ in },
+                    through wrap: (BundleInbox) -> any SyncTransport) throws -> BundleTaken {
         let (authority, certificate) = try enrolment()
         let scope = SyncScope(role: agent.role, area: agent.areaID, families: [])
         let kept = bundle.batch.restricted { scope.admits(area: $0.area, family: nil) }
@@ -52,7 +55,7 @@ extension LocalReplica {
         let configuration = SyncMachine.Configuration(batchSize: batchSize, maxRounds: 1, statePrefix: Self.statePrefix(of: bundle),
                                                       directions: .pull)
         do {
-            _ = try sync(over: wrap(BundleInbox(bundle, asker: certificate, scope: scope)), configuration)
+            _ = try sync(over: wrap(BundleInbox(bundle, asker: certificate, scope: scope)), configuration, progress: progress)
         } catch let refused as PageRefused {
             throw refused.error
         }
