@@ -36,7 +36,7 @@ struct PersonFields: ParsableArguments {
 struct PersonCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "person", abstract: L("Orang: anggota rumah tangga.", "People: household members."),
-                             subcommands: [Add.self, Edit.self, Delete.self])
+                             subcommands: [Add.self, Edit.self, Move.self, Delete.self])
     }
 
     struct Add: ParsableCommand {
