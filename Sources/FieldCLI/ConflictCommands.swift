@@ -88,7 +88,18 @@ struct ConflictsCommand: ParsableCommand {
     struct Resolve: ParsableCommand {
         static var configuration: CommandConfiguration {
             CommandConfiguration(abstract: L("Selesaikan konflik; keputusan ini ikut tersinkron ke laptop lain.",
-                                             "Settle a conflict; the decision syncs to the other laptops."))
+                                             "Settle a conflict; the decision syncs to the other laptops."),
+                                 discussion: L("""
+                                     Contoh: field conflicts resolve H-7KQ2 --field address --choose 2
+                                     NIK sama pada dua orang: gabungkan yang ganda ke yang disimpan; data PMKS/PSKS dan
+                                     kunjungannya pindah, kolom yang kosong diisi, yang ganda dihapus (riwayatnya tetap ada):
+                                       field conflicts resolve P-GANDA --merge-into P-SIMPAN
+                                     """, """
+                                     Example: field conflicts resolve H-7KQ2 --field address --choose 2
+                                     The same NIK on two people: merge the duplicate into the one kept; its PMKS/PSKS entries
+                                     and visits move, empty fields are filled, the duplicate is deleted (its history stays):
+                                       field conflicts resolve P-DUPLICATE --merge-into P-KEPT
+                                     """))
         }
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
@@ -97,11 +108,23 @@ struct ConflictsCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Atau tulis nilai baru.", "Or write a new value."))) var value: String?
         @Flag(help: ArgumentHelp(L("Simpan data yang dihapus di laptop lain.", "Keep a record deleted on another laptop."))) var keep = false
         @Flag(help: ArgumentHelp(L("Tetap hapus.", "Delete it after all."))) var delete = false
+        @Option(name: .customLong("merge-into"), help: ArgumentHelp(L("Gabungkan orang ganda ini ke orang dengan NIK yang sama.",
+                                                                      "Merge this duplicate person into the person with the same NIK."),
+                                                                    valueName: "PERSON"))
+        var mergeInto: String?
 
         func run() throws {
             try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id)
                 let wall = Int64(Date().timeIntervalSince1970 * 1000)
+                if let mergeInto {
+                    let merged = try replica.merge(person: id, into: try replica.resolveID(mergeInto, type: .person))
+                    console.say("\(merged.removed) digabung ke \(merged.kept): \(merged.moved.count) data PMKS/PSKS dan kunjungan dipindah; \(merged.removed) dihapus (riwayatnya tetap ada).",
+                                "\(merged.removed) merged into \(merged.kept): \(merged.moved.count) PMKS/PSKS entries and visits moved; \(merged.removed) deleted (its history stays).")
+                    struct Out: Encodable { var kept, removed: String; var moved: [String]; var changes: Int }
+                    try console.emit(Out(kept: merged.kept, removed: merged.removed, moved: merged.moved, changes: merged.changes))
+                    return
+                }
                 if keep || delete {
                     let changes = delete ? try replica.delete(id, wallTime: wall)
                                          : try replica.resolve(id, field: Change.deletedField, value: .bool(false), wallTime: wall)

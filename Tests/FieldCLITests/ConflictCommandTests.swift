@@ -60,4 +60,30 @@ struct ConflictCommandTests {
         #expect(kept["rt"] as? String == "004", "the other laptop's edit survives")
         #expect(kept["address"] as? String == "Jl. Mawar 12", "what the delete had hidden comes back")
     }
+
+    @Test("The same person entered on two laptops is an identity conflict, settled with --merge-into")
+    func identityMerge() throws {
+        let cli = try CLI()
+        #expect(try cli.initPSM().status == 0)
+        let home = try cli.addHousehold("Jl. Mawar 12", members: ["Budi Santoso;L;1980-05-15;kepala;3374061505800003"])
+        let kept = try #require(try MoveCommandTests.members(cli, home)["Budi Santoso"])
+        // Another laptop recorded the same man (same NIK) in a household of its own.
+        let other = MemoryReplica(ReplicaID("ffff000000000003"), agent: "A-OTHER")
+        try cli.certifyForMemoryPeers()
+        let area = "3374/banyumanik/srondol-kulon"
+        try other.write("H-OTHER0000001", type: .household, area: area,
+                        fields: ["noKK": .text("3374061203150042"), "address": .text("Jl. Melati 2"), "rt": .text("003"), "rw": .text("005"),
+                                 "kelurahan": .text(area), "members/P-OTHER0000001": .bool(true)], wallTime: 1)
+        try other.write("P-OTHER0000001", type: .person, area: area,
+                        fields: ["nik": .text("3374061505800003"), "name": .text("Budi S."), "sex": .text("L"), "household": .text("H-OTHER0000001"),
+                                 "kelurahan": .text(area), "status": .text("hidup")], wallTime: 1)
+        try Sync.pull(into: cli.openReplica(), from: other)
+        #expect(try cli.run("conflicts", "list").stdout.contains("NIK sama pada dua orang"))
+        let bad = try cli.run("conflicts", "resolve", "P-OTHER0000001", "--merge-into", home)
+        #expect(bad.status != 0, "a household is no person to merge into")
+        let merge = try cli.run("conflicts", "resolve", "P-OTHER0000001", "--merge-into", kept)
+        #expect(merge.status == 0 && merge.stdout.contains("digabung ke \(kept)"), "\(merge.stdout)\(merge.stderr)")
+        #expect(try cli.run("conflicts", "list", "--json").jsonArray().isEmpty)
+        #expect(try cli.run("search", "3374061505800003", "--json").jsonArray().count == 1)
+    }
 }

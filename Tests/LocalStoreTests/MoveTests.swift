@@ -68,3 +68,46 @@ struct MoveTests {
         #expect(try replica.fullVersionVector() == before)
     }
 }
+
+/// The identity conflict settled by merging: the same person recorded on two laptops.
+@Suite("Merging a duplicate person into the one kept")
+struct MergeTests {
+    @Test("Two laptops recorded one person twice; merging moves the PMKS entry and the visit, fills empty fields, removes the duplicate, and both laptops converge")
+    func mergeDuplicate() throws {
+        let a = try Fixture.replica(.file)
+        let b = try Fixture.replica(.file, agent: Agent(id: "A-PSM0000SRK2", name: "Rini", role: .psm, areaID: Fixture.kelurahan))
+        let (household, people) = Fixture.family()
+        var kept = people[0]
+        kept.healthNotes = ""
+        try a.save([household, kept], now: Fixture.now)
+        let entry = SocialMapEntry(kind: .pmks, category: PMKSCategory.penyandangDisabilitas.rawValue, personID: kept.id,
+                                   assessmentDate: CivilDate("2026-11-20"), kelurahanID: Fixture.kelurahan)
+        try a.save([entry], now: Fixture.now)
+        // The other laptop records the same man (same NIK) in a household of its own, with a note and a visit.
+        var other = Household(noKK: "3374061203150042", address: "Jl. Melati 2", rt: "003", rw: "005", kelurahanID: Fixture.kelurahan)
+        let duplicate = Person(nik: kept.nik, name: "Budi S.", sex: .l, birthDate: kept.birthDate, relationship: .kepala,
+                               householdID: other.id, kelurahanID: Fixture.kelurahan, healthNotes: "Tuna daksa")
+        other.members = [duplicate.id]
+        let visit = HomeVisit(date: CivilDate("2026-11-21"), agentID: "A-PSM0000SRK2", householdID: other.id, personID: duplicate.id,
+                              purpose: "Asesmen", kelurahanID: Fixture.kelurahan)
+        try b.save([other, duplicate, visit], now: Fixture.now)
+        try MoveTests.exchange(b, a)
+        #expect(try a.snapshot().conflicts.contains { $0.kind == .identity })
+
+        let merge = try a.merge(person: duplicate.id, into: kept.id, now: Fixture.now)
+        #expect(merge.moved == [visit.id])
+        try MoveTests.exchange(a, b)
+        try MoveTests.exchange(b, a)
+        for replica in [a, b] {
+            #expect(!(try replica.snapshot().conflicts.contains { $0.kind == .identity }))
+            let person = try #require(try replica.record(Person.self, id: kept.id)?.record)
+            #expect(person.name == "Budi Santoso" && person.healthNotes == "Tuna daksa", "the kept record keeps its name and gains the note")
+            #expect(try replica.record(Person.self, id: duplicate.id)?.deleted == true)
+            #expect(try replica.record(HomeVisit.self, id: visit.id)?.record.personID == kept.id)
+            #expect(try replica.record(SocialMapEntry.self, id: entry.id)?.record.personID == kept.id)
+            #expect(try replica.record(Household.self, id: other.id)?.record.members.isEmpty == true)
+        }
+        #expect(try a.snapshot() == b.snapshot())
+        #expect(throws: StoreError.self) { try a.merge(person: people[1].id, into: kept.id) }
+    }
+}

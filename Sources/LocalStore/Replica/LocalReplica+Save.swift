@@ -30,37 +30,40 @@ extension LocalReplica {
     /// shown for it. Warnings are saved with the record and flag it.
     @discardableResult
     public func save(_ records: [any FieldRecord], now: Date = Date()) throws -> SaveResult {
-        try transaction { db in
-            for record in records { try checkArea(record, in: db) }
-            let context = try validationContext(for: records, now: now, in: db)
-            var warnings: [String: [ValidationIssue]] = [:]
-            var errors: [ValidationIssue] = []
-            for record in records {
-                let issues = record.validate(in: context)
-                errors += issues.errors
-                warnings[record.id] = issues.warnings
-            }
-            guard errors.isEmpty else {
-                throw StoreError(.validation, LocalizedText(
-                    id: "Data belum disimpan. Perbaiki dulu:\n" + errors.map { "  - " + $0.text.id }.joined(separator: "\n"),
-                    en: "Nothing was saved. Fix these first:\n" + errors.map { "  - " + $0.text.en }.joined(separator: "\n")),
-                    issues: errors)
-            }
-            try checkDuplicateNIK(records.compactMap { $0 as? Person }, in: db)
+        try transaction { db in try save(records, now: now, in: db) }
+    }
 
-            var writer = try ChangeWriter(replica: self, now: now, in: db)
-            for record in records {
-                let type = Swift.type(of: record).recordType
-                let live = try liveValues(recordID: record.id, in: db)
-                let fields = record.fields.mapValues { value in value.text.map { FieldValue.text(Grammar.normalised($0)) } ?? value }
-                writer.add(MergeRules.edits(writing: fields, over: live), type: type, recordID: record.id, area: record.area)
-            }
-            let changes = try writer.commit(in: db)
-            for record in records {
-                try storeWarnings(warnings[record.id] ?? [], recordID: record.id, in: db)
-            }
-            return SaveResult(changes: changes, warnings: warnings.filter { !$0.value.isEmpty })
+    /// `save` inside a transaction the caller holds (with other steps that stand or fall with it).
+    func save(_ records: [any FieldRecord], now: Date, in db: Database) throws -> SaveResult {
+        for record in records { try checkArea(record, in: db) }
+        let context = try validationContext(for: records, now: now, in: db)
+        var warnings: [String: [ValidationIssue]] = [:]
+        var errors: [ValidationIssue] = []
+        for record in records {
+            let issues = record.validate(in: context)
+            errors += issues.errors
+            warnings[record.id] = issues.warnings
         }
+        guard errors.isEmpty else {
+            throw StoreError(.validation, LocalizedText(
+                id: "Data belum disimpan. Perbaiki dulu:\n" + errors.map { "  - " + $0.text.id }.joined(separator: "\n"),
+                en: "Nothing was saved. Fix these first:\n" + errors.map { "  - " + $0.text.en }.joined(separator: "\n")),
+                issues: errors)
+        }
+        try checkDuplicateNIK(records.compactMap { $0 as? Person }, in: db)
+
+        var writer = try ChangeWriter(replica: self, now: now, in: db)
+        for record in records {
+            let type = Swift.type(of: record).recordType
+            let live = try liveValues(recordID: record.id, in: db)
+            let fields = record.fields.mapValues { value in value.text.map { FieldValue.text(Grammar.normalised($0)) } ?? value }
+            writer.add(MergeRules.edits(writing: fields, over: live), type: type, recordID: record.id, area: record.area)
+        }
+        let changes = try writer.commit(in: db)
+        for record in records {
+            try storeWarnings(warnings[record.id] ?? [], recordID: record.id, in: db)
+        }
+        return SaveResult(changes: changes, warnings: warnings.filter { !$0.value.isEmpty })
     }
 
     /// Marks a record deleted with a tombstone. Its history stays; nothing is erased.
@@ -73,18 +76,21 @@ extension LocalReplica {
     /// deleted are left as they are.
     @discardableResult
     public func delete(ids: [String], now: Date = Date()) throws -> [Change] {
-        try transaction { db in
-            var changes: [Change] = []
-            for id in ids {
-                guard let (_, area) = try typeAndArea(of: id, in: db) else { throw StoreError.notFound(id) }
-                guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
-                if MergeRules.status(try liveValues(recordID: id, in: db)) == .deleted { continue }
-                // The tombstone replaces every version it saw, so an edit it did not see stays
-                // current beside it: a delete-edit conflict, never a silent loss.
-                changes += try tombstone(id, wallTime: ChangeWriter.millis(now), in: db)
-            }
-            return changes
+        try transaction { db in try delete(ids: ids, now: now, in: db) }
+    }
+
+    /// `delete` inside a transaction the caller holds.
+    func delete(ids: [String], now: Date, in db: Database) throws -> [Change] {
+        var changes: [Change] = []
+        for id in ids {
+            guard let (_, area) = try typeAndArea(of: id, in: db) else { throw StoreError.notFound(id) }
+            guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
+            if MergeRules.status(try liveValues(recordID: id, in: db)) == .deleted { continue }
+            // The tombstone replaces every version it saw, so an edit it did not see stays
+            // current beside it: a delete-edit conflict, never a silent loss.
+            changes += try tombstone(id, wallTime: ChangeWriter.millis(now), in: db)
         }
+        return changes
     }
 
     private func checkArea(_ record: any FieldRecord, in db: Database) throws {
