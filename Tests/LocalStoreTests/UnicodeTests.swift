@@ -13,13 +13,19 @@ struct UnicodeTests {
     static let decomposed = "Re\u{0301}nata Ayu"
     static let composed = "R\u{00E9}nata Ayu"
 
-    @Test("A name saved decomposed is stored composed, and found by either form")
-    func savedDecomposed() throws {
+    /// A replica file holding a household and one member saved with `name` as typed.
+    static func member(named name: String) throws -> (LocalReplica, Person) {
         let replica = try Fixture.replica(.file)
         let (household, people) = Fixture.family()
         var person = people[1]
-        person.name = Self.decomposed
+        person.name = name
         try replica.save([household, person], now: Fixture.now)
+        return (replica, person)
+    }
+
+    @Test("A name saved decomposed is stored composed, and found by either form")
+    func savedDecomposed() throws {
+        let (replica, person) = try Self.member(named: Self.decomposed)
         let stored = try #require(try replica.record(Person.self, id: person.id)?.record.name)
         #expect(Array(stored.unicodeScalars) == Array(Self.composed.unicodeScalars), "stored as NFC")
         #expect(try replica.search(Self.composed).map(\.id) == [person.id])
@@ -29,11 +35,8 @@ struct UnicodeTests {
 
     @Test("A decomposed name sent by another laptop is refused at the door, so every replica holds NFC; typing the name decomposed again changes nothing")
     func receivedDecomposed() throws {
-        let replica = try Fixture.replica(.file)
-        let (household, people) = Fixture.family()
-        var person = people[1]
-        person.name = Self.composed
-        try replica.save([household, person], now: Fixture.now)
+        let (replica, saved) = try Self.member(named: Self.composed)
+        var person = saved
         // Another tool wrote the name without normalizing.
         let peer = MemoryReplica(ReplicaID("peerlaptop"), agent: Fixture.agent.id)
         try peer.receive(try replica.changes(notIn: VersionVector()))
