@@ -34,6 +34,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp(L("Nomor Tanda Registrasi (NTR).", "Registration number (NTR)."))) var ntr: String?
     @Option(name: .customLong("ntr-from"), help: ArgumentHelp(L("NTR berlaku sejak (YYYY-MM-DD).", "NTR valid from."))) var ntrFrom: String?
     @Option(name: .customLong("ntr-until"), help: ArgumentHelp(L("NTR berlaku sampai.", "NTR valid until."))) var ntrUntil: String?
+    @Option(help: ArgumentHelp(L("Jenis registrasi: tks, penyuluh, relawan (NTR) atau str (Pekerja Sosial). NTR berlaku 3 tahun (TKS, Penyuluh) atau 2 (Relawan), STR 5.",
+                                 "Registration kind: tks, penyuluh, relawan (NTR) or str (Pekerja Sosial). An NTR is valid 3 years (TKS, Penyuluh) or 2 (Relawan), an STR 5.")))
+    var registration: String?
     @Option(help: ArgumentHelp(L("Berkas CSV wilayah untuk dimuat (kecamatan,kelurahan,kodepos).",
                                  "Region CSV file to load (kecamatan,kelurahan,kodepos)."), valueName: "FILE")) var regions: String?
     @Option(name: .customLong("kota-code"), help: ArgumentHelp(L("Kode kota Kemendagri, mis. 3374.", "City code, e.g. 3374."))) var kotaCode: String?
@@ -55,7 +58,8 @@ struct InitCommand: ParsableCommand {
             let areaID = try resolveArea(areaText, role: role, catalog: catalog)
             let agent = Agent(name: name, role: role, areaID: areaID, ntrNumber: ntr ?? "",
                               ntrValidFrom: try Parse.date(ntrFrom, flag: "ntr-from"),
-                              ntrValidUntil: try Parse.date(ntrUntil, flag: "ntr-until"))
+                              ntrValidUntil: try Parse.date(ntrUntil, flag: "ntr-until"),
+                              registration: try Parse.choice(registration, flag: "registration", as: RegistrationKind.self))
             let issues = agent.validate(in: ValidationContext(today: CivilDate(Date())))
             if let error = issues.errors.first { throw CLIError(error.text.id, error.text.en, field: error.field) }
 

@@ -111,4 +111,19 @@ struct BadInputTests {
         let list = try cli.run("region", "list", "--kecamatan", "Banyumanik")
         #expect(list.stdout.contains("Srondol Kulon") && list.stdout.split(separator: "\n").count == 11)
     }
+
+    @Test("A registration longer than its kind allows is refused at init, naming the term; a valid one is kept")
+    func registrationTerm() throws {
+        let cli = try CLI()
+        let base = ["init", "--name", "Siti Aminah", "--role", "psm", "--area", "Srondol Kulon", "--ntr", "NTR-3374-0012",
+                    "--regions", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10",
+                    "--ntr-from", "2025-01-01"]
+        let relawan = try cli.run(base + ["--registration", "relawan", "--ntr-until", "2028-01-01"])
+        #expect(relawan.status == 64 && relawan.stderr.contains("paling lama 2 tahun"), "\(relawan.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+        let unknown = try cli.run(base + ["--registration", "sertifikat", "--ntr-until", "2028-01-01"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("relawan"), "\(unknown.stderr)")
+        let tks = try cli.run(base + ["--registration", "tks", "--ntr-until", "2028-01-01"])
+        #expect(tks.status == 0, "\(tks.stderr)")
+    }
 }

@@ -95,6 +95,30 @@ struct RecordRuleTests {
         #expect(tksk.validate(in: ValidationContext(today: Self.today)).isEmpty)
     }
 
+    /// (kind, valid from, valid until, refused): NTR 3 years for TKS and Penyuluh, 2 for Relawan,
+    /// STR 5 for a Pekerja Sosial (seed 001 Pasal 14(1) and the STR's validity).
+    static let registrationCases: [(RegistrationKind, String, String, Bool)] = [
+        (.tks, "2025-01-01", "2028-01-01", false),       // exactly 3 years
+        (.tks, "2025-01-01", "2028-01-02", true),
+        (.penyuluh, "2024-06-15", "2027-06-15", false),
+        (.relawan, "2025-01-01", "2027-01-01", false),   // exactly 2 years
+        (.relawan, "2025-01-01", "2027-06-01", true),    // a Relawan's NTR with a TKS's term
+        (.str, "2024-02-29", "2029-02-28", false),       // from a leap day: 5 years end on 28 February
+        (.str, "2024-02-29", "2029-03-01", true),
+    ]
+
+    @Test("Registration validity by kind: NTR 3 years (TKS, Penyuluh) or 2 (Relawan), STR 5", arguments: registrationCases.indices)
+    func registrationPeriod(_ index: Int) {
+        let (kind, from, until, refused) = Self.registrationCases[index]
+        let agent = Agent(name: "Siti", role: .psm, areaID: "3374/banyumanik/srondol-kulon", ntrNumber: "NTR-1",
+                          ntrValidFrom: CivilDate(from), ntrValidUntil: CivilDate(until), registration: kind)
+        let codes = agent.validate(in: ValidationContext(today: Self.today)).errors.map(\.code)
+        #expect(codes == (refused ? ["ntr.period"] : []), "\(kind) \(from)…\(until)")
+        if refused {
+            #expect(agent.validate(in: ValidationContext(today: Self.today)).errors.first?.text.id.contains("\(kind.validYears) tahun") == true)
+        }
+    }
+
     @Test("Dates parse from forms and reject impossible days", arguments: [
         ("2026-11-22", "2026-11-22"), ("22-11-2026", "2026-11-22"), ("22/11/2026", "2026-11-22"),
         ("2024-02-29", "2024-02-29"), ("2023-02-29", nil), ("2026-13-01", nil), ("22-11-26", nil), ("", nil),

@@ -69,7 +69,7 @@ struct EnrollCommand: ParsableCommand {
             }
             let agent = Agent(id: answer.agent.id, name: answer.agent.name, role: answer.agent.role, areaID: answer.agent.area,
                               ntrNumber: replica.agent.ntrNumber, ntrValidFrom: replica.agent.ntrValidFrom,
-                              ntrValidUntil: replica.agent.ntrValidUntil)
+                              ntrValidUntil: replica.agent.ntrValidUntil, registration: replica.agent.registration)
             if first {
                 try replica.adoptAgent(agent.id)
             } else {

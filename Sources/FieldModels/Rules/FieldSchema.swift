@@ -93,6 +93,7 @@ extension RecordType {
         case .agent:
             RecordSchema(fields: [
                 "name": .text(120), "role": .code(20), "area": .area, "ntr": .text(60), "ntrValidFrom": .date, "ntrValidUntil": .date,
+                "registration": .code(10),
             ], sets: [:])
         case .device:
             RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),

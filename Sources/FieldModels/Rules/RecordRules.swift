@@ -199,6 +199,13 @@ extension Agent {
             issues.append(.error("ntrValidUntil", "ntr.range", id: "Masa berlaku NTR berakhir (\(until)) sebelum dimulai (\(from)).",
                                  en: "NTR validity ends (\(until)) before it starts (\(from))."))
         }
+        if let kind = registration, let from = ntrValidFrom, let until = ntrValidUntil,
+           let limit = CivilDate(year: from.year + kind.validYears, month: from.month, day: min(from.day, CivilDate.daysIn(month: from.month, year: from.year + kind.validYears))),
+           until > limit {
+            issues.append(.error("ntrValidUntil", "ntr.period",
+                                 id: "\(kind.name.id) berlaku paling lama \(kind.validYears) tahun: dari \(from) paling lambat sampai \(limit), bukan \(until). Periksa tanggalnya; sesudah itu registrasi ulang.",
+                                 en: "An \(kind.name.en) is valid for at most \(kind.validYears) years: from \(from) until \(limit) at the latest, not \(until). Check the dates; after that, register again."))
+        }
         if let until = ntrValidUntil, until < context.today {
             issues.append(.warning("ntrValidUntil", "ntr.expired", id: "NTR sudah habis berlaku sejak \(until); perpanjang registrasi.",
                                    en: "The NTR expired on \(until); renew the registration."))
