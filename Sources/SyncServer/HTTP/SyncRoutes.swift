@@ -153,6 +153,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ServerError {
+            if error.status.code >= 500 { context.logger.error("request failed: \(ErrorCause.summary(error))") }
             throw error
         } catch let refusal as Refusal {
             throw ServerError(refusal)
@@ -168,8 +169,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
             }
             throw ServerError(code, error.status, id: text.id, en: text.en)
         } catch {
-            context.logger.error("request failed: \(String(describing: type(of: error)))")
-            throw ServerError.internalFailure(String(describing: type(of: error)))
+            context.logger.error("request failed: \(ErrorCause.summary(error))")
+            throw ServerError.internalFailure(String(describing: type(of: error)), cause: error)
         }
     }
 }

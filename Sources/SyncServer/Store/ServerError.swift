@@ -11,6 +11,9 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
     var text: LocalizedText
     /// Seconds to wait before asking again (a 429's Retry-After).
     var retryAfter: Int?
+    /// What caused it, as the server may log it (`ErrorCause.summary`: kinds and codes, never
+    /// messages that could quote personal data); never sent to the client.
+    var cause: String?
 
     init(_ code: ErrorCode, _ status: HTTPResponse.Status, id: String, en: String) {
         self.code = code
@@ -36,8 +39,10 @@ struct ServerError: Error, HTTPResponseError, CustomStringConvertible {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func internalFailure(_ detail: String) -> ServerError {
-        ServerError(.internal, .internalServerError, id: "Galat di server: \(detail)", en: "Server failure: \(detail)")
+    static func internalFailure(_ detail: String, cause: (any Error)? = nil) -> ServerError {
+        var error = ServerError(.internal, .internalServerError, id: "Galat di server: \(detail)", en: "Server failure: \(detail)")
+        error.cause = cause.map(ErrorCause.summary)
+        return error
     }
 
     static func badConfiguration(_ text: LocalizedText) -> ServerError {
