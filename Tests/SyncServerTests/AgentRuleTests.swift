@@ -20,7 +20,10 @@ struct AgentRuleTests {
 
     @Test("Pasal 2: one TKSK per kecamatan; a second is refused on add and on move, naming the holder", arguments: StoreKind.available)
     func oneTKSKPerKecamatan(kind: StoreKind) async throws {
-        let store = try await kind.openStore()
+        try await kind.withStore { store in try await Self.oneTKSK(store) }
+    }
+
+    static func oneTKSK(_ store: ServerStore) async throws {
         try await store.addAgent(AgentProfile(id: "A-BAMBANG", name: "Bambang", role: .tksk, area: "3374/banyumanik"), now: 1)
         let second = await Self.refusedAsTaken {
             try await store.addAgent(AgentProfile(id: "A-JOKO", name: "Joko", role: .tksk, area: "3374/banyumanik"), now: 2)
@@ -38,7 +41,10 @@ struct AgentRuleTests {
 
     @Test("Pasal 4(1): one PSM coordinator per kelurahan, while plain PSM may be many", arguments: StoreKind.available)
     func oneCoordinatorPerKelurahan(kind: StoreKind) async throws {
-        let store = try await kind.openStore()
+        try await kind.withStore { store in try await Self.oneCoordinator(store) }
+    }
+
+    static func oneCoordinator(_ store: ServerStore) async throws {
         let srondol = "3374/banyumanik/srondol-kulon"
         for (id, name) in [("A-SITI", "Siti"), ("A-RINA", "Rina"), ("A-DEWI", "Dewi")] {
             try await store.addAgent(AgentProfile(id: id, name: name, role: .psm, area: srondol), now: 1)

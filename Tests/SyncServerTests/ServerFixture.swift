@@ -37,6 +37,20 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// Runs `body` with a new store and closes it after, whatever `body` does: a PostgreSQL
+    /// client left open keeps its connections and background task alive after the tests end.
+    func withStore<T>(_ body: (ServerStore) async throws -> T) async throws -> T {
+        let store = try await openStore()
+        do {
+            let result = try await body(store)
+            await store.database.close()
+            return result
+        } catch {
+            await store.database.close()
+            throw error
+        }
+    }
+
     func openStore() async throws -> ServerStore {
         let keys = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-key-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)

@@ -126,7 +126,7 @@ struct ServerTierPropertyTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-tiers-\(seed)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            if let problem = try await Self.run(seed: seed, store: try await kind.openStore(), in: directory) {
+            if let problem = try await kind.withStore({ try await Self.run(seed: seed, store: $0, in: directory) }) {
                 Issue.record("seed \(seed): \(problem)\n  replay: FIELDSYNC_SEED=\(seed) swift test --filter ServerTierPropertyTests")
                 return
             }
