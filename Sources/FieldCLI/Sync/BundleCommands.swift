@@ -22,20 +22,16 @@ enum BundleFile {
         let signature = try SyncBundle.sign(payload, key: key)
         let inner = Data([UInt8(signature.count)]) + signature + (try Gzip.compress(payload))
         let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
-        let header = magic + salt + Data([UInt8(logN)])
-        let sealed = try AES.GCM.seal(inner, using: try Vault.passphraseKey(passphrase, salt: salt, logN: logN), authenticating: header)
-        return header + sealed.combined!
+        return try PassphraseBox.seal(inner, magic: magic, salt: salt, logN: logN, key: try Vault.passphraseKey(passphrase, salt: salt, logN: logN))
     }
 
     static func decode(_ data: Data, authority: Data, passphrase: String) throws -> SyncBundle {
-        let bytes = [UInt8](data)
-        guard bytes.count > 21 + 28, Data(bytes[0..<4]) == magic, (10...20).contains(Int(bytes[20])) else { throw BundleError.damaged }
-        let header = Data(bytes[0..<21])
-        let key = try Vault.passphraseKey(passphrase, salt: Data(bytes[4..<20]), logN: Int(bytes[20]))
         let inner: [UInt8]
         do {
-            inner = [UInt8](try AES.GCM.open(AES.GCM.SealedBox(combined: Data(bytes[21...])), using: key, authenticating: header))
-        } catch {
+            inner = [UInt8](try PassphraseBox.open(data, magic: magic) { try Vault.passphraseKey(passphrase, salt: $0, logN: $1) }.inner)
+        } catch PassphraseBox.Failure.damaged {
+            throw BundleError.damaged
+        } catch PassphraseBox.Failure.wrongPassphrase {
             throw BundleFile.Failure.wrongPassphrase
         }
         guard inner.count > 1 + Int(inner[0]) else { throw BundleError.damaged }

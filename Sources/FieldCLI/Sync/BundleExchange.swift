@@ -12,7 +12,7 @@ enum BundleExchange {
                      limit: Int) throws -> (files: [Data], changes: Int) {
         let (_, certificate) = try BundleCommand.trust(replica)
         let batch = try replica.bundleBatch(for: recipient)
-        let mine = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
+        let mine = replica.ownScope
         let series = UUID().uuidString
         let knowledge = try replica.fullVersionVector()
         let grant = try BundleCommand.grant(of: replica)

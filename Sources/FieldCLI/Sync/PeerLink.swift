@@ -32,8 +32,7 @@ struct PeerMessage: Codable {
 
     /// The scope an answer to the sender may carry: its valid grant's, else nothing.
     func grantedScope(authority: Data) -> SyncScope {
-        guard let grant, grant.isIssued(by: authority, to: sender.agent) else { return ScopeGrant.nothing }
-        return grant.scope
+        ScopeGrant.scope(of: grant, to: sender.agent, authority: authority)
     }
 }
 
@@ -61,20 +60,17 @@ final class PeerSeal: @unchecked Sendable {
     }
 
     func seal(_ message: PeerMessage, salt: Data) throws -> Data {
-        let header = Self.magic + salt + Data([UInt8(BundleFile.logN)])
-        let inner = try Gzip.compress(try JSONEncoder().encode(message))
-        return header + (try AES.GCM.seal(inner, using: try key(salt: salt, logN: BundleFile.logN), authenticating: header)).combined!
+        try PassphraseBox.seal(try Gzip.compress(try JSONEncoder().encode(message)), magic: Self.magic, salt: salt, logN: BundleFile.logN,
+                               key: try key(salt: salt, logN: BundleFile.logN))
     }
 
     /// The message and the salt it was sealed with.
     func open(_ data: Data) throws -> (PeerMessage, salt: Data) {
-        let bytes = [UInt8](data)
-        guard bytes.count > 21 + 28, Data(bytes[0..<4]) == Self.magic, (10...20).contains(Int(bytes[20])) else { throw Failure.damaged }
-        let header = Data(bytes[0..<21]), salt = Data(bytes[4..<20])
-        let inner: Data
+        let (inner, salt): (Data, Data)
         do {
-            inner = try AES.GCM.open(AES.GCM.SealedBox(combined: Data(bytes[21...])), using: try key(salt: salt, logN: Int(bytes[20])),
-                                     authenticating: header)
+            (inner, salt) = try PassphraseBox.open(data, magic: Self.magic) { try key(salt: $0, logN: $1) }
+        } catch PassphraseBox.Failure.damaged {
+            throw Failure.damaged
         } catch {
             throw Failure.wrongPassphrase
         }
@@ -184,8 +180,7 @@ struct PeerService {
         let scope = message.grantedScope(authority: identity.authority)
         do {
             let request = try JSONDecoder().decode(SyncRequest.self, from: message.body)
-            let keeps = SyncScope(role: replica.agent.role, area: replica.agent.areaID, families: [])
-            let answer = try PeerResponder(source: replica, keeps: keeps).answer(request, asker: asker, scope: scope)
+            let answer = try PeerResponder(source: replica, keeps: replica.ownScope).answer(request, asker: asker, scope: scope)
             try remember(asker, scope: scope, request: request, answer: answer)
             return (200, try seal.seal(try identity.message(answer), salt: salt))
         } catch let error as StoreError where error.code == .refused {

@@ -27,7 +27,7 @@ extension LocalReplica {
         let configuration = SyncMachine.Configuration(batchSize: batchSize, maxRounds: 1, statePrefix: "file.", directions: .push, checkStored: false)
         _ = try sync(over: outbox, configuration, roles: SyncRoles(collect: { try self.changes(for: scope, notIn: $0) }))
         if var recipient {
-            recipient.sentAt = Self.now()
+            recipient.sentAt = ChangeWriter.millis(Date())
             try rememberPeer(recipient)
         }
         return outbox.batch
@@ -48,7 +48,7 @@ extension LocalReplica {
     func takeBundle(_ bundle: SyncBundle, batchSize: Int, progress: (SyncProgress) -> Void = { _ in },
                     through wrap: (BundleInbox) -> any SyncTransport) throws -> BundleTaken {
         let (authority, certificate) = try enrolment()
-        let scope = SyncScope(role: agent.role, area: agent.areaID, families: [])
+        let scope = ownScope
         let kept = bundle.batch.restricted { scope.admits(area: $0.area, family: nil) }
         try check(kept)
         let before = try fullVersionVector()
@@ -63,7 +63,7 @@ extension LocalReplica {
         try setSyncState(configuration.statePrefix + SyncMachine.checkpointKey(scope), nil)
         let senderScope = bundle.grantedScope(authority: authority)
         try rememberPeer(Peer(replica: bundle.sender.replica, agent: bundle.sender.agent, scope: senderScope, knowledge: bundle.knowledge,
-                              heardAt: Self.now(), sentAt: try peer(bundle.sender.replica)?.sentAt))
+                              heardAt: ChangeWriter.millis(Date()), sentAt: try peer(bundle.sender.replica)?.sentAt))
         return BundleTaken(fresh: kept.changes.filter { !before.contains($0.dot) }.count, kept: kept.changes.count, senderScope: senderScope)
     }
 
@@ -74,6 +74,9 @@ extension LocalReplica {
         return "file.\(series).\(bundle.part)."
     }
 
+    /// What this laptop keeps: its agent's area (PKH families are not exchanged between laptops).
+    public var ownScope: SyncScope { SyncScope(role: agent.role, area: agent.areaID, families: []) }
+
     /// This laptop's authority and certificate, or why it cannot exchange bundles.
     public func enrolment() throws -> (authority: Data, certificate: ReplicaCertificate) {
         guard let authority = try authority(), let certificate = try ownCertificate() else {
@@ -82,6 +85,4 @@ extension LocalReplica {
         }
         return (authority, certificate)
     }
-
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -69,8 +69,8 @@ extension LocalReplica {
                                  en: "\(duplicateID) and \(keepID) are not two records with the same NIK; only duplicates are merged.")
             }
             var fields = kept.record.fields
-            for (field, value) in duplicate.record.fields where !["household", "kelurahan"].contains(field) && !value.isNull {
-                if fields[field].map({ $0.isNull || $0 == .text("") }) ?? true { fields[field] = value }
+            for (field, value) in duplicate.record.fields where !["household", "kelurahan"].contains(field) && !value.isEmptyValue {
+                if fields[field]?.isEmptyValue ?? true { fields[field] = value }
             }
             var records: [any FieldRecord] = [Person(id: keepID, fields: fields)]
             var moved: [String] = []

@@ -34,6 +34,13 @@ public struct ScopeGrant: Sendable, Hashable, Codable {
         return Data(out)
     }
 
+    /// The scope an answer to `agent` may carry, who showed `grant`: the grant's, when
+    /// `authority` issued it to that agent; otherwise nothing.
+    public static func scope(of grant: ScopeGrant?, to agent: String, authority: Data) -> SyncScope {
+        guard let grant, grant.isIssued(by: authority, to: agent) else { return nothing }
+        return grant.scope
+    }
+
     /// Whether the authority whose public key is `authority` issued this grant to `agent`.
     public func isIssued(by authority: Data, to agent: String) -> Bool {
         self.agent == agent && SignatureCheck.isValid(signature, for: message, publicKey: authority)

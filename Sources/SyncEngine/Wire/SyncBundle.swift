@@ -52,8 +52,7 @@ public struct SyncBundle: Sendable, Codable {
     /// The scope an answer to the sender may carry: its grant's, when `authority` issued the
     /// grant to the sender's agent; otherwise nothing.
     public func grantedScope(authority: Data) -> SyncScope {
-        guard let grant, grant.isIssued(by: authority, to: sender.agent) else { return ScopeGrant.nothing }
-        return grant.scope
+        ScopeGrant.scope(of: grant, to: sender.agent, authority: authority)
     }
 
     /// The bytes the sender signs: a domain tag and the SHA-256 of the encoded payload.
