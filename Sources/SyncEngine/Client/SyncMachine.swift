@@ -2,10 +2,10 @@ import Foundation
 
 /// The client side of a sync (with the server, a peer laptop or a file), as a state machine with
 /// no input or output of its own: each method takes what just happened (an answer came, the
-/// replica was read, a page was stored) and returns the next `Action` for its driver to perform. The driver owns the replica
-/// and the `SyncTransport`; the machine owns the protocol: sessions, rounds, the rewound-replica
-/// check, batching of the push, paging of the pull and the checkpoints that let a cut pull
-/// resume. Tested without any network (`SyncMachineTests`), like Hummingbird's
+/// replica was read, a page was stored) and returns the next `Action` for its driver to
+/// perform. The driver owns the replica and the `SyncTransport`; the machine owns the protocol:
+/// sessions, rounds, the rewound-replica check, batching of the push, paging of the pull and the
+/// checkpoints that let a cut pull resume. Tested without any network (`SyncMachineTests`), like Hummingbird's
 /// `HTTPConnectionStateHandler`.
 ///
 /// One round: session → reconcile own replicas (a restored laptop) → push what the server's

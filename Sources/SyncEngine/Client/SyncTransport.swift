@@ -37,9 +37,9 @@ public enum SyncAnswer: Sendable {
 
 /// What carries sync requests: HTTP to the server (`HTTPTransport` in the `field` command), HTTP
 /// to a peer laptop (`PeerTransport`, answered by `PeerResponder`), a file (`BundleOutbox`,
-/// `BundleInbox`), or anything a test puts in its place. Blocking: one request at a time. Errors are the
-/// transport's own (a cut link, a refusal) and end the sync; nothing half-applied remains,
-/// because every page is stored whole with its checkpoint.
+/// `BundleInbox`), or anything a test puts in its place. Blocking: one request at a time.
+/// Errors are the transport's own (a cut link, a refusal) and end the sync; nothing
+/// half-applied remains, because every page is stored whole with its checkpoint.
 public protocol SyncTransport {
     func exchange(_ request: SyncRequest) throws -> SyncAnswer
 }
