@@ -112,6 +112,17 @@ enum Parse {
                        "--\(flag) '\(text)' is not known. Choices: \(options).", field: flag)
     }
 
+    /// Several choices joined with commas (`fisik,sensorik-netra`); an empty text clears them.
+    static func choices<T: RawRepresentable & CaseIterable & Hashable>(_ text: String, flag: String) throws -> Set<T>
+    where T.RawValue == String {
+        Set(try CodeList.elements(text).map { try choice($0, flag: flag, as: T.self)! })
+    }
+
+    /// The choices of a flag, for its help.
+    static func options<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> String where T.RawValue == String {
+        T.allCases.map(\.rawValue).joined(separator: ", ")
+    }
+
     /// RT and RW written as three digits (`3` becomes `003`), as on the family card.
     static func rtrw(_ text: String?) -> String? {
         guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return nil }

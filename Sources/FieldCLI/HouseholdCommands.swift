@@ -41,6 +41,7 @@ struct HouseholdCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Kelurahan (bawaan: wilayah tugas Anda).", "Kelurahan (default: your own)."))) var kelurahan: String?
         @Option(help: ArgumentHelp(L("Anggota: \"NAMA;JK;TGL-LAHIR;HUBUNGAN;NIK\"; boleh diulang.",
                                      "Member: \"NAME;SEX;BIRTH-DATE;RELATIONSHIP;NIK\"; may be repeated."))) var member: [String] = []
+        @OptionGroup var contact: HouseholdContact
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -53,6 +54,7 @@ struct HouseholdCommand: ParsableCommand {
                                           address: field(address, L("Alamat", "Address")),
                                           rt: Parse.rtrw(field(rt, "RT")) ?? "", rw: Parse.rtrw(field(rw, "RW")) ?? "",
                                           kelurahanID: try Parse.kelurahan(kelurahan, replica: replica))
+                contact.apply(to: &household)
                 var members = try member.enumerated().map { index, text in
                     try MemberSpec.parse(text, index: index + 1, household: household)
                 }
@@ -84,12 +86,13 @@ struct HouseholdCommand: ParsableCommand {
         @Option var address: String?
         @Option var rt: String?
         @Option var rw: String?
+        @OptionGroup var contact: HouseholdContact
 
         func run() throws {
             try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id, type: .household)
                 var household = try replica.existing(Household.self, id: id).record
-                if [kk, address, rt, rw].allSatisfy({ $0 == nil }) {
+                if [kk, address, rt, rw, contact.dtks, contact.phone].allSatisfy({ $0 == nil }) {
                     guard Terminal.isInteractive && !global.json else {
                         throw CLIError("Sebutkan yang diubah, mis. --address atau --rt. Lihat: field household edit --help",
                                        "Say what to change, e.g. --address or --rt. See: field household edit --help")
@@ -103,6 +106,7 @@ struct HouseholdCommand: ParsableCommand {
                     household.address = address ?? household.address
                     household.rt = Parse.rtrw(rt) ?? household.rt
                     household.rw = Parse.rtrw(rw) ?? household.rw
+                    contact.apply(to: &household)
                 }
                 try console.reportSaved(try replica.save([household]), id: id, what: RecordType.household.name, created: false)
             }
@@ -156,6 +160,18 @@ struct HouseholdCommand: ParsableCommand {
                 try console.emit(rows)
             }
         }
+    }
+}
+
+/// Flags of `household add` and `household edit` beyond the family card.
+struct HouseholdContact: ParsableArguments {
+    @Option(help: ArgumentHelp(L("ID DTKS/DTSEN rumah tangga.", "The household's DTKS/DTSEN id."))) var dtks: String?
+    @Option(help: ArgumentHelp(L("Telepon yang dapat dihubungi, mis. 0812-3456-7890 (dienkripsi).",
+                                 "A contact phone, e.g. 0812-3456-7890 (encrypted)."))) var phone: String?
+
+    func apply(to household: inout Household) {
+        if let dtks { household.dtksID = dtks.trimmingWhitespace() }
+        if let phone { household.phone = phone }
     }
 }
 

@@ -76,7 +76,7 @@ struct HistoryCommand: ParsableCommand {
             for change in changes {
                 let sensitive = change.recordType.sensitiveFields.contains(change.field)
                 var value = change.value.description
-                if sensitive && !reveal { value = ["nik", "noKK"].contains(change.field) ? IdentityRules.masked(value) : L("(tersembunyi)", "(hidden)") }
+                if sensitive && !reveal { value = IdentityRules.identifierFields.contains(change.field) ? IdentityRules.masked(value) : L("(tersembunyi)", "(hidden)") }
                 if change.field == Change.deletedField { value = L("DIHAPUS", "DELETED") }
                 let entry = Entry(time: Timestamp.text(change.wallTime), agent: change.agent, device: change.dot.replica.rawValue,
                                   dot: "\(change.dot.replica.rawValue):\(change.dot.counter)", field: change.field, value: value,
@@ -158,7 +158,7 @@ struct ExportCommand: ParsableCommand {
                 let cells = ordered.map { column -> String in
                     let elements = row.setElements(column)
                     var value = elements.isEmpty ? (row[column]?.description ?? "") : elements.sorted().joined(separator: "|")
-                    if sensitive.contains(column) { value = ["nik", "noKK"].contains(column) ? IdentityRules.masked(value) : "" }
+                    if sensitive.contains(column) { value = IdentityRules.identifierFields.contains(column) ? IdentityRules.masked(value) : "" }
                     return CSV.escape(value)
                 }
                 out += cells.joined(separator: ",") + "\n"

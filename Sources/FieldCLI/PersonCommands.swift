@@ -17,8 +17,34 @@ struct PersonFields: ParsableArguments {
     @Option(name: .customLong("health-notes"), help: ArgumentHelp(L("Catatan kesehatan/disabilitas (dienkripsi).",
                                                                     "Health or disability notes (encrypted).")))
     var healthNotes: String?
+    @Option(name: .customLong("birth-place"), help: ArgumentHelp(L("Tempat lahir seperti di KTP.", "Place of birth as on the KTP.")))
+    var birthPlace: String?
+    @Option(help: ArgumentHelp(L("Status perkawinan: \(Parse.options(MaritalStatus.self)).",
+                                 "Marital status: \(Parse.options(MaritalStatus.self)).")))
+    var marital: String?
+    @Option(help: ArgumentHelp(L("Pekerjaan seperti di KK.", "Occupation as on the KK."))) var occupation: String?
+    @Option(help: ArgumentHelp(L("Pendidikan terakhir: \(Parse.options(Education.self)).",
+                                 "Highest education: \(Parse.options(Education.self)).")))
+    var education: String?
+    @Option(help: ArgumentHelp(L("ID DTKS/DTSEN orang ini.", "This person's DTKS/DTSEN id."))) var dtks: String?
+    @Option(help: ArgumentHelp(L("Program bantuan yang diterima (KPM), dipisah koma: \(Parse.options(SocialProgramme.self)); \"\" mengosongkan.",
+                                 "Assistance programmes received (KPM), comma-separated: \(Parse.options(SocialProgramme.self)); \"\" clears.")))
+    var programmes: String?
+    @Option(help: ArgumentHelp(L("Nomor kartu JKN/BPJS Kesehatan (13 angka, dienkripsi).", "JKN/BPJS health card number (13 digits, encrypted).")))
+    var bpjs: String?
+    @Option(help: ArgumentHelp(L("Nomor telepon, mis. 0812-3456-7890 (dienkripsi).", "Phone number, e.g. 0812-3456-7890 (encrypted).")))
+    var phone: String?
+    @Option(help: ArgumentHelp(L("Ragam disabilitas (UU 8/2016), dipisah koma: \(Parse.options(DisabilityType.self)); \"\" mengosongkan (dienkripsi).",
+                                 "Kinds of disability (UU 8/2016), comma-separated: \(Parse.options(DisabilityType.self)); \"\" clears (encrypted).")))
+    var disability: String?
+    @Option(name: .customLong("death-date"), help: ArgumentHelp(L("Tanggal meninggal, YYYY-MM-DD (dengan --status meninggal).",
+                                                                  "Date of death, YYYY-MM-DD (with --status meninggal).")))
+    var deathDate: String?
 
-    var isEmpty: Bool { [name, nik, sex, birth, relationship, status, healthNotes].allSatisfy { $0 == nil } }
+    var isEmpty: Bool {
+        [name, nik, sex, birth, relationship, status, healthNotes, birthPlace, marital, occupation, education, dtks, programmes,
+         bpjs, phone, disability, deathDate].allSatisfy { $0 == nil }
+    }
 
     func apply(to person: inout Person) throws {
         if let name { person.name = name }
@@ -30,6 +56,16 @@ struct PersonFields: ParsableArguments {
             person.status = try Parse.choice(status, flag: "status", as: LifeStatus.self, flexible: LifeStatus.init(flexible:)) ?? person.status
         }
         if let healthNotes { person.healthNotes = healthNotes }
+        if let birthPlace { person.birthPlace = birthPlace }
+        if let marital { person.maritalStatus = try Parse.choice(marital, flag: "marital", as: MaritalStatus.self) }
+        if let occupation { person.occupation = occupation }
+        if let education { person.education = try Parse.choice(education, flag: "education", as: Education.self) }
+        if let dtks { person.dtksID = dtks.trimmingWhitespace() }
+        if let programmes { person.programmes = try Parse.choices(programmes, flag: "programmes") }
+        if let bpjs { person.bpjsNumber = bpjs }
+        if let phone { person.phone = phone }
+        if let disability { person.disabilities = try Parse.choices(disability, flag: "disability") }
+        if let deathDate { person.deathDate = try Parse.date(deathDate, flag: "death-date") }
     }
 }
 

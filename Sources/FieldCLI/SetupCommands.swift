@@ -74,7 +74,8 @@ struct InitCommand: ParsableCommand {
             try replica.save([agent])
             console.say("Replika dibuat: \(path)", "Replica created: \(path)")
             console.say("  Petugas : \(agent.name) (\(role.name.id)), \(agent.id)", "  Agent   : \(agent.name) (\(role.name.en)), \(agent.id)")
-            console.say("  Wilayah : \(areaID)", "  Area    : \(areaID)")
+            let named = (try? replica.region(id: areaID)).flatMap { $0 }.map { " = \($0.name)\($0.code.map { " (\($0))" } ?? "")" } ?? ""
+            console.say("  Wilayah : \(areaID)\(named)", "  Area    : \(areaID)\(named)")
             console.say("  Perangkat: \(replica.replicaID.rawValue)", "  Device  : \(replica.replicaID.rawValue)")
             for warning in issues.warnings { console.line(L("  Peringatan: ", "  Warning: ") + warning.text.text) }
             if catalog == nil {
@@ -97,10 +98,24 @@ struct InitCommand: ParsableCommand {
         if let catalog {
             let ids = catalog.resolve(text, depth: role.areaDepth)
             if ids.count == 1 { return ids[0] }
+            if ids.count > 1, Terminal.isInteractive {
+                let names = Dictionary((catalog.kecamatan.map { ($0.id, $0.name) } + catalog.kelurahan.map { ($0.id, $0.name) }),
+                                       uniquingKeysWith: { first, _ in first })
+                let codes = Dictionary(catalog.kelurahan.map { ($0.id, $0.code ?? "") } + catalog.kecamatan.map { ($0.id, $0.code ?? "") },
+                                       uniquingKeysWith: { first, _ in first })
+                print(L("Ada beberapa wilayah bernama '\(text)':", "Several areas are named '\(text)':"))
+                for (index, id) in ids.enumerated() {
+                    let parent = id.split(separator: "/").dropLast().joined(separator: "/")
+                    print("  \(index + 1). \(names[id] ?? id), \(names[parent] ?? parent)  \(codes[id] ?? "")")
+                }
+                if let answer = Terminal.ask(L("Pilih nomornya", "Choose its number")), let number = Int(answer), ids.indices.contains(number - 1) {
+                    return ids[number - 1]
+                }
+            }
             throw CLIError(ids.isEmpty ? "Wilayah '\(text)' tidak ada di daftar wilayah untuk peran \(role.rawValue)."
-                                       : "Ada beberapa wilayah bernama '\(text)': \(ids.joined(separator: ", ")). Pakai jalurnya.",
+                                       : "Ada beberapa wilayah bernama '\(text)': \(ids.joined(separator: ", ")). Pakai jalurnya atau kode Kemendagri-nya.",
                            ids.isEmpty ? "Area '\(text)' is not in the region list for role \(role.rawValue)."
-                                       : "Several areas are named '\(text)': \(ids.joined(separator: ", ")). Use the path.",
+                                       : "Several areas are named '\(text)': \(ids.joined(separator: ", ")). Use the path or its Kemendagri code.",
                            field: "area", code: Exit.notFound)
         }
         let parts = text.split(separator: "/").map(String.init)

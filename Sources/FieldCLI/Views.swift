@@ -11,6 +11,8 @@ struct PersonRow: Encodable {
     var id, name, nik, sex, birthDate, relationship, status: String
     var age: Int?
     var warnings: [IssueJSON]
+    /// The fields beyond the family card's first page that are filled in, by label.
+    var details: [String: String]
 
     init(_ stored: StoredRecord<Person>, reveal: Bool, today: CivilDate = CivilDate(Date())) {
         let person = stored.record
@@ -23,12 +25,33 @@ struct PersonRow: Encodable {
         status = person.status.rawValue
         age = person.age(on: today)
         warnings = stored.warnings.map(IssueJSON.init)
+        details = Self.details(person, reveal: reveal)
+    }
+
+    static func details(_ person: Person, reveal: Bool) -> [String: String] {
+        let hidden = L("(tersembunyi)", "(hidden)")
+        let all: [(String, String)] = [
+            (L("tempat lahir", "born in"), person.birthPlace),
+            (L("kawin", "marital"), person.maritalStatus?.name.text ?? ""),
+            (L("pekerjaan", "occupation"), person.occupation),
+            (L("pendidikan", "education"), person.education?.name.text ?? ""),
+            (L("program", "programmes"), person.programmes.sorted().map(\.name.text).joined(separator: ", ")),
+            ("DTKS", person.dtksID.isEmpty ? "" : shown(person.dtksID, reveal: reveal)),
+            ("BPJS", person.bpjsNumber.isEmpty ? "" : shown(person.bpjsNumber, reveal: reveal)),
+            (L("telepon", "phone"), person.phone.isEmpty ? "" : shown(person.phone, reveal: reveal)),
+            (L("disabilitas", "disability"), person.disabilities.isEmpty ? "" :
+                (reveal ? person.disabilities.sorted().map(\.name.text).joined(separator: ", ") : hidden)),
+            (L("meninggal", "died"), person.deathDate?.description ?? ""),
+        ]
+        return Dictionary(all.filter { !$0.1.isEmpty }, uniquingKeysWith: { first, _ in first })
     }
 
     var line: String {
         let ageText = age.map { L("\($0) th", "\($0) y") } ?? "-"
         let flag = warnings.isEmpty ? "" : "  !"
-        return "  \(id)  \(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(sex)  \(ageText.padding(toLength: 6, withPad: " ", startingAt: 0)) \(relationship.padding(toLength: 10, withPad: " ", startingAt: 0)) NIK \(nik)  \(status)\(flag)"
+        let main = "  \(id)  \(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(sex)  \(ageText.padding(toLength: 6, withPad: " ", startingAt: 0)) \(relationship.padding(toLength: 10, withPad: " ", startingAt: 0)) NIK \(nik)  \(status)\(flag)"
+        guard !details.isEmpty else { return main }
+        return main + "\n      " + details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
     }
 }
 
@@ -80,7 +103,7 @@ struct HouseholdRow: Encodable {
 }
 
 struct HouseholdView: Encodable {
-    var id, noKK, address, rt, rw, kelurahan: String
+    var id, noKK, address, rt, rw, kelurahan, regionCode, dtks, phone: String
     var deleted: Bool
     var members: [PersonRow]
     var entries: [EntryRow]
@@ -96,6 +119,9 @@ struct HouseholdView: Encodable {
         rt = household.rt
         rw = household.rw
         kelurahan = try replica.region(id: household.kelurahanID)?.name ?? household.kelurahanID
+        regionCode = household.regionCode.isEmpty ? "-" : household.regionCode
+        dtks = shown(household.dtksID, reveal: reveal)
+        phone = shown(household.phone, reveal: reveal)
         deleted = stored.deleted
         let order = FamilyRelationship.allCases
         let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.filter { !$0.deleted || stored.deleted }.sorted {
@@ -117,7 +143,8 @@ struct HouseholdView: Encodable {
     func print(to console: Console) {
         console.line("\(L("Rumah tangga", "Household")) \(id)\(deleted ? L("  (DIHAPUS)", "  (DELETED)") : "")")
         console.line("  No. KK   : \(noKK)")
-        console.line("  \(L("Alamat   ", "Address  ")): \(address), RT \(rt)/RW \(rw), \(kelurahan)")
+        console.line("  \(L("Alamat   ", "Address  ")): \(address), RT \(rt)/RW \(rw), \(kelurahan) (\(regionCode))")
+        if dtks != "-" || phone != "-" { console.line("  DTKS     : \(dtks)   \(L("Telepon", "Phone")): \(phone)") }
         console.line(L("Anggota (\(members.count)):", "Members (\(members.count)):"))
         for member in members { console.line(member.line) }
         if !entries.isEmpty {

@@ -52,4 +52,25 @@ struct InteractiveTests {
         let wrong = try cli.atTerminal(["household", "list"], dialog: [("Kata sandi", "bukan-ini")], env: noEnv)
         #expect(wrong.status == 5 && wrong.stdout.contains("Kata sandi salah"))
     }
+
+    @Test("init --area with a name two kelurahan share asks which one, listing their kecamatan and codes; a code needs no question",
+          .enabled(if: CLI.hasScript))
+    func ambiguousArea() throws {
+        let setup = ["init", "--name", "Siti Aminah", "--role", "psm", "--ntr", "NTR-3374-0012", "--regions", CLI.semarangCSV,
+                    "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10"]
+        let asked = try CLI()
+        let chosen = try asked.atTerminal(setup + ["--area", "Purwosari"], dialog: [("Pilih nomornya", "2")])
+        #expect(chosen.status == 0, "\(chosen.stdout)")
+        #expect(chosen.stdout.contains("Purwosari, Mijen  33.74.14.1005") && chosen.stdout.contains("Purwosari, Semarang Utara  33.74.02.1004"),
+                "\(chosen.stdout)")
+        let second = chosen.stdout.contains("2. Purwosari, Semarang Utara") ? "3374/semarang-utara/purwosari" : "3374/mijen/purwosari"
+        #expect(try asked.openReplica().agent.areaID == second)
+
+        let scripted = try CLI()
+        let refused = try scripted.run(setup + ["--area", "Mangunharjo"])
+        #expect(refused.status == 4 && refused.stderr.contains("kode Kemendagri"), "\(refused.stderr)")
+        let byCode = try scripted.run(setup + ["--area", "33.74.16.1007"])
+        #expect(byCode.status == 0, "\(byCode.stderr)")
+        #expect(try scripted.openReplica().agent.areaID == "3374/tugu/mangunharjo")
+    }
 }

@@ -18,12 +18,20 @@ struct SealedStoreTests {
         return try #require(try result.jsonObject()["id"] as? String)
     }
 
+    /// Details sealed like the NIK: the JKN card, the phone and the kind of disability.
+    static let details = ["0001234567890", "081234567890", "sensorik-netra"]
+
+    static func addDetails(_ cli: CLI, person: String) throws {
+        let result = try cli.run("person", "edit", person, "--bpjs", details[0], "--phone", details[1], "--disability", details[2])
+        try #require(result.status == 0, "\(result.stderr)")
+    }
+
     static func contains(_ file: String, _ text: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: file) else { return false }
         return data.range(of: Data(text.utf8)) != nil
     }
 
-    @Test("After a sync no byte of the NIK or No. KK is in the store's files, its WAL or its log; the files are 0600; the NIK is found by its blind index",
+    @Test("After a sync no byte of the NIK, No. KK, JKN card, phone or disability is in the store's files, its WAL or its log; the files are 0600; the NIK is found by its blind index",
           arguments: ServerHarness.Store.available)
     func nothingReadableAtRest(store: ServerHarness.Store) async throws {
         let server = try ServerHarness(store)
@@ -31,6 +39,8 @@ struct SealedStoreTests {
         let household = try Self.addFamily(laptop)
         try laptop.sync()
         let person = try #require(try laptop.openReplica().existing(Household.self, id: household).record.members.first)
+        try Self.addDetails(laptop, person: person)
+        try laptop.sync()
 
         let opened = try await server.openStore()
         #expect(try await opened.records(withNumber: Self.nik) == [person])
@@ -38,11 +48,11 @@ struct SealedStoreTests {
         let plain = try await opened.database.transaction { db in
             try await db.query("SELECT body FROM changes").filter { row in
                 let body = try row.text("body")
-                return body.contains(Self.nik) || body.contains(Self.kk)
+                return ([Self.nik, Self.kk] + Self.details).contains { body.contains($0) }
             }.count
         }
         await opened.database.close()
-        #expect(plain == 0, "no stored change holds the numbers in plain text")
+        #expect(plain == 0, "no stored change holds the numbers or the disability in plain text")
         #expect(server.stop() == 0)
         var files = [server.logFile.path]
         if store == .sqlite {
@@ -53,11 +63,13 @@ struct SealedStoreTests {
             }
         }
         for file in files where FileManager.default.fileExists(atPath: file) {
-            #expect(!Self.contains(file, Self.nik) && !Self.contains(file, Self.kk), "\(file) holds a number in plain text")
+            for secret in [Self.nik, Self.kk] + Self.details {
+                #expect(!Self.contains(file, secret), "\(file) holds \(secret.prefix(4))… in plain text")
+            }
         }
     }
 
-    @Test("On the laptop that wrote a family and on one that pulled it, no NIK, No. KK, name, address or PMKS category is in the replica files; three letters of the name still find it",
+    @Test("On the laptop that wrote a family and on one that pulled it, no NIK, No. KK, name, address, PMKS category, JKN card, phone or disability is in the replica files; three letters of the name and the phone still find it",
           arguments: [ServerHarness.Store.sqlite])
     func laptopsTellNothing(store: ServerHarness.Store) throws {
         let server = try ServerHarness(store)
@@ -65,6 +77,7 @@ struct SealedStoreTests {
         let reader = try CLI.enrolled(server, agent: "A-RINI", area: LiveSyncTests.srondol, kelurahan: "Srondol Kulon")
         let household = try Self.addFamily(writer)
         let person = try #require(try writer.openReplica().existing(Household.self, id: household).record.members.first)
+        try Self.addDetails(writer, person: person)
         let entry = try writer.run("pmks", "add", "--category", "odha", "--person", person, "--evidence", "Surat Puskesmas Srondol")
         #expect(entry.status == 0, "\(entry.stderr)")
         try writer.sync()
@@ -72,8 +85,10 @@ struct SealedStoreTests {
         for laptop in [writer, reader] {
             let hits = try laptop.run("search", "Bud", "--json").jsonArray().map { $0["id"] as? String }
             #expect(hits == [person], "a search by the first three letters of the name finds the person")
+            #expect(try laptop.run("search", "0812-3456-7890", "--json").jsonArray().map { $0["id"] as? String } == [person],
+                    "and the phone finds them, on the laptop that pulled it too")
             for file in [laptop.database, laptop.database + "-wal"] where FileManager.default.fileExists(atPath: file) {
-                for secret in [Self.nik, Self.kk, "Budi Santoso", "Santoso", "Jl. Rahasia", "Rahasia", "odha", "Puskesmas Srondol"] {
+                for secret in [Self.nik, Self.kk, "Budi Santoso", "Santoso", "Jl. Rahasia", "Rahasia", "odha", "Puskesmas Srondol"] + Self.details {
                     #expect(!Self.contains(file, secret), "\(file) holds \(secret.prefix(4))… in plain text")
                 }
             }

@@ -26,6 +26,39 @@ struct RegionTests {
         #expect(catalog.resolve("Kota Semarang", depth: 1) == ["3374"])
     }
 
+    @Test("Every kelurahan of the file carries its Kemendagri code, as the shipped catalogue has it; local spellings keep their code")
+    func officialCodes() throws {
+        let catalog = try RegionCatalog.parse(csv: String(contentsOf: Self.sharedFile, encoding: .utf8), kota: Self.semarang)
+        let directory = try #require(RegionDirectory.shipped)
+        let codes = catalog.kelurahan.compactMap(\.code)
+        #expect(codes.count == 177 && Set(codes).count == 177)
+        #expect(Set(codes) == Set(directory.children(of: "33.74").flatMap { directory.children(of: $0.code) }.map(\.code)),
+                "the file and the catalogue list the same 177 kelurahan")
+        #expect(catalog.kelurahan.first { $0.name == "Srondol Kulon" }?.code == "33.74.11.1006")
+        #expect(catalog.kelurahan.first { $0.name == "Pendrikan Kidul" }?.code == "33.74.01.1014", "Kemendagri spells it Pindrikan Kidul")
+        #expect(catalog.kecamatan.first { $0.name == "Banyumanik" }?.code == "33.74.11")
+        for kel in catalog.kelurahan {
+            let kecamatan = try #require(catalog.kecamatan.first { $0.id == kel.kecamatanID })
+            #expect(kel.code?.hasPrefix((kecamatan.code ?? "?") + ".") == true, "\(kel.name)")
+        }
+    }
+
+    @Test("A bad kode column is refused with the line and what is wrong", arguments: [
+        ("A,B,33.74.11.1006\nA,C,33.74.11.1006\n", 3, "already used"),
+        ("A,B,33.01.01.2001\n", 2, "must be a Kemendagri desa/kelurahan code in Kota Semarang"),
+        ("A,B,33.74.11\n", 2, "must be a Kemendagri desa/kelurahan code"),
+        ("A,B,33.74.11.9999\n", 2, "not in the 2025 Kemendagri catalogue"),
+        ("A,B,33.74.11.1006\nA,C,33.74.10.1001\n", 3, "other kelurahan of this kecamatan lie in 33.74.11"),
+    ] as [(String, Int, String)])
+    func badCodes(_ rows: String, _ line: Int, _ phrase: String) {
+        #expect {
+            _ = try RegionCatalog.parse(csv: "kecamatan,kelurahan,kode\n" + rows, kota: Self.semarang)
+        } throws: { error in
+            guard let error = error as? RegionImportError else { return false }
+            return error.line == line && error.text.en.contains(phrase) && error.text.id.contains("Baris \(line)")
+        }
+    }
+
     @Test("Bad files are refused with the line and what to do", arguments: [
         ("kec,kel\nA,B\n", 1, "kecamatan"),
         ("kecamatan,kelurahan\nA,\n", 2, "required"),

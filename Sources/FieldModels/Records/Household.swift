@@ -1,7 +1,7 @@
 /// A household as on its family card (Kartu Keluarga): the card number, the address and its members.
 public struct Household: FieldRecord, Hashable {
     public static let recordType = RecordType.household
-    public static let sensitiveFields: Set<String> = ["noKK"]
+    public static let sensitiveFields: Set<String> = ["noKK", "phone", "dtks"]
 
     public var id: String
     /// No. KK, the 16-digit family card number.
@@ -13,6 +13,13 @@ public struct Household: FieldRecord, Hashable {
     public var kelurahanID: String
     /// Person ids; merges as a set, element by element.
     public var members: Set<String>
+    /// The Kemendagri code of the household's desa/kelurahan (`33.74.11.1006`), as DTKS/DTSEN
+    /// and SIKS-NG name it. Filled from the kelurahan when the replica knows its code.
+    public var regionCode = ""
+    /// The household's id in the DTKS/DTSEN welfare register.
+    public var dtksID = ""
+    /// A contact phone for the household, in the national form `08…`.
+    public var phone: String = "" { didSet { if phone != PhoneRules.normalised(phone) { phone = PhoneRules.normalised(phone) } } }
 
     public init(id: String = RecordID.make(.household), noKK: String, address: String, rt: String, rw: String,
                 kelurahanID: String, members: Set<String> = []) {
@@ -30,7 +37,7 @@ public struct Household: FieldRecord, Hashable {
     public var fields: FieldMap {
         var map: FieldMap = [
             "noKK": .text(noKK), "address": .text(address), "rt": .text(rt), "rw": .text(rw),
-            "kelurahan": .text(kelurahanID),
+            "kelurahan": .text(kelurahanID), "regionCode": .text(regionCode), "dtks": .text(dtksID), "phone": .text(phone),
         ]
         map.setElements("members", members)
         return map
@@ -39,6 +46,9 @@ public struct Household: FieldRecord, Hashable {
     public init(id: String, fields: FieldMap) {
         self.init(id: id, noKK: fields.string("noKK"), address: fields.string("address"), rt: fields.string("rt"),
                   rw: fields.string("rw"), kelurahanID: fields.string("kelurahan"), members: fields.setElements("members"))
+        regionCode = fields.string("regionCode")
+        dtksID = fields.string("dtks")
+        phone = PhoneRules.normalised(fields.string("phone"))
     }
 }
 

@@ -29,7 +29,7 @@ public enum LifeStatus: String, Sendable, CaseIterable, Codable {
 /// A person as on the KTP and the family card.
 public struct Person: FieldRecord, Hashable {
     public static let recordType = RecordType.person
-    public static let sensitiveFields: Set<String> = ["nik", "healthNotes"]
+    public static let sensitiveFields: Set<String> = ["nik", "healthNotes", "disability", "bpjs", "phone", "dtks"]
 
     public var id: String
     /// NIK, the 16-digit national identity number; empty when the person has none yet.
@@ -44,6 +44,24 @@ public struct Person: FieldRecord, Hashable {
     public var kelurahanID: String
     /// Health and disability notes: specific personal data.
     public var healthNotes: String
+    /// Tempat lahir, as on the KTP.
+    public var birthPlace = ""
+    public var maritalStatus: MaritalStatus?
+    /// Jenis pekerjaan, as on the family card.
+    public var occupation = ""
+    public var education: Education?
+    /// The person's id in the DTKS/DTSEN welfare register.
+    public var dtksID = ""
+    /// Programmes the person receives (KPM of PKH, Sembako, PBI-JK, …).
+    public var programmes: Set<SocialProgramme> = []
+    /// Nomor kartu JKN (BPJS Kesehatan, PBI or not): 13 digits.
+    public var bpjsNumber: String = "" { didSet { if bpjsNumber != IdentityRules.cleaned(bpjsNumber) { bpjsNumber = IdentityRules.cleaned(bpjsNumber) } } }
+    /// A phone number, kept in the national form `08…` (`PhoneRules.normalised`).
+    public var phone: String = "" { didSet { if phone != PhoneRules.normalised(phone) { phone = PhoneRules.normalised(phone) } } }
+    /// Kinds of disability (UU 8/2016 Pasal 4): specific personal data, sealed like the NIK.
+    public var disabilities: Set<DisabilityType> = []
+    /// Date of death, when the status is meninggal.
+    public var deathDate: CivilDate?
 
     public init(id: String = RecordID.make(.person), nik: String, name: String, sex: Sex?, birthDate: CivilDate?,
                 relationship: FamilyRelationship?, status: LifeStatus = .hidup, householdID: String,
@@ -67,7 +85,11 @@ public struct Person: FieldRecord, Hashable {
             "nik": .text(nik), "name": .text(name), "sex": sex.map { .text($0.rawValue) } ?? .null,
             "birthDate": FieldValue(birthDate), "relationship": relationship.map { .text($0.rawValue) } ?? .null,
             "status": .text(status.rawValue), "household": .text(householdID), "kelurahan": .text(kelurahanID),
-            "healthNotes": .text(healthNotes),
+            "healthNotes": .text(healthNotes), "birthPlace": .text(birthPlace),
+            "marital": maritalStatus.map { .text($0.rawValue) } ?? .null, "occupation": .text(occupation),
+            "education": education.map { .text($0.rawValue) } ?? .null, "dtks": .text(dtksID),
+            "programmes": .text(CodeList.text(programmes)), "bpjs": .text(bpjsNumber), "phone": .text(phone),
+            "disability": .text(CodeList.text(disabilities)), "deathDate": FieldValue(deathDate),
         ]
     }
 
@@ -78,6 +100,16 @@ public struct Person: FieldRecord, Hashable {
                   status: LifeStatus(rawValue: fields.string("status")) ?? .hidup,
                   householdID: fields.string("household"), kelurahanID: fields.string("kelurahan"),
                   healthNotes: fields.string("healthNotes"))
+        birthPlace = fields.string("birthPlace")
+        maritalStatus = MaritalStatus(rawValue: fields.string("marital"))
+        occupation = fields.string("occupation")
+        education = Education(rawValue: fields.string("education"))
+        dtksID = fields.string("dtks")
+        programmes = CodeList.values(fields.string("programmes"))
+        bpjsNumber = IdentityRules.cleaned(fields.string("bpjs"))
+        phone = PhoneRules.normalised(fields.string("phone"))
+        disabilities = CodeList.values(fields.string("disability"))
+        deathDate = fields["deathDate"]?.date
     }
 
     /// Age in whole years on `date`, when the birth date is known.

@@ -14,6 +14,8 @@ public struct Kecamatan: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var kotaCode: String
+    /// The official Kemendagri code (`33.74.11`), when the region file gave its kelurahan codes.
+    public var code: String?
 
     public init(kotaCode: String, name: String) {
         self.kotaCode = kotaCode
@@ -29,11 +31,14 @@ public struct Kelurahan: Sendable, Hashable, Codable {
     public var name: String
     public var kecamatanID: String
     public var postalCode: String?
+    /// The official Kemendagri code (`33.74.11.1006`), when the region file gave it.
+    public var code: String?
 
-    public init(kecamatan: Kecamatan, name: String, postalCode: String?) {
+    public init(kecamatan: Kecamatan, name: String, postalCode: String?, code: String? = nil) {
         self.name = name
         self.kecamatanID = kecamatan.id
         self.postalCode = postalCode
+        self.code = code
         self.id = kecamatan.id + "/" + RegionPath.slug(name)
     }
 
@@ -86,8 +91,17 @@ extension RegionPath {
 }
 
 extension RegionCatalog {
-    /// The ids of regions at `depth` (1 kota, 2 kecamatan, 3 kelurahan) that `text` names.
+    /// The ids of regions at `depth` (1 kota, 2 kecamatan, 3 kelurahan) that `text` names: a
+    /// Kemendagri code (`33.74.11.1006`, dots optional) when the file gave codes, a path or a name.
     public func resolve(_ text: String, depth: Int) -> [String] {
+        if let code = RegionDirectory.dotted(text.trimmingWhitespace()) {
+            let byCode: [String] = switch depth {
+            case 1: RegionDirectory.dotted(kota.code) == code ? [kota.code] : []
+            case 2: kecamatan.filter { $0.code == code }.map(\.id)
+            default: kelurahan.filter { $0.code == code }.map(\.id)
+            }
+            if !byCode.isEmpty { return byCode }
+        }
         let candidates: [(id: String, name: String)] = switch depth {
         case 1: [(kota.code, kota.name)]
         case 2: kecamatan.map { ($0.id, $0.name) }

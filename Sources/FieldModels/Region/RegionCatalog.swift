@@ -1,5 +1,5 @@
 /// The region tree of one kota, built from a CSV file such as
-/// `data/kota-semarang-wilayah.csv` (`kecamatan,kelurahan,kodepos`).
+/// `data/kota-semarang-wilayah.csv` (`kecamatan,kelurahan,kodepos,kode`).
 public struct RegionCatalog: Sendable, Hashable {
     public var kota: Kota
     public var kecamatan: [Kecamatan]
@@ -11,8 +11,9 @@ public struct RegionCatalog: Sendable, Hashable {
         self.kelurahan = kelurahan
     }
 
-    /// Reads the CSV text. The header must name `kecamatan` and `kelurahan`; `kodepos` is optional.
-    /// Every problem names its line and what to do about it.
+    /// Reads the CSV text. The header must name `kecamatan` and `kelurahan`; `kodepos` and `kode`
+    /// (the kelurahan's Kemendagri code, `33.74.11.1006`) are optional. Every problem names its
+    /// line and what to do about it.
     public static func parse(csv: String, kota: Kota) throws(RegionImportError) -> RegionCatalog {
         guard kota.code.count == 4, kota.code.allSatisfy(\.isASCIIDigit),
               RegionCodes.isProvince(String(kota.code.prefix(2))) else {
@@ -29,7 +30,8 @@ public struct RegionCatalog: Sendable, Hashable {
                 id: "Baris judul harus memuat kolom 'kecamatan' dan 'kelurahan' (ditemukan: \(header.joined(separator: ", "))).",
                 en: "The header must have 'kecamatan' and 'kelurahan' columns (found: \(header.joined(separator: ", ")))."))
         }
-        let postColumn = header.firstIndex(of: "kodepos")
+        let postColumn = header.firstIndex(of: "kodepos"), codeColumn = header.firstIndex(of: "kode")
+        var codes = RegionCodeCheck(kota: kota)
         var kecamatanByID: [String: Kecamatan] = [:]
         var kecamatanOrder: [Kecamatan] = []
         var kelurahan: [Kelurahan] = []
@@ -56,7 +58,9 @@ public struct RegionCatalog: Sendable, Hashable {
                 kecamatanByID[kec.id] = kec
                 kecamatanOrder.append(kec)
             }
-            let kel = Kelurahan(kecamatan: kec, name: kelName, postalCode: postal)
+            var code: String?
+            if let codeColumn, !cell(codeColumn).isEmpty { code = try codes.check(cell(codeColumn), kecamatan: kec.id, line: line) }
+            let kel = Kelurahan(kecamatan: kec, name: kelName, postalCode: postal, code: code)
             guard seen.insert(kel.id).inserted else {
                 throw RegionImportError(line: line, text: LocalizedText(
                     id: "Baris \(line): kelurahan '\(kelName)' di kecamatan '\(kecName)' tercantum dua kali.",
@@ -67,7 +71,44 @@ public struct RegionCatalog: Sendable, Hashable {
         guard !kelurahan.isEmpty else {
             throw RegionImportError(line: 0, text: LocalizedText(id: "Berkas CSV tidak berisi kelurahan.", en: "The CSV file lists no kelurahan."))
         }
+        for index in kecamatanOrder.indices { kecamatanOrder[index].code = codes.kecamatanCode[kecamatanOrder[index].id] }
         return RegionCatalog(kota: kota, kecamatan: kecamatanOrder, kelurahan: kelurahan)
+    }
+}
+
+/// The `kode` column of a region file: each a desa/kelurahan code of this kota in the shipped
+/// Kemendagri catalogue, each once, and one kecamatan code for all kelurahan of a kecamatan.
+struct RegionCodeCheck {
+    let kota: Kota
+    var kecamatanCode: [String: String] = [:]
+    var seen: [String: Int] = [:]
+
+    init(kota: Kota) { self.kota = kota }
+
+    mutating func check(_ text: String, kecamatan: String, line: Int) throws(RegionImportError) -> String {
+        func fail(_ id: String, _ en: String) -> RegionImportError {
+            RegionImportError(line: line, text: LocalizedText(id: "Baris \(line): \(id)", en: "Line \(line): \(en)"))
+        }
+        let kotaPrefix = (RegionDirectory.dotted(kota.code) ?? kota.code) + "."
+        guard let code = RegionDirectory.dotted(text), code.count == 13, code.hasPrefix(kotaPrefix) else {
+            throw fail("kode '\(text)' harus kode desa/kelurahan Kemendagri di \(kota.name), mis. \(kotaPrefix)11.1006.",
+                       "code '\(text)' must be a Kemendagri desa/kelurahan code in \(kota.name), e.g. \(kotaPrefix)11.1006.")
+        }
+        if let directory = RegionDirectory.shipped, directory.entry(code)?.retiredAfter != nil || directory.entry(code) == nil {
+            throw fail("kode \(code) tidak ada dalam katalog Kemendagri 2025. Periksa dengan: field region list \(code.prefix(8))",
+                       "code \(code) is not in the 2025 Kemendagri catalogue. Check with: field region list \(code.prefix(8))")
+        }
+        if let earlier = seen[code] {
+            throw fail("kode \(code) sudah dipakai di baris \(earlier).", "code \(code) is already used on line \(earlier).")
+        }
+        seen[code] = line
+        let kecCode = String(code.prefix(8))
+        if let known = kecamatanCode[kecamatan], known != kecCode {
+            throw fail("kode \(code) ada di kecamatan \(kecCode), tetapi kelurahan lain kecamatan ini di \(known).",
+                       "code \(code) lies in kecamatan \(kecCode), but other kelurahan of this kecamatan lie in \(known).")
+        }
+        kecamatanCode[kecamatan] = kecCode
+        return code
     }
 }
 

@@ -23,6 +23,9 @@ public struct FieldSpec: Sendable, Hashable {
         case replica
         case integer(ClosedRange<Int>)
         case bool
+        /// One of a fixed list of codes, or (`multiple`) several of them joined with commas,
+        /// sorted: `fisik,sensorik-netra`.
+        case choice(Set<String>, multiple: Bool)
     }
 
     public var kind: Kind
@@ -41,6 +44,10 @@ public struct FieldSpec: Sendable, Hashable {
     public static let area = FieldSpec(.area)
     public static let flag = FieldSpec(.bool, nullable: false)
     public static func reference(_ type: RecordType) -> FieldSpec { FieldSpec(.reference(type)) }
+    public static func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, multiple: Bool = false) -> FieldSpec
+    where T.RawValue == String {
+        FieldSpec(.choice(Set(T.allCases.map(\.rawValue)), multiple: multiple))
+    }
 }
 
 /// The fields of one kind of record: plain fields, and set-valued fields whose elements are
@@ -67,12 +74,16 @@ extension RecordType {
     public var schema: RecordSchema {
         switch self {
         case .household:
-            RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area],
+            RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area,
+                                  "regionCode": .code(13), "dtks": .code(40), "phone": .code(16)],
                          sets: ["members": .reference(.person)])
         case .person:
             RecordSchema(fields: [
                 "nik": .code(20), "name": .text(120), "sex": .code(2), "birthDate": .date, "relationship": .code(20),
                 "status": .code(20), "household": .reference(.household), "kelurahan": .area, "healthNotes": .notes(4000),
+                "birthPlace": .text(80), "marital": .choice(MaritalStatus.self), "occupation": .text(80),
+                "education": .choice(Education.self), "dtks": .code(40), "programmes": .choice(SocialProgramme.self, multiple: true),
+                "bpjs": .code(16), "phone": .code(16), "disability": .choice(DisabilityType.self, multiple: true), "deathDate": .date,
             ], sets: [:])
         case .socialMap:
             RecordSchema(fields: [
@@ -136,6 +147,10 @@ public enum FieldSchemaCheck {
             return range.contains(number)
         case (.bool, .bool):
             return true
+        case (.choice(let allowed, let multiple), .text(let text)):
+            let elements = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard multiple || elements.count == 1 else { return false }
+            return elements == elements.sorted() && Set(elements).count == elements.count && elements.allSatisfy(allowed.contains)
         default:
             return false
         }
@@ -151,6 +166,9 @@ public enum FieldSchemaCheck {
         case .replica: LocalizedText(id: "id replika", en: "a replica id")
         case .integer(let range): LocalizedText(id: "bilangan bulat \(range.lowerBound)…\(range.upperBound)", en: "an integer \(range.lowerBound)…\(range.upperBound)")
         case .bool: LocalizedText(id: "true/false", en: "true/false")
+        case .choice(let allowed, let multiple):
+            LocalizedText(id: "\(multiple ? "beberapa dari" : "salah satu dari"): \(allowed.sorted().joined(separator: ", "))",
+                          en: "\(multiple ? "some of" : "one of"): \(allowed.sorted().joined(separator: ", "))")
         }
     }
 }

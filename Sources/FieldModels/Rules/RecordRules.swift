@@ -12,6 +12,8 @@ extension Household {
                                  id: "\(field.uppercased()) '\(value)' harus angka 1–3 digit, mis. 003.",
                                  en: "\(field.uppercased()) '\(value)' must be a 1–3 digit number, e.g. 003."))
         }
+        if let problem = PhoneRules.problem(phone, field: "phone") { issues.append(problem) }
+        issues += DetailRules.regionCodeIssues(self, kelurahanCode: context.regionCodeOf(kelurahanID))
         return issues
     }
 }
@@ -47,7 +49,7 @@ extension Person {
             issues.append(.warning("birthDate", "birthDate.missing", id: "Tanggal lahir belum diisi; aturan usia tidak dapat diperiksa.",
                                    en: "No birth date; age rules cannot be checked."))
         }
-        return issues
+        return issues + DetailRules.personIssues(self, today: context.today)
     }
 }
 

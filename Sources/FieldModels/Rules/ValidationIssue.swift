@@ -40,12 +40,16 @@ public struct ValidationContext: Sendable {
     public var kotaCodeOf: @Sendable (String) -> String?
     /// A person already in the replica, for rules on entries about that person.
     public var person: @Sendable (String) -> Person?
+    /// The Kemendagri code of a kelurahan's region path, when the replica knows it.
+    public var regionCodeOf: @Sendable (String) -> String?
 
     public init(today: CivilDate, kotaCodeOf: @escaping @Sendable (String) -> String? = { _ in nil },
-                person: @escaping @Sendable (String) -> Person? = { _ in nil }) {
+                person: @escaping @Sendable (String) -> Person? = { _ in nil },
+                regionCodeOf: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.today = today
         self.kotaCodeOf = kotaCodeOf
         self.person = person
+        self.regionCodeOf = regionCodeOf
     }
 }
 

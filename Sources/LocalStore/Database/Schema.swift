@@ -69,6 +69,13 @@ enum Schema {
                 DROP INDEX field_value_search;
                 """)
         }
+        migrator.registerMigration("v4-region-codes") { db in
+            // The official Kemendagri code of each region (`33.74.11.1006`), when its file gave one.
+            try db.execute(sql: """
+                ALTER TABLE region ADD COLUMN code TEXT;
+                CREATE UNIQUE INDEX region_code ON region(code) WHERE code IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

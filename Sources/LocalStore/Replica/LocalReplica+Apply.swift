@@ -70,7 +70,7 @@ extension LocalReplica {
     }
 
     /// Rebuilds what is derived from a record's current values: its row (area, deleted flag)
-    /// and the keyed-hash index of its NIK or No. KK.
+    /// and the keyed-hash index of its numbers (NIK, No. KK, DTKS id, BPJS card, phone).
     private func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
         let live = try liveValues(recordID: recordID, in: db)
         let stats = try Row.fetchOne(db, sql: """
@@ -86,8 +86,8 @@ extension LocalReplica {
             """, arguments: [recordID, type.rawValue, area, deleted, stats["created"] as Int64, stats["updated"] as Int64])
         try db.execute(sql: "DELETE FROM blind_index WHERE record_id = ?", arguments: [recordID])
         let indexed: [(kind: String, field: String)] = switch type {
-        case .person: [("nik", "nik")]
-        case .household: [("kk", "noKK")]
+        case .person: [("nik", "nik"), ("dtks", "dtks"), ("bpjs", "bpjs"), ("phone", "phone")]
+        case .household: [("kk", "noKK"), ("dtks", "dtks"), ("phone", "phone")]
         default: []
         }
         for (kind, field) in indexed {

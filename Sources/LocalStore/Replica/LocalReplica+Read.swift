@@ -100,7 +100,8 @@ extension LocalReplica {
         }
     }
 
-    /// Finds records by NIK or No. KK (16 digits, through the keyed hash), by RT/RW
+    /// Finds records by NIK, No. KK, DTKS id, BPJS card or phone number (whole, through the
+    /// keyed hash; separators typed in it are ignored), by RT/RW
     /// (`RT 3 RW 5`, `003/005`), or by the start of words of a name, address or label (at least
     /// three letters each: `Bud San` finds Budi Santoso), through keyed search tokens.
     public func search(_ query: String, limit: Int = 50) throws -> [SearchHit] {
@@ -108,10 +109,10 @@ extension LocalReplica {
         guard !text.isEmpty else { return [] }
         return try read { db in
             var found: [(String, String)] = []
-            if text.count == 16, text.allSatisfy({ $0.isNumber }) {
-                for kind in ["nik", "kk"] {
+            if let number = Self.searchedNumber(text) {
+                for (kind, value) in number {
                     for id in try String.fetchAll(db, sql: "SELECT record_id FROM blind_index WHERE kind = ? AND digest = ?",
-                                                  arguments: [kind, vault.blindIndex(kind: kind, text)]) {
+                                                  arguments: [kind, vault.blindIndex(kind: kind, value)]) {
                         found.append((id, kind))
                     }
                 }
@@ -157,6 +158,24 @@ extension LocalReplica {
                       value: try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: recordID, field: field),
                       supersedes: DotListCoding.decode(row["supersedes"]), lamport: UInt64(row["lamport"] as Int64),
                       wallTime: row["wall_time"], agent: row["agent"])
+    }
+
+    /// The indexed numbers a query may be, by kind: a NIK or No. KK (16 digits), a BPJS card
+    /// (13), a phone, a DTKS id (any single word with a digit in it); nil for other queries.
+    static func searchedNumber(_ text: String) -> [(kind: String, value: String)]? {
+        let plain = IdentityRules.cleaned(text)
+        let oneWord = !text.trimmingWhitespace().contains(where: \.isWhitespace)
+        guard plain.count >= 6, plain.contains(where: \.isNumber), oneWord || !plain.contains(where: \.isLetter),
+              plain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "(" || $0 == ")" }),
+              parseRTRW(text) == nil else { return nil }
+        var kinds: [(String, String)] = [("dtks", text.trimmingWhitespace())]
+        if plain.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if plain.count == 16 { kinds += [("nik", plain), ("kk", plain)] }
+            if plain.count == 13 { kinds.append(("bpjs", plain)) }
+        }
+        let phone = PhoneRules.normalised(text)
+        if PhoneRules.problem(phone, field: "phone") == nil { kinds.append(("phone", phone)) }
+        return kinds
     }
 
     /// `RT 3 RW 5`, `rt03/rw05`, `003/005` or `RT 3`: the RT and, if given, the RW.

@@ -9,13 +9,16 @@ public struct RegionEntry: Sendable, Hashable, Codable {
     public var name: String
     public var parent: String?
     public var postalCode: String?
+    /// The official Kemendagri code (`33.74.11.1006`), when the imported file gave it.
+    public var code: String?
 
-    public init(id: String, level: Level, name: String, parent: String? = nil, postalCode: String? = nil) {
+    public init(id: String, level: Level, name: String, parent: String? = nil, postalCode: String? = nil, code: String? = nil) {
         self.id = id
         self.level = level
         self.name = name
         self.parent = parent
         self.postalCode = postalCode
+        self.code = code
     }
 }
 
@@ -35,27 +38,29 @@ extension LocalReplica {
         try transaction { db in
             var added = 0, unchanged = 0
             func upsert(_ entry: RegionEntry) throws {
-                let existing = try Row.fetchOne(db, sql: "SELECT name, parent, postal_code FROM region WHERE id = ?",
+                let existing = try Row.fetchOne(db, sql: "SELECT name, parent, postal_code, code FROM region WHERE id = ?",
                                                 arguments: [entry.id])
                 if let existing, existing["name"] == entry.name, existing["parent"] == entry.parent,
-                   existing["postal_code"] == entry.postalCode {
+                   existing["postal_code"] == entry.postalCode, existing["code"] == entry.code {
                     unchanged += 1
                     return
                 }
                 if existing == nil { added += 1 }
                 try db.execute(sql: """
-                    INSERT INTO region (id, level, name, parent, postal_code, kota_code) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent = excluded.parent, postal_code = excluded.postal_code
+                    INSERT INTO region (id, level, name, parent, postal_code, kota_code, code) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent = excluded.parent, postal_code = excluded.postal_code,
+                        code = excluded.code
                     """, arguments: [entry.id, entry.level.rawValue, entry.name, entry.parent, entry.postalCode,
-                                     catalog.kota.code])
+                                     catalog.kota.code, entry.code])
             }
-            try upsert(RegionEntry(id: catalog.kota.code, level: .kota, name: catalog.kota.name))
+            try upsert(RegionEntry(id: catalog.kota.code, level: .kota, name: catalog.kota.name,
+                                   code: RegionDirectory.dotted(catalog.kota.code)))
             for kec in catalog.kecamatan {
-                try upsert(RegionEntry(id: kec.id, level: .kecamatan, name: kec.name, parent: catalog.kota.code))
+                try upsert(RegionEntry(id: kec.id, level: .kecamatan, name: kec.name, parent: catalog.kota.code, code: kec.code))
             }
             for kel in catalog.kelurahan {
                 try upsert(RegionEntry(id: kel.id, level: .kelurahan, name: kel.name, parent: kel.kecamatanID,
-                                       postalCode: kel.postalCode))
+                                       postalCode: kel.postalCode, code: kel.code))
             }
             return RegionImportSummary(kecamatan: catalog.kecamatan.count, kelurahan: catalog.kelurahan.count,
                                        added: added, unchanged: unchanged)
@@ -82,8 +87,9 @@ extension LocalReplica {
         let candidates = try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM region WHERE level = ?", arguments: [level.rawValue]).map(RegionEntry.init(row:))
         }
-        let ids = RegionPath.matches(text, among: candidates.map { ($0.id, $0.name) })
         let wanted = text.trimmingWhitespace()
+        if let code = RegionDirectory.dotted(wanted), let byCode = candidates.first(where: { $0.code == code }) { return byCode }
+        let ids = RegionPath.matches(text, among: candidates.map { ($0.id, $0.name) })
         switch ids.count {
         case 1: return candidates.first { $0.id == ids[0] }!
         case 0:
@@ -101,7 +107,7 @@ extension LocalReplica {
 extension RegionEntry {
     init(row: Row) {
         self.init(id: row["id"], level: Level(rawValue: row["level"]) ?? .kelurahan, name: row["name"], parent: row["parent"],
-                  postalCode: row["postal_code"])
+                  postalCode: row["postal_code"], code: row["code"])
     }
 }
 

@@ -36,6 +36,7 @@ extension LocalReplica {
     /// `save` inside a transaction the caller holds (with other steps that stand or fall with it).
     func save(_ records: [any FieldRecord], now: Date, in db: Database) throws -> SaveResult {
         for record in records { try checkArea(record, in: db) }
+        let records = try withRegionCodes(records, in: db)
         let context = try validationContext(for: records, now: now, in: db)
         var warnings: [String: [ValidationIssue]] = [:]
         var errors: [ValidationIssue] = []
@@ -112,9 +113,10 @@ extension LocalReplica {
     }
 
     private func validationContext(for records: [any FieldRecord], now: Date, in db: Database) throws -> ValidationContext {
-        var kota: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, kota_code FROM region WHERE level = 'kelurahan'") {
+        var kota: [String: String] = [:], codes: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, kota_code, code FROM region WHERE level = 'kelurahan'") {
             kota[row["id"]] = row["kota_code"]
+            codes[row["id"]] = row["code"]
         }
         var persons: [String: Person] = [:]
         for record in records {
@@ -124,8 +126,21 @@ extension LocalReplica {
             guard let entry = record as? SocialMapEntry, let personID = entry.personID, persons[personID] == nil else { continue }
             if let fields = try currentFields(recordID: personID, in: db) { persons[personID] = Person(id: personID, fields: fields) }
         }
-        let kotaByArea = kota, personByID = persons
-        return ValidationContext(today: CivilDate(now), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] })
+        let kotaByArea = kota, personByID = persons, codeByArea = codes
+        return ValidationContext(today: CivilDate(now), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] },
+                                 regionCodeOf: { codeByArea[$0] })
+    }
+
+    /// Households carry their kelurahan's Kemendagri code, filled in (and kept in step when the
+    /// household changes kelurahan) wherever the replica knows it.
+    private func withRegionCodes(_ records: [any FieldRecord], in db: Database) throws -> [any FieldRecord] {
+        try records.map { record in
+            guard var household = record as? Household,
+                  let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [household.kelurahanID])
+            else { return record }
+            household.regionCode = code
+            return household
+        }
     }
 
     /// Refuses a NIK that another person in this replica (or in the same save) already has.
