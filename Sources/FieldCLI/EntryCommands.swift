@@ -141,9 +141,9 @@ struct VisitCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Tanggal kunjungan (bawaan: hari ini).", "Visit date (default: today)."))) var date: String?
         @Option(help: ArgumentHelp(L("Tujuan kunjungan.", "Purpose of the visit."))) var purpose: String?
         @Option(help: ArgumentHelp(L("Temuan (dienkripsi).", "Findings (encrypted)."))) var findings: String?
-        @Option(help: ArgumentHelp(L("Kebutuhan layanan SPM; boleh diulang.", "SPM service needed; may be repeated."))) var need: [String] = []
-        @Option var referral: String?
-        @Option(name: .customLong("referral-status")) var referralStatus: String?
+        @Option(help: ArgumentHelp(L("Kebutuhan layanan SPM; boleh diulang.", "SPM service needed; may be repeated."))) var need: [SPMService] = []
+        @Option(help: ArgumentHelp(L("Tujuan rujukan.", "Referral destination."))) var referral: ReferralDestination?
+        @Option(name: .customLong("referral-status"), help: ArgumentHelp(L("Status rujukan.", "Referral status."))) var referralStatus: ReferralStatus?
         @Option(name: .customLong("follow-up"), help: ArgumentHelp(L("Tanggal tindak lanjut.", "Follow-up date."))) var followUp: String?
 
         func run() throws {
@@ -157,9 +157,7 @@ struct VisitCommand: ParsableCommand {
                     householdID: householdID, personID: personID,
                     purpose: purpose ?? (interactive ? Terminal.ask(L("Tujuan kunjungan", "Purpose")) ?? "" : ""),
                     findings: findings ?? (interactive ? Terminal.ask(L("Temuan", "Findings")) ?? "" : ""),
-                    needs: Set(try need.map { try Parse.choice($0, flag: "need", as: SPMService.self)! }),
-                    referral: try Parse.choice(referral, flag: "referral", as: ReferralDestination.self),
-                    referralStatus: try Parse.choice(referralStatus, flag: "referral-status", as: ReferralStatus.self),
+                    needs: Set(need), referral: referral, referralStatus: referralStatus,
                     followUpDate: try Parse.date(followUp, flag: "follow-up"),
                     kelurahanID: kelurahan)
                 try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)

@@ -112,12 +112,6 @@ enum Parse {
                        "--\(flag) '\(text)' is not known. Choices: \(options).", field: flag)
     }
 
-    /// Several choices joined with commas (`fisik,sensorik-netra`); an empty text clears them.
-    static func choices<T: RawRepresentable & CaseIterable & Hashable>(_ text: String, flag: String) throws -> Set<T>
-    where T.RawValue == String {
-        Set(try CodeList.elements(text).map { try choice($0, flag: flag, as: T.self)! })
-    }
-
     /// The choices of a flag, for its help.
     static func options<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> String where T.RawValue == String {
         T.allCases.map(\.rawValue).joined(separator: ", ")

@@ -7,13 +7,13 @@ import LocalStore
 struct PersonFields: ParsableArguments {
     @Option(help: ArgumentHelp(L("Nama lengkap seperti di KTP/KK.", "Full name as on the KTP/KK."))) var name: String?
     @Option(help: ArgumentHelp(L("NIK, 16 angka.", "NIK, 16 digits."))) var nik: String?
-    @Option(help: ArgumentHelp(L("Jenis kelamin: L atau P.", "Sex: L or P."))) var sex: String?
+    @Option(help: ArgumentHelp(L("Jenis kelamin: L atau P.", "Sex: L or P."))) var sex: Sex?
     @Option(help: ArgumentHelp(L("Tanggal lahir, YYYY-MM-DD.", "Birth date, YYYY-MM-DD."))) var birth: String?
     @Option(help: ArgumentHelp(L("Hubungan dengan kepala keluarga: kepala, suami, istri, anak, menantu, cucu, orang-tua, mertua, famili-lain, lainnya.",
                                  "Relationship to the head: kepala, suami, istri, anak, menantu, cucu, orang-tua, mertua, famili-lain, lainnya.")))
-    var relationship: String?
+    var relationship: FamilyRelationship?
     @Option(help: ArgumentHelp(L("Status: hidup, pindah, meninggal.", "Status: hidup (alive), pindah (moved), meninggal (deceased).")))
-    var status: String?
+    var status: LifeStatus?
     @Option(name: .customLong("health-notes"), help: ArgumentHelp(L("Catatan kesehatan/disabilitas (dienkripsi).",
                                                                     "Health or disability notes (encrypted).")))
     var healthNotes: String?
@@ -21,50 +21,49 @@ struct PersonFields: ParsableArguments {
     var birthPlace: String?
     @Option(help: ArgumentHelp(L("Status perkawinan: \(Parse.options(MaritalStatus.self)).",
                                  "Marital status: \(Parse.options(MaritalStatus.self)).")))
-    var marital: String?
+    var marital: MaritalStatus?
     @Option(help: ArgumentHelp(L("Pekerjaan seperti di KK.", "Occupation as on the KK."))) var occupation: String?
     @Option(help: ArgumentHelp(L("Pendidikan terakhir: \(Parse.options(Education.self)).",
                                  "Highest education: \(Parse.options(Education.self)).")))
-    var education: String?
+    var education: Education?
     @Option(help: ArgumentHelp(L("ID DTKS/DTSEN orang ini.", "This person's DTKS/DTSEN id."))) var dtks: String?
     @Option(help: ArgumentHelp(L("Program bantuan yang diterima (KPM), dipisah koma: \(Parse.options(SocialProgramme.self)); \"\" mengosongkan.",
                                  "Assistance programmes received (KPM), comma-separated: \(Parse.options(SocialProgramme.self)); \"\" clears.")))
-    var programmes: String?
+    var programmes: ChoiceList<SocialProgramme>?
     @Option(help: ArgumentHelp(L("Nomor kartu JKN/BPJS Kesehatan (13 angka, dienkripsi).", "JKN/BPJS health card number (13 digits, encrypted).")))
     var bpjs: String?
     @Option(help: ArgumentHelp(L("Nomor telepon, mis. 0812-3456-7890 (dienkripsi).", "Phone number, e.g. 0812-3456-7890 (encrypted).")))
     var phone: String?
     @Option(help: ArgumentHelp(L("Ragam disabilitas (UU 8/2016), dipisah koma: \(Parse.options(DisabilityType.self)); \"\" mengosongkan (dienkripsi).",
                                  "Kinds of disability (UU 8/2016), comma-separated: \(Parse.options(DisabilityType.self)); \"\" clears (encrypted).")))
-    var disability: String?
+    var disability: ChoiceList<DisabilityType>?
     @Option(name: .customLong("death-date"), help: ArgumentHelp(L("Tanggal meninggal, YYYY-MM-DD (dengan --status meninggal).",
                                                                   "Date of death, YYYY-MM-DD (with --status meninggal).")))
     var deathDate: String?
 
     var isEmpty: Bool {
-        [name, nik, sex, birth, relationship, status, healthNotes, birthPlace, marital, occupation, education, dtks, programmes,
-         bpjs, phone, disability, deathDate].allSatisfy { $0 == nil }
+        let texts = [name, nik, birth, healthNotes, birthPlace, occupation, dtks, bpjs, phone, deathDate]
+        let choices: [Any?] = [sex, relationship, status, marital, education, programmes, disability]
+        return texts.allSatisfy { $0 == nil } && choices.allSatisfy { $0 == nil }
     }
 
     func apply(to person: inout Person) throws {
         if let name { person.name = name }
         if let nik { person.nik = nik.trimmingWhitespace() }
-        if let sex { person.sex = try Parse.choice(sex, flag: "sex", as: Sex.self, flexible: Sex.init(flexible:)) }
+        if let sex { person.sex = sex }
         if let birth { person.birthDate = try Parse.date(birth, flag: "birth") }
-        if let relationship { person.relationship = try Parse.choice(relationship, flag: "relationship", as: FamilyRelationship.self) }
-        if let status {
-            person.status = try Parse.choice(status, flag: "status", as: LifeStatus.self, flexible: LifeStatus.init(flexible:)) ?? person.status
-        }
+        if let relationship { person.relationship = relationship }
+        if let status { person.status = status }
         if let healthNotes { person.healthNotes = healthNotes }
         if let birthPlace { person.birthPlace = birthPlace }
-        if let marital { person.maritalStatus = try Parse.choice(marital, flag: "marital", as: MaritalStatus.self) }
+        if let marital { person.maritalStatus = marital }
         if let occupation { person.occupation = occupation }
-        if let education { person.education = try Parse.choice(education, flag: "education", as: Education.self) }
+        if let education { person.education = education }
         if let dtks { person.dtksID = dtks.trimmingWhitespace() }
-        if let programmes { person.programmes = try Parse.choices(programmes, flag: "programmes") }
+        if let programmes { person.programmes = programmes.values }
         if let bpjs { person.bpjsNumber = bpjs }
         if let phone { person.phone = phone }
-        if let disability { person.disabilities = try Parse.choices(disability, flag: "disability") }
+        if let disability { person.disabilities = disability.values }
         if let deathDate { person.deathDate = try Parse.date(deathDate, flag: "death-date") }
     }
 }

@@ -29,14 +29,14 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(L("Nama petugas.", "Agent's name."))) var name: String?
     @Option(help: ArgumentHelp(L("Peran: psm, psm-koordinator, tksk, pkh-pendamping, dinas.",
-                                 "Role: psm, psm-koordinator, tksk, pkh-pendamping, dinas."))) var role: String?
+                                 "Role: psm, psm-koordinator, tksk, pkh-pendamping, dinas."))) var role: AgentRole?
     @Option(help: ArgumentHelp(L("Wilayah tugas: nama atau jalur wilayah.", "Assigned area: a name or region path."))) var area: String?
     @Option(help: ArgumentHelp(L("Nomor Tanda Registrasi (NTR).", "Registration number (NTR)."))) var ntr: String?
     @Option(name: .customLong("ntr-from"), help: ArgumentHelp(L("NTR berlaku sejak (YYYY-MM-DD).", "NTR valid from."))) var ntrFrom: String?
     @Option(name: .customLong("ntr-until"), help: ArgumentHelp(L("NTR berlaku sampai.", "NTR valid until."))) var ntrUntil: String?
     @Option(help: ArgumentHelp(L("Jenis registrasi: tks, penyuluh, relawan (NTR) atau str (Pekerja Sosial). NTR berlaku 3 tahun (TKS, Penyuluh) atau 2 (Relawan), STR 5.",
                                  "Registration kind: tks, penyuluh, relawan (NTR) or str (Pekerja Sosial). An NTR is valid 3 years (TKS, Penyuluh) or 2 (Relawan), an STR 5.")))
-    var registration: String?
+    var registration: RegistrationKind?
     @Option(help: ArgumentHelp(L("Berkas CSV wilayah untuk dimuat (kecamatan,kelurahan,kodepos).",
                                  "Region CSV file to load (kecamatan,kelurahan,kodepos)."), valueName: "FILE")) var regions: String?
     @Option(name: .customLong("kota-code"), help: ArgumentHelp(L("Kode kota Kemendagri, mis. 3374.", "City code, e.g. 3374."))) var kotaCode: String?
@@ -48,9 +48,9 @@ struct InitCommand: ParsableCommand {
         let console = global.console
         try console.run {
             let name = try value(name, ask: L("Nama petugas", "Agent's name"), flag: "name")
-            let roleText = try value(role, ask: L("Peran (psm, psm-koordinator, tksk, pkh-pendamping, dinas)",
-                                                  "Role (psm, psm-koordinator, tksk, pkh-pendamping, dinas)"), flag: "role")
-            let role = try Parse.choice(roleText, flag: "role", as: AgentRole.self)!
+            let role = try self.role ?? Parse.choice(value(nil, ask: L("Peran (psm, psm-koordinator, tksk, pkh-pendamping, dinas)",
+                                                                       "Role (psm, psm-koordinator, tksk, pkh-pendamping, dinas)"), flag: "role"),
+                                                     flag: "role", as: AgentRole.self)!
             let areaText = try value(area, ask: L("Wilayah tugas", "Assigned area"), flag: "area")
 
             var catalog: RegionCatalog?
@@ -59,7 +59,7 @@ struct InitCommand: ParsableCommand {
             let agent = Agent(name: name, role: role, areaID: areaID, ntrNumber: ntr ?? "",
                               ntrValidFrom: try Parse.date(ntrFrom, flag: "ntr-from"),
                               ntrValidUntil: try Parse.date(ntrUntil, flag: "ntr-until"),
-                              registration: try Parse.choice(registration, flag: "registration", as: RegistrationKind.self))
+                              registration: registration)
             let issues = agent.validate(in: ValidationContext(today: CivilDate(Date())))
             if let error = issues.errors.first { throw CLIError(error.text.id, error.text.en, field: error.field) }
 

@@ -63,7 +63,7 @@ struct DetailCommandTests {
         #expect(!codes.contains("deathDate.missing") && codes.contains("nik.missing"), "\(codes)")
     }
 
-    @Test("A value outside a list is refused naming the flag and the choices; nothing changes", arguments: [
+    @Test("A value outside a list is refused by the flag's type, naming the flag and the choices in the run's language; nothing changes", arguments: [
         (["--marital", "janda"], "--marital", "cerai-mati"),
         (["--education", "sma"], "--education", "slta"),
         (["--disability", "fisik,terbang"], "--disability", "sensorik-rungu"),
@@ -77,8 +77,33 @@ struct DetailCommandTests {
         let before = try cli.run("history", budi, "--json").jsonArray().count
         let result = try cli.run(["person", "edit", budi] + flags)
         #expect(result.status == 64 && result.stderr.contains(flag) && result.stderr.contains(choice), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("Galat: Nilai '\(flags[1])' tidak sah") && result.stderr.contains("Pilihan:"), "\(result.stderr)")
         let english = try cli.run(["--lang", "en", "person", "edit", budi] + flags)
-        #expect(english.status == 64 && english.stderr.contains("Choices"), "\(english.stderr)")
+        #expect(english.status == 64 && english.stderr.contains("is invalid for '\(flag)") && english.stderr.contains(choice), "\(english.stderr)")
         #expect(try cli.run("history", budi, "--json").jsonArray().count == before, "nothing was written")
+    }
+
+    @Test("Lists are typed in any case, sex and status as words too; ArgumentParser's own refusals and help headings are in Bahasa Indonesia")
+    func flagWords() throws {
+        let cli = try CLI()
+        #expect(try cli.initPSM().status == 0)
+        let home = try cli.addHousehold("Jl. Mawar 1", members: ["Budi Santoso;L;1980-05-15;kepala"])
+        let budi = try #require(try MoveCommandTests.members(cli, home)["Budi Santoso"])
+        let words = try cli.run("person", "edit", budi, "--sex", "laki-laki", "--status", "Pindah", "--relationship", "KEPALA",
+                                "--education", "SLTA", "--json").jsonObject()
+        #expect(words["changes"] as? Int == 2, "status and education change; sex and relationship were already so: \(words)")
+        let role = try cli.run("init", "--db", cli.directory.appendingPathComponent("x.sqlite").path, "--name", "X", "--role", "lurah",
+                               "--area", "3374/banyumanik/srondol-kulon")
+        #expect(role.status == 64 && role.stderr.contains("Pilihan: psm, psm-koordinator, tksk, pkh-pendamping, dinas."), "\(role.stderr)")
+        let need = try cli.run("visit", "add", "--household", home, "--purpose", "Asesmen", "--need", "uang")
+        #expect(need.status == 64 && need.stderr.contains("'--need <need>'") && need.stderr.contains("permakanan"), "\(need.stderr)")
+        let unknown = try cli.run("person", "edit", budi, "--bogus")
+        #expect(unknown.status == 64 && unknown.stderr.contains("Opsi '--bogus' tidak dikenal"), "\(unknown.stderr)")
+        let missing = try cli.run("person", "edit")
+        #expect(missing.status == 64 && missing.stderr.contains("Argumen wajib belum diberikan: '<id>'"), "\(missing.stderr)")
+        let help = try cli.run("person", "edit", "--help")
+        #expect(help.status == 0 && help.stdout.contains("CARA PAKAI:") && help.stdout.contains("OPSI:") && help.stdout.contains("--disability"))
+        let english = try cli.run("--lang", "en", "person", "edit", "--help")
+        #expect(english.stdout.contains("USAGE:") && english.stdout.contains("Kinds of disability"))
     }
 }
