@@ -5,10 +5,11 @@ import PackageDescription
 //   FieldModels → Foundation only
 //   SyncEngine  → FieldModels, swift-crypto (origin seals and replica certificates: SHA-256 and Ed25519, no I/O)
 //   LocalStore  → SyncEngine, FieldModels, GRDB, swift-crypto
-//   WireCodec   → system zlib, swift-crypto (gzip bodies and device signatures on the wire)
+//   WireCodec   → system zlib (CSystemZlib), swift-crypto (gzip bodies and device signatures on the wire)
 //   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store)
 //   CCurl       → the system libcurl (thin C wrappers for its variadic calls)
-//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, ArgumentParser
+//   Spreadsheet → the system libxlsxwriter (writing XLSX), ZIPFoundation + FoundationXML (reading it)
+//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, Spreadsheet, ArgumentParser
 let package = Package(
     name: "FieldSync",
     platforms: [.macOS(.v14)],
@@ -30,13 +31,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "FieldModels", resources: [.copy("Resources/wilayah")]),
         .target(name: "SyncEngine", dependencies: ["FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "WireCodec", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .systemLibrary(name: "CXLSXWriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "Spreadsheet", dependencies: ["CXLSXWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "WireCodec", dependencies: ["CSystemZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "LocalStore",
             dependencies: [
@@ -49,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "FieldCLI",
             dependencies: [
-                "FieldModels", "SyncEngine", "LocalStore", "WireCodec", "CCurl",
+                "FieldModels", "SyncEngine", "LocalStore", "WireCodec", "CCurl", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +76,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore"], path: "Tests/SyncTestSupport"),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncTestSupport"]),
         .testTarget(

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 
 /// gzip (RFC 1952) through the system zlib: how request and response bodies travel.

@@ -68,3 +68,56 @@ struct DetailTests {
         #expect(try found("Gg. Mawar 12") == [household.id], "an address with a number is still searched by its words")
     }
 }
+
+/// Many families at once (a spreadsheet import): each whole or not at all, and the batch all,
+/// the accepted part, or nothing.
+@Suite("Saving families in groups")
+struct GroupSaveTests {
+    static func groups() -> [[any FieldRecord]] {
+        let (first, firstPeople) = Fixture.family()
+        var (second, secondPeople) = Fixture.family()
+        second.noKK = "3374061203150008"
+        var refused = secondPeople.map { person -> Person in
+            var copy = person
+            copy.nik = ""
+            return copy
+        }
+        refused[0].birthDate = CivilDate("2031-01-01")
+        second.members = Set(refused.map(\.id))
+        var (third, thirdPeople) = Fixture.family()
+        third.noKK = "3374061203150009"
+        thirdPeople = thirdPeople.map { person in
+            var copy = person
+            copy.nik = ""
+            return copy
+        }
+        return [[first] + firstPeople, [second] + refused, [third] + thirdPeople]
+    }
+
+    @Test("All or nothing: one refused family leaves the replica as it was, and says which", arguments: StoreKind.allCases)
+    func all(kind: StoreKind) throws {
+        let replica = try Fixture.replica(kind)
+        let outcome = try replica.saveGroups(Self.groups(), mode: .all, now: Fixture.now)
+        #expect(!outcome.written && Set(outcome.refused.keys) == [1])
+        #expect(outcome.refused[1]?.issues.map(\.code) == ["birthDate.future"])
+        #expect(try replica.records(Household.self).isEmpty && replica.records(Person.self).isEmpty)
+        let checked = try replica.saveGroups(Self.groups(), mode: .check, now: Fixture.now)
+        #expect(!checked.written && Set(checked.refused.keys) == [1] && Set(checked.saved.keys) == [0, 2])
+        #expect(try replica.records(Household.self).isEmpty)
+    }
+
+    @Test("Partial: the accepted families are written whole, the refused one not at all; the replica reopens with no restore alarm",
+          arguments: StoreKind.allCases)
+    func partial(kind: StoreKind) throws {
+        let path = Fixture.temporaryPath()
+        let replica = try Fixture.replica(kind, path: path)
+        let groups = Self.groups()
+        let outcome = try replica.saveGroups(groups, mode: .partial, now: Fixture.now)
+        #expect(outcome.written && Set(outcome.refused.keys) == [1] && Set(outcome.saved.keys) == [0, 2])
+        #expect(Set(try replica.records(Household.self).map(\.record.id)) == [groups[0][0].id, groups[2][0].id])
+        #expect(try replica.records(Person.self).count == 6)
+        guard kind == .file else { return }
+        let reopened = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
+        #expect(try reopened.records(Person.self).count == 6)
+    }
+}

@@ -225,8 +225,10 @@ struct ChangeWriter {
         try replica.storeSeal(try replica.signer.seal(changes), in: db)
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
+        // The counter the transaction committed, read once it has: a savepoint rolled back
+        // inside it (an import's refused family) must not raise the mark past what is stored.
         let mark = replica.mark, counter = counter
-        db.afterNextTransaction(onCommit: { _ in mark.record(counter) })
+        db.afterNextTransaction(onCommit: { db in mark.record((try? Meta.integer(db, "counter")) ?? counter) })
         return changes
     }
 }
