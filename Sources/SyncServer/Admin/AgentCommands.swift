@@ -22,7 +22,7 @@ struct AgentCommand: AsyncParsableCommand {
         @Option(help: "Id petugas (bawaan: dibuat, A-…).") var id: String?
         @Option(help: "Nama petugas.") var name: String
         @Option(help: "Peran: psm, psm-koordinator, tksk, pkh-pendamping, dinas.") var role: String
-        @Option(help: "Wilayah tugas, jalur wilayah seperti 3374/tembalang/bulusan.") var area: String
+        @Option(help: "Wilayah tugas: jalur wilayah seperti 3374/tembalang/bulusan, atau kode Kemendagri seperti 33.74.10.1004.") var area: String
         @Option(help: "Untuk pendamping PKH: id rumah tangga dampingan, dipisah koma.") var families: String?
         @Option(help: "Masa berlaku kode pendaftaran, dalam hari.") var codeDays = 7
 
@@ -31,7 +31,6 @@ struct AgentCommand: AsyncParsableCommand {
                 store.fail(store.text("--role \"\(self.role)\" tidak dikenal; pilih salah satu: \(AgentRole.allCases.map(\.rawValue).joined(separator: ", ")).",
                                       "--role \"\(self.role)\" is unknown; choose one of: \(AgentRole.allCases.map(\.rawValue).joined(separator: ", "))."))
             }
-            let area = try AreaCheck.validated(area, role: role, store: store)
             let list = (families ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if let id, !Grammar.isAgentID(id) {
                 store.fail(store.text("--id \"\(Grammar.shown(id))\" bukan id petugas: A- lalu 1–32 huruf atau angka, mis. A-SITI01.",
@@ -45,9 +44,10 @@ struct AgentCommand: AsyncParsableCommand {
                 store.fail(store.text("Pendamping PKH perlu --families (id rumah tangga dampingan, dipisah koma).",
                                       "A PKH pendamping needs --families (assigned household ids, comma-separated)."))
             }
-            let agent = AgentProfile(id: id ?? RecordID.make(.agent), name: name, role: role, area: area, families: list)
             try await store.withStore { server in
+                let area = try await AreaCheck.resolved(area, role: role, server: server, store: store)
                 try await AreaCheck.requireKnown(area, role: role, server: server, store: store)
+                let agent = AgentProfile(id: id ?? RecordID.make(.agent), name: name, role: role, area: area, families: list)
                 let now = Clock.now
                 try await server.addAgent(agent, now: now)
                 let code = try await server.issueCode(for: agent.id, now: now, validFor: Int64(codeDays) * 86_400_000)
@@ -80,13 +80,13 @@ struct AgentCommand: AsyncParsableCommand {
             discussion: "Pada sinkronisasi berikutnya laptop petugas menerima data wilayah baru dan menghapus data sensitif wilayah lama yang sudah ada di server.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Id petugas.") var id: String
-        @Option(help: "Wilayah tugas yang baru.") var area: String
+        @Option(help: "Wilayah tugas yang baru: jalur wilayah atau kode Kemendagri.") var area: String
         @Option(help: "Untuk pendamping PKH: daftar rumah tangga dampingan yang baru.") var families: String?
 
         func run() async throws {
             try await store.withStore { server in
                 guard let agent = try await server.agent(id) else { throw ServerStore.noSuchAgent(id) }
-                let area = try AreaCheck.validated(area, role: agent.role, store: store)
+                let area = try await AreaCheck.resolved(area, role: agent.role, server: server, store: store)
                 try await AreaCheck.requireKnown(area, role: agent.role, server: server, store: store)
                 let list = families.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
                 let moved = try await server.moveAgent(id, to: area, families: list, now: Clock.now)
@@ -131,6 +131,20 @@ struct AgentCommand: AsyncParsableCommand {
 
 /// Checks an area path against the role's level and the region table.
 enum AreaCheck {
+    /// The area path `text` names: a path as given, or the region whose Kemendagri code it is
+    /// (`33.74.10.1004`, dots optional), when the region table was loaded with codes.
+    static func resolved(_ text: String, role: AgentRole, server: ServerStore, store: StoreOptions) async throws -> String {
+        let given = text.trimmingCharacters(in: .whitespaces)
+        guard !given.contains("/"), let code = RegionDirectory.dotted(given), code.contains(".") else {
+            return try validated(given, role: role, store: store)
+        }
+        guard let path = try await server.region(code: code) else {
+            store.fail(store.text("--area \(code): kode ini tidak ada di tabel wilayah server. Muat berkas wilayah dengan kolom kode (data/kota-semarang-wilayah.csv), atau pakai jalurnya. Lihat: field-server region list",
+                                  "--area \(code): this code is not in the server's region table. Load a region file with a kode column (data/kota-semarang-wilayah.csv), or use the path. See: field-server region list"))
+        }
+        return try validated(path, role: role, store: store)
+    }
+
     static func validated(_ area: String, role: AgentRole, store: StoreOptions) throws -> String {
         let path = area.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -83,6 +83,10 @@ enum ServerSchema {
             // When the server last stored a change of each replica, by whatever path it came.
             "ALTER TABLE replicas ADD COLUMN last_change_at BIGINT",
         ]),
+        ("v8-region-codes", [
+            // The official Kemendagri code of each region (`33.74.11.1006`), when its file gave one.
+            "ALTER TABLE regions ADD COLUMN code TEXT",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -11,15 +11,19 @@ extension ServerStore {
     func importRegions(_ catalog: RegionCatalog) async throws -> Int {
         try await database.transaction { db in
             var added = 0
-            var entries: [(id: String, level: String, name: String, parent: String?)] = [(catalog.kota.code, "kota", catalog.kota.name, nil)]
-            entries += catalog.kecamatan.map { ($0.id, "kecamatan", $0.name, catalog.kota.code) }
-            entries += catalog.kelurahan.map { ($0.id, "kelurahan", $0.name, $0.kecamatanID) }
+            var entries: [(id: String, level: String, name: String, parent: String?, code: String?)] = [
+                (catalog.kota.code, "kota", catalog.kota.name, nil, RegionDirectory.dotted(catalog.kota.code)),
+            ]
+            entries += catalog.kecamatan.map { ($0.id, "kecamatan", $0.name, catalog.kota.code, $0.code) }
+            entries += catalog.kelurahan.map { ($0.id, "kelurahan", $0.name, $0.kecamatanID, $0.code) }
             for entry in entries {
-                let fresh = try await db.query("""
-                    INSERT INTO regions (id, level, name, parent) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id
-                    """, [.text(entry.id), .text(entry.level), .text(entry.name), entry.parent.map(SQLValue.text) ?? .null])
-                if !fresh.isEmpty { added += 1 }
+                let known = try await db.query("SELECT 1 AS held FROM regions WHERE id = ?", [.text(entry.id)]).isEmpty == false
+                try await db.execute("""
+                    INSERT INTO regions (id, level, name, parent, code) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, code = COALESCE(excluded.code, regions.code)
+                    """, [.text(entry.id), .text(entry.level), .text(entry.name), entry.parent.map(SQLValue.text) ?? .null,
+                          entry.code.map(SQLValue.text) ?? .null])
+                if !known { added += 1 }
             }
             return added
         }
@@ -44,11 +48,18 @@ extension ServerStore {
         }
     }
 
-    func regions() async throws -> [(id: String, level: String, name: String)] {
+    func regions() async throws -> [(id: String, level: String, name: String, code: String?)] {
         try await database.transaction { db in
-            try await db.query("SELECT id, level, name FROM regions ORDER BY id").map {
-                (try $0.text("id"), try $0.text("level"), try $0.text("name"))
+            try await db.query("SELECT id, level, name, code FROM regions ORDER BY id").map {
+                (try $0.text("id"), try $0.text("level"), try $0.text("name"), $0["code"].string)
             }
+        }
+    }
+
+    /// The path of the region with this Kemendagri code, when the table has it.
+    func region(code: String) async throws -> String? {
+        try await database.transaction { db in
+            try await db.query("SELECT id FROM regions WHERE code = ?", [.text(code)]).first.map { try $0.text("id") }
         }
     }
 }
