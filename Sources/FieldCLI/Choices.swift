@@ -14,37 +14,21 @@ extension LifeStatus: ExpressibleByArgument {
     public init?(argument: String) { self.init(flexible: argument) }
 }
 
-extension FamilyRelationship: ExpressibleByArgument {
+/// A closed list typed in any case (`KEPALA`, `Kepala`, `kepala`).
+protocol CaseInsensitiveChoice: ExpressibleByArgument, RawRepresentable, CaseIterable where RawValue == String {}
+
+extension CaseInsensitiveChoice {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
-extension MaritalStatus: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension Education: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension AgentRole: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension RegistrationKind: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension SPMService: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension ReferralDestination: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
-
-extension ReferralStatus: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-}
+extension FamilyRelationship: CaseInsensitiveChoice {}
+extension MaritalStatus: CaseInsensitiveChoice {}
+extension Education: CaseInsensitiveChoice {}
+extension AgentRole: CaseInsensitiveChoice {}
+extension RegistrationKind: CaseInsensitiveChoice {}
+extension SPMService: CaseInsensitiveChoice {}
+extension ReferralDestination: CaseInsensitiveChoice {}
+extension ReferralStatus: CaseInsensitiveChoice {}
 
 /// Several choices in one flag, joined with commas (`--disability fisik,sensorik-netra`); an
 /// empty value (`""`) clears them. A value outside the list refuses the whole flag.
