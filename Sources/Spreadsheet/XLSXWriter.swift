@@ -28,12 +28,19 @@ public struct SpreadsheetError: Error, Sendable, Equatable, CustomStringConverti
 /// so a NIK or No. KK keeps all 16 digits (a spreadsheet would round a 16-digit number).
 public enum XLSXWriter {
     /// Writes `rows` (the first is the header, shown bold and frozen) to `path`. The file is
-    /// created readable by its owner only, before any cell is written.
+    /// created readable by its owner only, before any cell is written; the library's temporary
+    /// files lie in the same folder.
     public static func write(_ rows: [[String]], sheet: String, to path: String) throws(SpreadsheetError) {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw SpreadsheetError(.io, "cannot create \(path)")
         }
-        guard let workbook = workbook_new(path) else { throw SpreadsheetError(.io, "cannot open \(path) for writing") }
+        // libxlsxwriter assembles the parts in temporary files (unlinked at once); they go beside
+        // the output, where the user chose to put this data, not in a shared /tmp.
+        // (Kept alive until the workbook is closed, whether or not the library copies it.)
+        let folder = strdup(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        defer { free(folder) }
+        var options = lxw_workbook_options(constant_memory: 0, tmpdir: folder, use_zip64: 0)
+        guard let workbook = workbook_new_opt(path, &options) else { throw SpreadsheetError(.io, "cannot open \(path) for writing") }
         let worksheet = workbook_add_worksheet(workbook, String(sheet.prefix(31)))
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)

@@ -50,12 +50,26 @@ struct SyncPropertyTests {
         try memory.write("H-1", type: .household, area: Fixture.kelurahan, fields: ["address": .text("Jl. B")], wallTime: 2)
         try other.write("H-1", type: .household, area: Fixture.kelurahan, fields: ["address": .text("Jl. C"), "members/P-1": .bool(false)], wallTime: 2)
         try other.delete("H-1", wallTime: 3)
-        let file = try Fixture.replica(.file)
+        let path = Fixture.temporaryPath()
+        let file = try Fixture.replica(.file, path: path)
         try Sync.pull(into: file, from: memory)
         try Sync.pull(into: file, from: other)
         try Sync.pull(into: memory, from: other)
         #expect(try file.snapshot() == memory.snapshot())
         #expect(try file.snapshot().records["H-1"]?.status == .deleteConflict)
+        let listed = try file.snapshot().conflicts.count
+        let counted = try file.conflictCount()
+        #expect(listed >= 1 && counted == listed, "the kept count agrees with the snapshot")
+
+        // A replica from before counts were kept gets them on its first open.
+        try file.transaction { db in
+            try db.execute(sql: "UPDATE record SET conflicts = 0")
+            try db.execute(sql: "DELETE FROM blind_index WHERE kind = 'nik-shown'")
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'conflict_counts'")
+        }
+        #expect(try file.conflictCount() == 0)
+        let reopened = try LocalReplica.open(at: .file(path), passphrase: Fixture.passphrase, stateDirectory: Fixture.stateDirectory)
+        #expect(try reopened.conflictCount() == listed)
     }
 
     @Test("Tombstone compaction on replica files", arguments: StoreKind.allCases)

@@ -164,6 +164,10 @@ public struct RandomHistory {
             if !missing.isEmpty { problems.append("replica \(index) lacks \(missing.count) written changes, e.g. \(missing.first!)") }
             let superseded = Set(held.flatMap(\.supersedes))
             let snapshot = snapshots[index]
+            let counted = try replica.conflictCount()
+            if counted != snapshot.conflicts.count {
+                problems.append("replica \(index) counts \(counted) conflicts, its snapshot lists \(snapshot.conflicts.count)")
+            }
             for change in written.values where !superseded.contains(change.dot) {
                 if let problem = Self.lost(change, in: snapshot) { problems.append("replica \(index): \(problem)") }
             }

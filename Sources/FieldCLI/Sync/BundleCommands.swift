@@ -238,7 +238,7 @@ struct BundleCommand: ParsableCommand {
                     total += taken.fresh
                     console.say("\(file): \(taken.summary.id)", "\(file): \(taken.summary.en)")
                 }
-                let conflicts = try replica.snapshot().conflicts.count
+                let conflicts = try replica.conflictCount()
                 if conflicts > 0 {
                     console.say("\(conflicts) konflik perlu diputuskan: field conflicts list", "\(conflicts) conflicts need a decision: field conflicts list")
                 }

@@ -49,7 +49,7 @@ struct StatusCommand: ParsableCommand {
             let status = Status(replica: replica.replicaID.rawValue, agent: replica.agent.id, area: replica.agent.areaID,
                                 server: try replica.enrolment()?.server,
                                 records: Dictionary(uniqueKeysWithValues: try replica.recordCounts().map { ($0.key.rawValue, $0.value) }),
-                                conflicts: try replica.snapshot().conflicts.count,
+                                conflicts: try replica.conflictCount(),
                                 lastSync: try replica.syncState("last").flatMap { Int64($0) }, unsent: Int(own - min(own, confirmed)),
                                 peers: peers)
             let counts = try replica.recordCounts()

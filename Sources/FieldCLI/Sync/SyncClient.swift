@@ -98,7 +98,7 @@ struct SyncClient {
         if target == .server { try replica.setSyncState("last", String(Int64(Date().timeIntervalSince1970 * 1000))) }
         report.bytesSent = transport.bytesSent
         report.bytesReceived = transport.bytesReceived
-        report.conflicts = try replica.snapshot().conflicts.count
+        report.conflicts = try replica.conflictCount()
         return report
     }
 

@@ -76,6 +76,14 @@ enum Schema {
                 CREATE UNIQUE INDEX region_code ON region(code) WHERE code IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v5-conflict-counts") { db in
+            // Each record's own open conflicts (fields, delete), kept as the record changes, so
+            // counting them does not read the replica; filled for older replicas on first open.
+            try db.execute(sql: """
+                ALTER TABLE record ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX record_conflicted ON record(conflicts) WHERE conflicts > 0;
+                """)
+        }
         return migrator
     }
 }

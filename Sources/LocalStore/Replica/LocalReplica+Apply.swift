@@ -78,12 +78,14 @@ extension LocalReplica {
             """, arguments: [recordID])!
         let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
                                        arguments: [recordID]) ?? ""
-        let deleted = MergeRules.status(live) == .deleted
+        let status = MergeRules.status(live)
+        let conflicts = Conflict.within(recordID, live: live, status: status).count
         try db.execute(sql: """
-            INSERT INTO record (id, type, area, deleted, created_lamport, updated_lamport) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO record (id, type, area, deleted, created_lamport, updated_lamport, conflicts) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET area = excluded.area, deleted = excluded.deleted,
-                created_lamport = excluded.created_lamport, updated_lamport = excluded.updated_lamport
-            """, arguments: [recordID, type.rawValue, area, deleted, stats["created"] as Int64, stats["updated"] as Int64])
+                created_lamport = excluded.created_lamport, updated_lamport = excluded.updated_lamport, conflicts = excluded.conflicts
+            """, arguments: [recordID, type.rawValue, area, status == .deleted, stats["created"] as Int64, stats["updated"] as Int64,
+                             conflicts])
         try db.execute(sql: "DELETE FROM blind_index WHERE record_id = ?", arguments: [recordID])
         let indexed: [(kind: String, field: String)] = switch type {
         case .person: [("nik", "nik"), ("dtks", "dtks"), ("bpjs", "bpjs"), ("phone", "phone")]
@@ -97,7 +99,39 @@ extension LocalReplica {
                                arguments: [kind, vault.blindIndex(kind: kind, text), recordID])
             }
         }
+        // The NIK shown, for counting identity conflicts as the snapshot finds them.
+        if let nik = Conflict.identityKey(type: type, status: status, fields: MergeRules.fields(live)) {
+            try db.execute(sql: "INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
+                           arguments: [Self.identityKind, vault.blindIndex(kind: "nik", nik), recordID])
+        }
         try refreshSearchTokens(recordID: recordID, live: live, in: db)
+    }
+
+    /// The blind-index kind of a living person's shown NIK.
+    static let identityKind = "nik-shown"
+
+    /// How many conflicts the snapshot would list: each record's own, kept as it changes, and
+    /// one for each NIK that several living persons show.
+    public func conflictCount() throws -> Int {
+        try read { db in
+            let own = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(conflicts), 0) FROM record WHERE conflicts > 0") ?? 0
+            let identity = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM (SELECT digest FROM blind_index WHERE kind = ? GROUP BY digest HAVING COUNT(*) > 1)
+                """, arguments: [Self.identityKind]) ?? 0
+            return own + identity
+        }
+    }
+
+    /// Counts each record's conflicts once, for a replica from before they were kept.
+    func countConflictsOnce() throws {
+        try transaction { db in
+            guard try Meta.get(db, "conflict_counts") != "1" else { return }
+            for row in try Row.fetchAll(db, sql: "SELECT id, type FROM record") {
+                guard let type = RecordType(rawValue: row["type"]) else { continue }
+                try refreshDerivedRows(recordID: row["id"], type: type, in: db)
+            }
+            try Meta.set(db, "conflict_counts", "1")
+        }
     }
 
     /// The current values of every field of a record, decrypted.

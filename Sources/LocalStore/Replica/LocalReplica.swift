@@ -80,6 +80,7 @@ public final class LocalReplica: Sendable {
                 try Self.storeDeviceKey(signer, vault: vault, in: db)
                 try Meta.set(db, "sealed_personal", "1")
                 try Meta.set(db, "sealed_own", "1")
+                try Meta.set(db, "conflict_counts", "1")
             }
             return LocalReplica(writer: writer, vault: vault, replicaID: replicaID, signer: signer, agent: agent,
                                 stateDirectory: location.isFile ? stateDirectory : nil)
@@ -121,6 +122,7 @@ public final class LocalReplica: Sendable {
             let replica = LocalReplica(writer: writer, vault: vault, replicaID: identity, signer: signer, agent: agent, stateDirectory: directory)
             try replica.sealOwnTransactionsOnce()
             try replica.sealPersonalValuesOnce()
+            try replica.countConflictsOnce()
             return replica
         } catch {
             throw StoreError.wrap(error)

@@ -32,6 +32,29 @@ public struct Conflict: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+extension Conflict {
+    /// The conflicts of one record on its own: fields written concurrently with different
+    /// values, and a delete that met an edit. (Identity conflicts are between records.)
+    public static func within(_ recordID: String, live: [String: [FieldVersion]],
+                              status: RecordStatus? = nil) -> [Conflict] {
+        var out: [Conflict] = []
+        for (field, versions) in live where MergeRules.isConflict(field, versions) && field != Change.deletedField {
+            out.append(Conflict(kind: .field, recordIDs: [recordID], field: field, versions: versions))
+        }
+        let status = status ?? MergeRules.status(live)
+        if status == .deleteConflict || MergeRules.isConflict(Change.deletedField, live[Change.deletedField] ?? []) {
+            out.append(Conflict(kind: .delete, recordIDs: [recordID], field: Change.deletedField, versions: live[Change.deletedField] ?? []))
+        }
+        return out
+    }
+
+    /// The NIK by which a record takes part in identity conflicts: a living person's shown NIK.
+    public static func identityKey(type: RecordType, status: RecordStatus, fields: FieldMap) -> String? {
+        guard type == .person, status != .deleted, let nik = fields["nik"]?.text, !nik.isEmpty else { return nil }
+        return nik
+    }
+}
+
 /// A record as a replica shows it.
 public struct RecordSnapshot: Sendable, Hashable, Codable {
     public var type: RecordType
@@ -62,14 +85,8 @@ public struct ReplicaSnapshot: Sendable, Hashable, Codable {
             let status = MergeRules.status(record.live)
             let fields = MergeRules.fields(record.live)
             records[id] = RecordSnapshot(type: record.type, area: record.area, status: status, fields: fields)
-            for (field, versions) in record.live where MergeRules.isConflict(field, versions) && field != Change.deletedField {
-                conflicts.insert(Conflict(kind: .field, recordIDs: [id], field: field, versions: versions))
-            }
-            if status == .deleteConflict || MergeRules.isConflict(Change.deletedField, record.live[Change.deletedField] ?? []) {
-                conflicts.insert(Conflict(kind: .delete, recordIDs: [id], field: Change.deletedField,
-                                          versions: record.live[Change.deletedField] ?? []))
-            }
-            if record.type == .person, status != .deleted, let nik = fields["nik"]?.text, !nik.isEmpty {
+            conflicts.formUnion(Conflict.within(id, live: record.live, status: status))
+            if let nik = Conflict.identityKey(type: record.type, status: status, fields: fields) {
                 byNIK[nik, default: []].append(id)
             }
         }

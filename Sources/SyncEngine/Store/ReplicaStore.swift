@@ -22,11 +22,18 @@ public protocol ReplicaStore: AnyObject {
     func receive(_ batch: SealedBatch) throws
     /// The records and conflicts this replica shows.
     func snapshot() throws -> ReplicaSnapshot
+    /// How many conflicts `snapshot()` would list, without building it: a store may keep the
+    /// count as it goes, so the end of a sync does not read the whole replica.
+    func conflictCount() throws -> Int
     /// Forgets deleted records whose every change (tombstone included) all of `vectors` cover:
     /// pass the version vectors of every replica in scope, this one's too. A record still in a
     /// delete conflict, or whose tombstone any replica may lack, is kept. Returns the ids forgotten.
     @discardableResult
     func compact(seenBy vectors: [VersionVector]) throws -> [String]
+}
+
+extension ReplicaStore {
+    public func conflictCount() throws -> Int { try snapshot().conflicts.count }
 }
 
 extension MergeRules {
