@@ -192,8 +192,18 @@ extension ServerStore {
                 created[change.recordID] = change.area
                 guard admits(origin, change.area), admits(sender, change.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
             }
+            try await Self.checkRegionCode(change, in: db)
         }
         return families
+    }
+
+    /// A household's Kemendagri code must be its kelurahan's, when the region table has codes.
+    static func checkRegionCode(_ change: Change, in db: any SQLConnection) async throws {
+        guard change.recordType == .household, change.field == "regionCode", case .text(let code) = change.value, !code.isEmpty,
+              let known = try await db.query("SELECT code FROM regions WHERE id = ?", [.text(change.area)]).first?["code"].string,
+              known != code else { return }
+        throw Refusal(.badValue, change: change, id: "kode wilayah \(code) bukan kode kelurahan rumah tangga ini (\(known)).",
+                      en: "the region code \(code) is not the code of this household's kelurahan (\(known)).")
     }
 
     /// Says that a record lies outside a writer's scope, without saying where it does lie.
