@@ -3,6 +3,7 @@ import FieldModels
 import LocalStore
 import Foundation
 import SyncEngine
+@testable import SyncServer
 import Testing
 
 /// Enrolment codes that cannot be guessed in time, and the audit trail that shows afterwards
@@ -88,6 +89,21 @@ struct AuditTests {
         #expect(bare.stop() == 0)
         let bad = try server.admin("audit", "--kind", "nothing")
         #expect(bad.status != 0 && bad.stderr.contains("code_failed"))
+        #expect(server.stop() == 0)
+    }
+
+    @Test("A region table loaded before codes were kept still takes paths, the bare kota path included; a code it lacks is refused by name")
+    func regionsWithoutCodes() async throws {
+        let server = try ServerHarness(.sqlite)
+        let opened = try await server.openStore()
+        try await opened.database.transaction { db in try await db.execute("UPDATE regions SET code = NULL", []) }
+        await opened.database.close()
+        let city = try server.admin("agent", "add", "--id", "A-DINAS2", "--name", "Dinas", "--role", "dinas", "--area", "3374")
+        #expect(city.status == 0, "\(city.stderr)")
+        let psm = try server.admin("agent", "add", "--id", "A-SRONDOL2", "--name", "Siti", "--role", "psm", "--area", Self.srondol)
+        #expect(psm.status == 0, "\(psm.stderr)")
+        let byCode = try server.admin("agent", "add", "--name", "Bayu", "--role", "psm", "--area", "33.74.10.1004")
+        #expect(byCode.status != 0 && byCode.stderr.contains("kode"), "\(byCode.stderr)")
         #expect(server.stop() == 0)
     }
 }

@@ -132,10 +132,12 @@ struct AgentCommand: AsyncParsableCommand {
 /// Checks an area path against the role's level and the region table.
 enum AreaCheck {
     /// The area path `text` names: a path as given, or the region whose Kemendagri code it is
-    /// (`33.74.10.1004`, dots optional), when the region table was loaded with codes.
+    /// (`33.74.10.1004`, dots optional), when the region table was loaded with codes. A bare
+    /// kota code (`3374`) is its path already, whether or not the table has codes.
     static func resolved(_ text: String, role: AgentRole, server: ServerStore, store: StoreOptions) async throws -> String {
         let given = text.trimmingCharacters(in: .whitespaces)
-        guard !given.contains("/"), let code = RegionDirectory.dotted(given), code.contains(".") else {
+        let kotaPath = given.count == 4 && given.allSatisfy(\.isNumber)
+        guard !given.contains("/"), !kotaPath, let code = RegionDirectory.dotted(given), code.contains(".") else {
             return try validated(given, role: role, store: store)
         }
         guard let path = try await server.region(code: code) else {
