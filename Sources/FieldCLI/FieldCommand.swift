@@ -107,7 +107,7 @@ enum Parse {
     where T.RawValue == String {
         guard let text, !text.isEmpty else { return nil }
         if let value = T(rawValue: text.lowercased()) ?? T(rawValue: text) ?? flexible(text) { return value }
-        let options = T.allCases.map(\.rawValue).joined(separator: ", ")
+        let options = Parse.options(T.self)
         throw CLIError("--\(flag) '\(text)' tidak dikenal. Pilihan: \(options).",
                        "--\(flag) '\(text)' is not known. Choices: \(options).", field: flag)
     }

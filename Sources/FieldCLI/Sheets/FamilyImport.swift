@@ -66,7 +66,7 @@ struct FamilyImportPlan {
         }
     }
 
-    /// Lines held back because another line of their family cannot be read.
+    /// Whether a family is held back: one of its lines cannot be read, and a family is saved whole.
     func heldBack(_ family: Family) -> Bool { family.lines.contains { problems[$0] != nil } }
 }
 

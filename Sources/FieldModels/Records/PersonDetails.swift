@@ -103,8 +103,9 @@ public enum CodeList {
         values.sorted().map(\.rawValue).joined(separator: ",")
     }
 
-    /// The known codes of the text; unknown ones are dropped (the rules name them).
-    public static func values<T: RawRepresentable & Hashable>(_ text: String, as type: T.Type = T.self) -> Set<T>
+    /// The codes of the text. Every door refuses a value with an unknown code
+    /// (`FieldSpec.Kind.choice`), so none is dropped here from a stored record.
+    public static func values<T: RawRepresentable & Hashable>(_ text: String) -> Set<T>
     where T.RawValue == String {
         Set(elements(text).compactMap(T.init(rawValue:)))
     }

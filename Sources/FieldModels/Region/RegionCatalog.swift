@@ -94,7 +94,7 @@ struct RegionCodeCheck {
             throw fail("kode '\(text)' harus kode desa/kelurahan Kemendagri di \(kota.name), mis. \(kotaPrefix)11.1006.",
                        "code '\(text)' must be a Kemendagri desa/kelurahan code in \(kota.name), e.g. \(kotaPrefix)11.1006.")
         }
-        if let directory = RegionDirectory.shipped, directory.entry(code)?.retiredAfter != nil || directory.entry(code) == nil {
+        if let directory = RegionDirectory.shipped, !directory.isCurrentDesa(code) {
             throw fail("kode \(code) tidak ada dalam katalog Kemendagri 2025. Periksa dengan: field region list \(code.prefix(8))",
                        "code \(code) is not in the 2025 Kemendagri catalogue. Check with: field region list \(code.prefix(8))")
         }

@@ -99,6 +99,12 @@ public struct RegionDirectory: Sendable {
         return entry(key: key)
     }
 
+    /// Whether `code` is a desa/kelurahan of the current edition (not only of an earlier one).
+    public func isCurrentDesa(_ code: String) -> Bool {
+        guard let entry = entry(code) else { return false }
+        return entry.level == .desa && entry.retiredAfter == nil
+    }
+
     /// The regions directly inside `code` (the provinces for nil), in code order.
     public func children(of code: String?) -> [Entry] {
         guard let code else { return slice(Self.range(of: .province)) }

@@ -73,12 +73,10 @@ enum DetailRules {
                            id: "Kode wilayah \(code) bukan kode kelurahan rumah tangga ini (\(kelurahanCode)). Kosongkan agar terisi sendiri.",
                            en: "Region code \(code) is not the code of this household's kelurahan (\(kelurahanCode)). Leave it empty to have it filled in.")]
         }
-        if let directory = RegionDirectory.shipped {
-            guard let entry = directory.entry(code), entry.level == .desa, entry.retiredAfter == nil else {
-                return [.error("regionCode", "regionCode.unknown",
-                               id: "Kode wilayah \(code) bukan desa/kelurahan dalam katalog Kemendagri. Cari kodenya: field region list NAMA",
-                               en: "Region code \(code) is not a desa/kelurahan of the Kemendagri catalogue. Look it up: field region list NAME")]
-            }
+        if let directory = RegionDirectory.shipped, !directory.isCurrentDesa(code) {
+            return [.error("regionCode", "regionCode.unknown",
+                           id: "Kode wilayah \(code) bukan desa/kelurahan dalam katalog Kemendagri. Cari kodenya: field region list NAMA",
+                           en: "Region code \(code) is not a desa/kelurahan of the Kemendagri catalogue. Look it up: field region list NAME")]
         }
         return []
     }

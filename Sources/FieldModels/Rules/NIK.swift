@@ -145,11 +145,11 @@ public enum IdentityRules {
         return "\(entry.name) (\(entry.code))"
     }
 
-    /// A NIK or KK shortened for messages and logs: `3374…0001`. Never print the whole number.
     /// Sensitive fields that are numbers people read back to check (NIK, No. KK, DTKS id, BPJS
     /// card, phone): shown masked to their ends; other sensitive fields are hidden whole.
     public static let identifierFields: Set<String> = ["nik", "noKK", "dtks", "bpjs", "phone"]
 
+    /// A NIK or KK shortened for messages and logs: `3374…0001`. Never print the whole number.
     public static func masked(_ number: String) -> String {
         guard number.count > 8 else { return String(repeating: "•", count: number.count) }
         return number.prefix(4) + "…" + number.suffix(4)

@@ -47,14 +47,14 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// The date `days` days later (earlier when negative), through the proleptic Gregorian day
-    /// count (H. Hinnant's days-from-civil).
+    /// count (H. Hinnant's days-from-civil and its inverse, counted from 0000-03-01).
     public func adding(days: Int) -> CivilDate {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let z = era * 146_097 + doe - 719_468 + days + 719_468
+        let z = era * 146_097 + doe + days
         let era2 = (z >= 0 ? z : z - 146_096) / 146_097
         let doe2 = z - era2 * 146_097
         let yoe2 = (doe2 - doe2 / 1460 + doe2 / 36524 - doe2 / 146_096) / 365

@@ -69,8 +69,9 @@ extension LocalReplica {
             """, arguments: [replica.rawValue, counter])
     }
 
-    /// Rebuilds what is derived from a record's current values: its row (area, deleted flag)
-    /// and the keyed-hash index of its numbers (NIK, No. KK, DTKS id, BPJS card, phone).
+    /// Rebuilds what is derived from a record's current values: its row (area, deleted flag, its
+    /// own conflicts) and the keyed-hash index of its numbers (NIK, No. KK, DTKS id, BPJS card,
+    /// phone, and the shown NIK of a living person).
     private func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
         let live = try liveValues(recordID: recordID, in: db)
         let stats = try Row.fetchOne(db, sql: """

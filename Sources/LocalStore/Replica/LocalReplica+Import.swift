@@ -41,7 +41,6 @@ extension LocalReplica {
                                 return .commit
                             }
                         } catch let error as StoreError where Self.refusals.contains(error.code) {
-                            outcome.saved[index] = nil
                             outcome.refused[index] = error
                         }
                     }

@@ -36,8 +36,8 @@ extension LocalReplica {
     /// `save` inside a transaction the caller holds (with other steps that stand or fall with it).
     func save(_ records: [any FieldRecord], now: Date, in db: Database) throws -> SaveResult {
         for record in records { try checkArea(record, in: db) }
-        let records = try withRegionCodes(records, in: db)
         let context = try validationContext(for: records, now: now, in: db)
+        let records = Self.withRegionCodes(records, context: context)
         var warnings: [String: [ValidationIssue]] = [:]
         var errors: [ValidationIssue] = []
         for record in records {
@@ -132,12 +132,11 @@ extension LocalReplica {
     }
 
     /// Households carry their kelurahan's Kemendagri code, filled in (and kept in step when the
-    /// household changes kelurahan) wherever the replica knows it.
-    private func withRegionCodes(_ records: [any FieldRecord], in db: Database) throws -> [any FieldRecord] {
-        try records.map { record in
-            guard var household = record as? Household,
-                  let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [household.kelurahanID])
-            else { return record }
+    /// household changes kelurahan) wherever the replica knows it: from the region codes the
+    /// validation context has read already.
+    private static func withRegionCodes(_ records: [any FieldRecord], context: ValidationContext) -> [any FieldRecord] {
+        records.map { record in
+            guard var household = record as? Household, let code = context.regionCodeOf(household.kelurahanID) else { return record }
             household.regionCode = code
             return household
         }

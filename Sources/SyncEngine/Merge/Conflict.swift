@@ -35,13 +35,11 @@ public struct Conflict: Sendable, Hashable, Codable, CustomStringConvertible {
 extension Conflict {
     /// The conflicts of one record on its own: fields written concurrently with different
     /// values, and a delete that met an edit. (Identity conflicts are between records.)
-    public static func within(_ recordID: String, live: [String: [FieldVersion]],
-                              status: RecordStatus? = nil) -> [Conflict] {
+    public static func within(_ recordID: String, live: [String: [FieldVersion]], status: RecordStatus) -> [Conflict] {
         var out: [Conflict] = []
         for (field, versions) in live where MergeRules.isConflict(field, versions) && field != Change.deletedField {
             out.append(Conflict(kind: .field, recordIDs: [recordID], field: field, versions: versions))
         }
-        let status = status ?? MergeRules.status(live)
         if status == .deleteConflict || MergeRules.isConflict(Change.deletedField, live[Change.deletedField] ?? []) {
             out.append(Conflict(kind: .delete, recordIDs: [recordID], field: Change.deletedField, versions: live[Change.deletedField] ?? []))
         }
