@@ -7,7 +7,7 @@ struct HouseholdCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "household",
                              abstract: L("Rumah tangga (Kartu Keluarga) dan anggotanya.", "Households (family cards) and their members."),
-                             subcommands: [Add.self, Edit.self, Show.self, List.self, Delete.self])
+                             subcommands: [Add.self, Edit.self, Show.self, List.self, Delete.self, Move.self])
     }
 
     struct Add: ParsableCommand {

@@ -76,3 +76,48 @@ extension PersonCommand {
         }
     }
 }
+
+extension HouseholdCommand {
+    /// A household moving to another kelurahan, with its members, their entries and visits.
+    struct Move: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                abstract: L("Pindahkan rumah tangga ke kelurahan lain (pindah domisili).", "Move a household to another kelurahan."),
+                discussion: L("""
+                    Rumah tangga, anggotanya, serta data PMKS/PSKS dan kunjungannya pindah bersama, dengan riwayatnya.
+                    Setelah sinkron, PSM kelurahan baru memegangnya; laptop ini hanya menyimpan ke mana ia pindah.
+                    Perubahan yang dibuat di laptop lain sebelum tahu kepindahan ini tetap tersimpan dan ikut pindah.
+                      field household move H-7KQ2 --to 33.74.11.1006
+                      field household move H-7KQ2 --to "Srondol Wetan" --yes
+                    """, """
+                    The household, its members, and their PMKS/PSKS entries and visits move together, with their history.
+                    After a sync the new kelurahan's PSM holds them; this laptop keeps only where they went.
+                    Edits made on another laptop before it learnt of the move are kept and follow the household.
+                      field household move H-7KQ2 --to 33.74.11.1006
+                      field household move H-7KQ2 --to "Srondol Wetan" --yes
+                    """))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("ID rumah tangga (cukup awalnya).", "Household id (its start is enough)."))) var id: String
+        @Option(help: ArgumentHelp(L("Kelurahan tujuan: kode (33.74.11.1006) atau nama.", "The kelurahan it moves to: code (33.74.11.1006) or name.")))
+        var to: String
+        @Flag(help: ArgumentHelp(L("Pindahkan tanpa bertanya.", "Move without asking."))) var yes = false
+
+        func run() throws {
+            try global.withReplica { replica, console in
+                let id = try replica.resolveID(self.id, type: .household)
+                let household = try replica.existing(Household.self, id: id).record
+                let target = try replica.resolveRegion(to)
+                try Removal.confirm(L("Pindahkan \(id) (\(household.address)) ke \(target.name)? Setelah sinkron, datanya hanya dipegang kelurahan baru.",
+                                      "Move \(id) (\(household.address)) to \(target.name)? After a sync only the new kelurahan holds its data."),
+                                    yes: yes, json: global.json)
+                let move = try replica.move(household: id, to: target.id)
+                console.say("\(id) pindah ke \(target.name) (\(target.code ?? target.id)) bersama \(move.records.count - 1) data keluarganya. Jalankan field sync agar kelurahan baru menerimanya.",
+                            "\(id) moved to \(target.name) (\(target.code ?? target.id)) with \(move.records.count - 1) records of its family. Run field sync so the new kelurahan receives it.")
+                struct Out: Encodable { var household, from, to: String; var code: String?; var records: [String]; var changes: Int }
+                try console.emit(Out(household: id, from: move.from, to: move.to, code: target.code, records: move.records, changes: move.changes.count))
+            }
+        }
+    }
+}

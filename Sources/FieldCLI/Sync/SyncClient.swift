@@ -102,10 +102,11 @@ struct SyncClient {
         return report
     }
 
-    /// Follows what the session says of the agent: a new scope (forgetting records outside it
-    /// that the server holds), a new area or role.
+    /// Follows what the session says of the agent: a new scope, a new area or role; and forgets
+    /// what the server holds outside the scope (an old area's records, households that moved away).
     private func adopt(_ session: SessionResponse, covered: VersionVector, report: inout Report) throws {
-        if let previous = try replica.syncState("scope"), previous != session.scope.key {
+        let previous = try replica.syncState("scope")
+        if session.scope.kind == .area || (previous != nil && previous != session.scope.key) {
             report.removedOutsideScope += try replica.forget(outside: session.scope, heldBy: covered).count
         }
         try replica.setSyncState("scope", session.scope.key)

@@ -74,13 +74,13 @@ extension RecordType {
     public var schema: RecordSchema {
         switch self {
         case .household:
-            RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area,
+            RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area, "movedTo": .area,
                                   "regionCode": .code(13), "dtks": .code(40), "phone": .code(16)],
                          sets: ["members": .reference(.person)])
         case .person:
             RecordSchema(fields: [
                 "nik": .code(20), "name": .text(120), "sex": .code(2), "birthDate": .date, "relationship": .code(20),
-                "status": .code(20), "household": .reference(.household), "kelurahan": .area, "healthNotes": .notes(4000),
+                "status": .code(20), "household": .reference(.household), "kelurahan": .area, "movedTo": .area, "healthNotes": .notes(4000),
                 "birthPlace": .text(80), "marital": .choice(MaritalStatus.self), "occupation": .text(80),
                 "education": .choice(Education.self), "dtks": .code(40), "programmes": .choice(SocialProgramme.self, multiple: true),
                 "bpjs": .code(16), "phone": .code(16), "disability": .choice(DisabilityType.self, multiple: true), "deathDate": .date,
@@ -88,13 +88,13 @@ extension RecordType {
         case .socialMap:
             RecordSchema(fields: [
                 "kind": .code(10), "category": .code(60), "person": .reference(.person), "household": .reference(.household),
-                "label": .text(200), "evidence": .notes(4000), "assessmentDate": .date, "notes": .notes(4000), "kelurahan": .area,
+                "label": .text(200), "evidence": .notes(4000), "assessmentDate": .date, "notes": .notes(4000), "kelurahan": .area, "movedTo": .area,
             ], sets: [:])
         case .visit:
             RecordSchema(fields: [
                 "date": .date, "agent": .reference(.agent), "household": .reference(.household), "person": .reference(.person),
                 "purpose": .text(200), "findings": .notes(4000), "referral": .code(40), "referralStatus": .code(40),
-                "followUpDate": .date, "kelurahan": .area,
+                "followUpDate": .date, "kelurahan": .area, "movedTo": .area,
             ], sets: ["needs": .code(max: 40)])
         case .report:
             RecordSchema(fields: [

@@ -84,6 +84,14 @@ enum Schema {
                 CREATE INDEX record_conflicted ON record(conflicts) WHERE conflicts > 0;
                 """)
         }
+        migrator.registerMigration("v6-forgotten") { db in
+            // Changes this laptop let go because the server holds them and they lie outside its
+            // scope (an old area's records, households that moved away): a PSM syncing with this
+            // laptop is told they are held, so it neither sends them again nor takes them as lost.
+            try db.execute(sql: """
+                CREATE TABLE forgotten (replica TEXT NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (replica, counter)) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -72,13 +72,14 @@ extension LocalReplica {
     /// Rebuilds what is derived from a record's current values: its row (area, deleted flag, its
     /// own conflicts) and the keyed-hash index of its numbers (NIK, No. KK, DTKS id, BPJS card,
     /// phone, and the shown NIK of a living person).
-    private func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
+    func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
         let live = try liveValues(recordID: recordID, in: db)
         let stats = try Row.fetchOne(db, sql: """
             SELECT MIN(lamport) AS created, MAX(lamport) AS updated FROM change_log WHERE record_id = ?
             """, arguments: [recordID])!
-        let area = try String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
-                                       arguments: [recordID]) ?? ""
+        let area = try Placement.area(of: live)
+            ?? String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
+                               arguments: [recordID]) ?? ""
         let status = MergeRules.status(live)
         let conflicts = Conflict.within(recordID, live: live, status: status).count
         try db.execute(sql: """

@@ -49,7 +49,8 @@ extension LocalReplica {
                     through wrap: (BundleInbox) -> any SyncTransport) throws -> BundleTaken {
         let (authority, certificate) = try enrolment()
         let scope = ownScope
-        let kept = bundle.batch.restricted { scope.admits(area: $0.area, family: nil) }
+        let keeps = try read { db in try Placement.kept(by: scope, bundle.batch.changes) { try self.holds(record: $0, in: db) } }
+        let kept = bundle.batch.restricted { keeps.contains($0.dot) }
         try check(kept)
         let before = try fullVersionVector()
         let configuration = SyncMachine.Configuration(batchSize: batchSize, maxRounds: 1, statePrefix: Self.statePrefix(of: bundle),

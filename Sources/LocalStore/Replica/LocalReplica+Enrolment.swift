@@ -60,31 +60,101 @@ extension LocalReplica {
         }
     }
 
-    /// Removes from this laptop every record outside `scope` whose changes the server already
-    /// holds (`serverVector`): what an agent moved to another area must no longer carry.
-    /// Records with changes the server lacks stay until they are sent. Returns the ids removed.
+    /// Removes from this laptop what lies outside `scope` and the server already holds
+    /// (`serverVector`): the records of an area its agent was moved away from, and households
+    /// that moved to another kelurahan. Of a record that was in `scope` once (a change of it
+    /// stated an area inside), its moves stay (`Placement.moves`): they say where it went, and without
+    /// them every sync would bring them back; its other fields, the sensitive ones among them,
+    /// go. Records with changes the server lacks stay until they are sent. Returns the ids
+    /// removed or cut down to their place.
     @discardableResult
     public func forget(outside scope: SyncScope, heldBy serverVector: VersionVector) throws -> [String] {
-        try transaction { db in
+        guard scope.kind != .all else { return [] }
+        return try transaction { db in
             var removed: [String] = []
-            let rows = try Row.fetchAll(db, sql: "SELECT id, type, area FROM record ORDER BY id")
-            let families = try families(in: db)
+            let rows = scope.kind == .area
+                ? try Row.fetchAll(db, sql: "SELECT id, type, area FROM record WHERE NOT (area = ? OR area LIKE ? ESCAPE '\\') ORDER BY id",
+                                   arguments: [scope.area, Self.likePrefix(scope.area + "/")])
+                : try Row.fetchAll(db, sql: "SELECT id, type, area FROM record ORDER BY id")
+            let families = scope.kind == .families ? try families(in: db) : [:]
             for row in rows {
                 let id: String = row["id"]
-                guard RecordType(rawValue: row["type"]) != .device, !scope.admits(area: row["area"], family: families[id]) else { continue }
+                guard let type = RecordType(rawValue: row["type"]), type != .device,
+                      !scope.admits(area: row["area"], family: families[id]) else { continue }
                 let dots = try dots(of: id, in: db)
                 guard dots.allSatisfy(serverVector.contains) else { continue }
-                try remove(id, dots: dots, in: db)
+                let stated = try String.fetchAll(db, sql: "SELECT DISTINCT area FROM change_log WHERE record_id = ?", arguments: [id])
+                var gone = dots
+                if scope.kind == .area, stated.contains(where: { scope.admits(area: $0, family: nil) }) {
+                    gone = try keepMovesOnly(id, type: type, in: db)
+                    guard !gone.isEmpty else { continue }
+                } else {
+                    try remove(id, dots: dots, in: db)
+                }
+                for dot in gone {
+                    try db.execute(sql: "INSERT OR IGNORE INTO forgotten (replica, counter) VALUES (?, ?)",
+                                   arguments: [dot.replica.rawValue, Int64(dot.counter)])
+                }
                 removed.append(id)
             }
             guard !removed.isEmpty else { return removed }
-            // What this laptop holds of other replicas shrank: recount their vector entries.
-            try db.execute(sql: "DELETE FROM version_vector WHERE replica <> ?", arguments: [replicaID.rawValue])
-            for other in try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log WHERE replica <> ?", arguments: [replicaID.rawValue]) {
-                try db.execute(sql: "INSERT INTO version_vector (replica, counter) VALUES (?, 0)", arguments: [other])
-                try advanceVector(for: ReplicaID(other), in: db)
+            // The server holds this laptop's own changes up to here: a later restore check
+            // starts after them, as their local copies may be gone now.
+            for own in try ownReplicaIDs(in: db) where serverVector[own] > 0 {
+                let confirmed = UInt64(try Meta.get(db, "sync.confirmed." + own.rawValue) ?? "") ?? 0
+                if serverVector[own] > confirmed { try Self.setState("confirmed." + own.rawValue, String(serverVector[own]), in: db) }
+            }
+            // What this laptop holds shrank: recount the vector, its own entries too (new
+            // changes take their counters from `meta`, never from the vector), so that a record
+            // coming back into the scope brings back all of its history.
+            let replicas = Set(try String.fetchAll(db, sql: "SELECT DISTINCT replica FROM change_log")).union([replicaID.rawValue])
+            try db.execute(sql: "DELETE FROM version_vector")
+            for replica in replicas.sorted() {
+                try db.execute(sql: "INSERT INTO version_vector (replica, counter) VALUES (?, 0)", arguments: [replica])
+                try advanceVector(for: ReplicaID(replica), in: db)
             }
             return removed
+        }
+    }
+
+    /// Cuts a record that moved away down to its moves (`Placement.moves`: where it went, no
+    /// personal field). Returns the dots let go: none when that is all it holds.
+    private func keepMovesOnly(_ id: String, type: RecordType, in db: Database) throws -> [Dot] {
+        let others = try Row.fetchAll(db, sql: """
+            SELECT replica, counter FROM change_log c WHERE record_id = ? AND NOT EXISTS (
+                SELECT 1 FROM change_log d WHERE d.record_id = c.record_id AND d.tx_replica = c.tx_replica
+                    AND d.tx_counter = c.tx_counter AND d.field = ?)
+            """, arguments: [id, Placement.departureField])
+        guard !others.isEmpty else { return [] }
+        // The marks that a removed change was replaced stay: when the record comes back into
+        // the scope with its history, what its moves replaced is not current again.
+        for row in others {
+            let dot: [DatabaseValueConvertible] = [row["replica"] as String, row["counter"] as Int64]
+            try db.execute(sql: "DELETE FROM field_value WHERE replica = ? AND counter = ?", arguments: StatementArguments(dot))
+            try db.execute(sql: "DELETE FROM change_log WHERE replica = ? AND counter = ?", arguments: StatementArguments(dot))
+        }
+        try db.execute(sql: "UPDATE record SET warnings = NULL WHERE id = ?", arguments: [id])
+        try refreshDerivedRows(recordID: id, type: type, in: db)
+        return others.map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+    }
+
+    /// This laptop's own changes it let go because the server holds them (`forget`).
+    public func forgottenOwn() throws -> [Dot] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT counter FROM forgotten WHERE replica = ? ORDER BY counter", arguments: [replicaID.rawValue])
+                .map { Dot(replicaID, UInt64($0["counter"] as Int64)) }
+        }
+    }
+
+    /// What this laptop holds, and what it let go because the server holds it (`forget`): what
+    /// it tells a PSM that syncs with it.
+    public func coveredVector() throws -> VersionVector {
+        try read { db in
+            var vector = try fullVersionVector(in: db)
+            for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM forgotten ORDER BY replica, counter") {
+                vector.insert(Dot(ReplicaID(row["replica"]), UInt64(row["counter"] as Int64)))
+            }
+            return vector
         }
     }
 

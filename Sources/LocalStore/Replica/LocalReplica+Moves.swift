@@ -28,8 +28,8 @@ extension LocalReplica {
                              en: "\(personID) is already a member of \(household.id).")
         }
         guard household.kelurahanID == person.kelurahanID else {
-            throw StoreError(.validation, id: "\(household.id) ada di kelurahan lain. Pindah antarkelurahan belum dapat dicatat di sini; catat status orang ini 'pindah' dan tambahkan di kelurahan barunya.",
-                             en: "\(household.id) is in another kelurahan. A move between kelurahan cannot be recorded here yet; set this person's status to 'pindah' and add them in the new kelurahan.")
+            throw StoreError(.validation, id: "\(household.id) ada di kelurahan lain. Pindahkan dulu orangnya ke KK baru di kelurahan ini (--new-household), lalu pindahkan KK itu: field household move H --to KELURAHAN",
+                             en: "\(household.id) is in another kelurahan. First move the person to a new card in this kelurahan (--new-household), then move that card: field household move H --to KELURAHAN")
         }
         var target = household
         let founding = try record(Household.self, id: household.id) == nil
@@ -100,5 +100,86 @@ extension LocalReplica {
     private func all<R: FieldRecord>(_ type: R.Type, in db: Database) throws -> [R] {
         try String.fetchAll(db, sql: "SELECT id FROM record WHERE type = ? AND deleted = 0 ORDER BY id", arguments: [R.recordType.rawValue])
             .compactMap { try stored(type, id: $0, in: db)?.record }
+    }
+}
+
+/// A household moving to another kelurahan (pindah domisili): the household, its members,
+/// and their PMKS/PSKS entries and home visits take the new kelurahan, each through a change of
+/// its place field stating the new area (`Placement`). Nothing else is rewritten: histories stay
+/// whole, and an edit made meanwhile on another laptop of the old kelurahan survives and follows
+/// the household. After the server holds it, the new kelurahan's laptops receive the records
+/// with their histories, and this laptop keeps only where they went (`forget(outside:heldBy:)`).
+extension LocalReplica {
+    public struct HouseholdMove: Sendable {
+        public var household: String
+        public var from: String
+        public var to: String
+        /// Every record that moved, the household first.
+        public var records: [String]
+        public var changes: [Change]
+    }
+
+    /// Moves household `householdID` and the living records of its family to kelurahan `target`
+    /// (a kelurahan id of the region table), in one transaction. Refuses a household outside the
+    /// agent's area, a move to the kelurahan it is in, or to an unknown one.
+    public func move(household householdID: String, to target: String, now: Date = Date()) throws -> HouseholdMove {
+        try transaction { db in
+            guard let household = try stored(Household.self, id: householdID, in: db), !household.deleted else {
+                throw StoreError.notFound(householdID)
+            }
+            let from = household.record.kelurahanID
+            guard RegionPath.contains(agent.areaID, from) else { throw StoreError.outsideArea(from, agent: agent) }
+            guard let region = try Row.fetchOne(db, sql: "SELECT level, code FROM region WHERE id = ?", arguments: [target]),
+                  region["level"] == "kelurahan" else {
+                throw StoreError(.unknownRegion, id: "Kelurahan '\(target)' tidak dikenal. Lihat daftarnya dengan: field region list",
+                                 en: "Unknown kelurahan '\(target)'. See the list with: field region list")
+            }
+            guard target != from else {
+                throw StoreError(.validation, id: "\(householdID) sudah di kelurahan \(target).", en: "\(householdID) is in \(target) already.")
+            }
+            let members = try familyRecords(of: householdID, members: household.record.members, in: db)
+            var writer = try ChangeWriter(replica: self, now: now, in: db)
+            var moved: [String] = []
+            for (id, type) in [(householdID, RecordType.household)] + members {
+                let live = try liveValues(recordID: id, in: db)
+                // The departure states where the record was; the rest where it goes.
+                let left = Placement.area(of: live) ?? from
+                writer.add(MergeRules.edits(writing: [Placement.departureField: .text(target)], over: live, removingAbsentSetElements: false),
+                           type: type, recordID: id, area: left)
+                var fields: FieldMap = [Placement.field: .text(target)]
+                if type == .household { fields["regionCode"] = .text((region["code"] as String?) ?? "") }
+                writer.add(MergeRules.edits(writing: fields, over: live, removingAbsentSetElements: false), type: type, recordID: id, area: target)
+                moved.append(id)
+            }
+            return HouseholdMove(household: householdID, from: from, to: target, records: moved, changes: try writer.commit(in: db))
+        }
+    }
+
+    /// The living records of a household's family: its members (listed, or naming it), and the
+    /// PMKS/PSKS entries and home visits of the household or of those members.
+    private func familyRecords(of householdID: String, members listed: Set<String>, in db: Database) throws -> [(String, RecordType)] {
+        let reference = { (id: String) in ValueCoding.encode(.text(id))! }
+        var persons = listed
+        persons.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT record_id FROM field_value WHERE field = 'household' AND value = ?",
+                                              arguments: [reference(householdID)]))
+        var out: [(String, RecordType)] = []
+        var seen = Set<String>()
+        func add(_ id: String) throws {
+            guard !seen.contains(id), let row = try Row.fetchOne(db, sql: "SELECT type FROM record WHERE id = ? AND deleted = 0", arguments: [id]),
+                  let type = RecordType(rawValue: row["type"]), type != .household else { return }
+            seen.insert(id)
+            out.append((id, type))
+        }
+        for person in persons.sorted() { try add(person) }
+        let linked = [reference(householdID)] + persons.sorted().map(reference)
+        for chunk in stride(from: 0, to: linked.count, by: 500).map({ Array(linked[$0..<min($0 + 500, linked.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for id in try String.fetchAll(db, sql: """
+                SELECT DISTINCT record_id FROM field_value WHERE field IN ('household', 'person') AND value IN (\(marks)) ORDER BY record_id
+                """, arguments: StatementArguments(chunk)) {
+                try add(id)
+            }
+        }
+        return out
     }
 }

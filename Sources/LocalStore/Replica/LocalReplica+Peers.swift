@@ -67,11 +67,45 @@ extension LocalReplica {
         let delta = try changes(notIn: knowledge)
         guard scope.kind != .all else { return delta }
         return try read { db in
-            let families = try families(in: db)
+            let families = scope.kind == .families ? try families(in: db) : [:]
+            var areas: [String: (now: String, wasHere: Bool)] = [:]
+            func place(of id: String) throws -> (now: String, wasHere: Bool) {
+                if let known = areas[id] { return known }
+                let now = try String.fetchOne(db, sql: "SELECT area FROM record WHERE id = ?", arguments: [id]) ?? ""
+                let stated = try String.fetchAll(db, sql: "SELECT DISTINCT area FROM change_log WHERE record_id = ?", arguments: [id])
+                let found = (now, stated.contains { scope.admits(area: $0, family: nil) })
+                areas[id] = found
+                return found
+            }
+            let moves = try self.moves(among: delta.changes, in: db)
             return try sealed(delta.changes.filter { change in
-                change.recordType != .device && scope.admits(area: change.area, family: families[change.recordID])
+                guard change.recordType != .device else { return false }
+                let (now, wasHere) = try place(of: change.recordID)
+                return scope.sends(recordArea: now, family: families[change.recordID], inMove: moves.contains(Placement.Group(change)),
+                                   wasHere: wasHere)
             }, in: db)
         }
+    }
+
+    /// The groups of `changes` that are moves (`Placement.moves`), by the departures held.
+    func moves(among changes: [Change], in db: Database) throws -> Set<Placement.Group> {
+        var out = Placement.moves(changes)
+        for group in Set(changes.map(Placement.Group.init)) where !out.contains(group) {
+            let departed = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ? AND tx_replica = ? AND tx_counter = ? AND field = ?)
+                """, arguments: [group.record, group.transaction.replica.rawValue, Int64(group.transaction.counter), Placement.departureField])
+            if departed == true { out.insert(group) }
+        }
+        return out
+    }
+
+    /// Whether this laptop holds any change of `record`.
+    public func holds(record: String) throws -> Bool {
+        try read { db in try holds(record: record, in: db) }
+    }
+
+    func holds(record: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?)", arguments: [record]) ?? false
     }
 }
 

@@ -18,7 +18,9 @@ extension LocalReplica: WritableReplica {
                     if !vector.beyond.contains(change.dot) { out.append(change) }
                 }
             }
-            return try sealed(out.sorted { ($0.transaction, $0.dot) < ($1.transaction, $1.dot) }, in: db)
+            // In Lamport order, so a store always has what a change replaced before the change
+            // itself (a move proves where its record was): whole transactions, in dot order.
+            return try sealed(out.sorted { ($0.lamport, $0.transaction, $0.dot) < ($1.lamport, $1.transaction, $1.dot) }, in: db)
         }
     }
 
@@ -76,12 +78,26 @@ extension LocalReplica: WritableReplica {
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         try transaction { db in
             guard let (type, area) = try typeAndArea(of: recordID, in: db) else { throw StoreError.notFound(recordID) }
+            guard type == .device || area.isEmpty || RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
             let edits = try MergeRules.resolution(of: field, to: value, over: liveValues(recordID: recordID, in: db)) { dot in
                 try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter = ?",
                                  arguments: [dot.replica.rawValue, Int64(dot.counter)]).map { try change(from: $0, in: db) }
             }
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
-            writer.add(edits, type: type, recordID: recordID, area: area)
+            if field == Placement.field, case .text(let chosen) = value, chosen != area {
+                // Two moves to different kelurahan, settled for one that is not shown: a move
+                // from where the record lies now (`Placement`).
+                let live = try liveValues(recordID: recordID, in: db)
+                writer.add(MergeRules.edits(writing: [Placement.departureField: value], over: live, removingAbsentSetElements: false),
+                           type: type, recordID: recordID, area: area)
+                writer.add(edits, type: type, recordID: recordID, area: chosen)
+                if type == .household, let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [chosen]) {
+                    writer.add(MergeRules.edits(writing: ["regionCode": .text(code)], over: live, removingAbsentSetElements: false),
+                               type: type, recordID: recordID, area: chosen)
+                }
+            } else {
+                writer.add(edits, type: type, recordID: recordID, area: area)
+            }
             return try writer.commit(in: db)
         }
     }

@@ -55,7 +55,7 @@ extension LocalReplica {
                      makeBatchID: @escaping @Sendable () -> String = { UUID().uuidString },
                      progress: (SyncProgress) -> Void = { _ in }) throws -> SyncMachine.Report {
         var machine = SyncMachine(configuration, makeBatchID: makeBatchID)
-        let view = { SyncMachine.LocalView(replica: self.replicaID, held: try self.fullVersionVector()) }
+        let view = { SyncMachine.LocalView(replica: self.replicaID, held: try self.fullVersionVector(), letGo: try self.forgottenOwn()) }
         let decoded = { (key: String) in try self.syncState(key).map { Data($0.utf8) } }
         var action = machine.start()
         while true {

@@ -34,6 +34,14 @@ public enum Admission {
             return Refusal(.badArea, change: change, id: "wilayah '\(Grammar.shown(change.area))' bukan jalur wilayah yang sah.",
                            en: "the area '\(Grammar.shown(change.area))' is not a valid region path.")
         }
+        if change.isPlace, change.value != .text(change.area) {
+            return Refusal(.badArea, change: change, field: change.field, id: "kelurahan yang ditulis harus sama dengan wilayah yang disebut perubahan ini.",
+                           en: "the kelurahan written must be the area this change states.")
+        }
+        if change.isDeparture, change.value == .text(change.area) {
+            return Refusal(.badArea, change: change, field: change.field, id: "kepindahan harus menyebut wilayah asal dan menulis wilayah tujuan yang lain.",
+                           en: "a move must state the area left and write another area it goes to.")
+        }
         guard Grammar.isAgentID(change.agent) else {
             return Refusal(.badAgentID, change: change, id: "id petugas tidak sah.", en: "the agent id is not valid.")
         }

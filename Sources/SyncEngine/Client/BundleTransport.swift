@@ -90,7 +90,8 @@ struct BundleSource: PeerSource {
     }
 
     func changes(for scope: SyncScope, notIn knowledge: VersionVector) throws -> SealedBatch {
-        batch.restricted { !knowledge.contains($0.dot) && scope.admits(area: $0.area, family: nil) }
+        let kept = Placement.kept(by: scope, batch.changes) { _ in false }
+        return batch.restricted { !knowledge.contains($0.dot) && kept.contains($0.dot) }
     }
 
     func receive(_ batch: SealedBatch) throws {

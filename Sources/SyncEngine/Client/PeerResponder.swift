@@ -11,6 +11,15 @@ public protocol PeerSource {
     func certificate(of replica: ReplicaID) throws -> ReplicaCertificate?
     /// The digest of each held change of `replica` after `counter`, in counter order.
     func ownDigests(of replica: ReplicaID, after counter: UInt64) throws -> [(counter: UInt64, digest: Data)]
+    /// Whether it holds any change of `record` (a record that moved here keeps its history).
+    func holds(record: String) throws -> Bool
+    /// What it holds, and what it let go because the server holds it: what it tells an asker.
+    func coveredVector() throws -> VersionVector
+}
+
+extension PeerSource {
+    public func holds(record: String) throws -> Bool { false }
+    public func coveredVector() throws -> VersionVector { try fullVersionVector() }
 }
 
 /// The server's side of the sync protocol, answered by a laptop for another laptop: a TKSK's
@@ -46,7 +55,7 @@ public struct PeerResponder {
     /// What this laptop holds of the replicas the asker names and of the asker's agent's own.
     func session(_ request: SessionRequest, asker: ReplicaCertificate, scope: SyncScope) throws -> SessionResponse {
         guard request.replica == asker.replica else { throw Failure.notTheSender }
-        let held = try source.fullVersionVector()
+        let held = try source.coveredVector()
         var own: [OwnReplica] = []
         for id in Set((request.replicas ?? []) + [request.replica]).sorted() {
             let certificate = id == asker.replica ? asker : try source.certificate(of: id)
@@ -68,7 +77,8 @@ public struct PeerResponder {
         let keeps = self.keeps
         var sealed = request.sealed
         sealed.certificates = (request.certificates ?? []) + [asker]
-        let batch = sealed.restricted { keeps.kind == .all || keeps.admits(area: $0.area, family: nil) }
+        let kept = try Placement.kept(by: keeps, sealed.changes) { try source.holds(record: $0) }
+        let batch = sealed.restricted { kept.contains($0.dot) }
         let before = try source.fullVersionVector()
         try source.receive(batch)
         let fresh = batch.changes.filter { !before.contains($0.dot) }.count

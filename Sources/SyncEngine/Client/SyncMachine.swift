@@ -52,9 +52,13 @@ public struct SyncMachine: Sendable {
         public var replica: ReplicaID
         /// Everything it holds (`fullVersionVector`).
         public var held: VersionVector
-        public init(replica: ReplicaID, held: VersionVector) {
+        /// Its own changes it let go because the server holds them (records that moved out of
+        /// its scope): a peer need not hold them either.
+        public var letGo: [Dot]
+        public init(replica: ReplicaID, held: VersionVector, letGo: [Dot] = []) {
             self.replica = replica
             self.held = held
+            self.letGo = letGo
         }
     }
 
@@ -161,7 +165,7 @@ public struct SyncMachine: Sendable {
     /// Moved in this round (pushed, pulled).
     private var moved = (pushed: 0, pulled: 0)
     /// This laptop's replica id and counter when the last push began.
-    private var written: (replica: ReplicaID, counter: UInt64)?
+    private var written: (replica: ReplicaID, counter: UInt64, letGo: [Dot])?
 
     /// - Parameter makeBatchID: a fresh id for each push batch (kept across retries of that
     ///   batch by the transport).
@@ -234,7 +238,7 @@ public struct SyncMachine: Sendable {
 
     public mutating func collected(_ delta: SealedBatch, own view: LocalView) -> Action {
         guard case .collecting(let session) = state else { return fail(.unexpected("collected")) }
-        written = (view.replica, view.held[view.replica])
+        written = (view.replica, view.held[view.replica], view.letGo.filter { $0.replica == view.replica })
         let limit = max(1, min(configuration.batchSize, session.maxBatchChanges))
         let requests = Batching.batches(delta, maxChanges: limit).map { PushRequest(batch: makeBatchID(), $0) }
         guard let first = requests.first else { return pull(session) }
@@ -292,7 +296,10 @@ public struct SyncMachine: Sendable {
         }
         state = .done
         if configuration.checkStored, let written {
-            let stored = session.own.first { $0.replica == written.replica }?.counter ?? 0
+            var held = VersionVector([written.replica: session.own.first { $0.replica == written.replica }?.counter ?? 0],
+                                     beyond: session.serverVector.beyond.filter { $0.replica == written.replica })
+            for dot in written.letGo { held.insert(dot) }
+            let stored = held[written.replica]
             if stored < written.counter { return .fail(.notStored(replica: written.replica, stored: stored, written: written.counter)) }
         }
         return .finish(report)

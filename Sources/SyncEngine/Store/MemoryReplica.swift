@@ -107,7 +107,7 @@ public final class MemoryReplica: WritableReplica {
         }
         for (id, change) in latest {
             let fields = (live[id] ?? [:]).mapValues { Array($0.values) }.filter { !$0.value.isEmpty }
-            records[id] = (change.recordType, change.area, fields)
+            records[id] = (change.recordType, Placement.area(of: fields) ?? change.area, fields)
         }
         return ReplicaSnapshot(records: records)
     }
@@ -153,7 +153,7 @@ public final class MemoryReplica: WritableReplica {
     public func delete(_ recordID: String, wallTime: Int64) throws -> [Change] {
         guard let existing = latestChange(of: recordID) else { return [] }
         return try commit(MergeRules.tombstone(over: liveVersions(of: recordID)), recordID: recordID, type: existing.recordType,
-                          area: existing.area, wallTime: wallTime)
+                          area: area(of: recordID, latest: existing), wallTime: wallTime)
     }
 
     /// Settles a conflict on one field: a change that supersedes exactly the versions now current.
@@ -161,10 +161,15 @@ public final class MemoryReplica: WritableReplica {
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         guard let existing = latestChange(of: recordID) else { return [] }
         let edits = MergeRules.resolution(of: field, to: value, over: liveVersions(of: recordID)) { log[$0] }
-        return try commit(edits, recordID: recordID, type: existing.recordType, area: existing.area, wallTime: wallTime)
+        return try commit(edits, recordID: recordID, type: existing.recordType, area: area(of: recordID, latest: existing), wallTime: wallTime)
     }
 
-    /// The change that names a record's type and area: the latest by Lamport time, then dot.
+    /// A record's area: its place as shown, else its latest change's (`Placement`).
+    private func area(of recordID: String, latest: Change) -> String {
+        Placement.area(of: liveVersions(of: recordID)) ?? latest.area
+    }
+
+    /// The change that names a record's type: the latest by Lamport time, then dot.
     private func latestChange(of recordID: String) -> Change? {
         log.values.filter { $0.recordID == recordID }.max { ($0.lamport, $0.dot) < ($1.lamport, $1.dot) }
     }

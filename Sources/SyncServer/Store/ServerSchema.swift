@@ -49,7 +49,7 @@ enum ServerSchema {
             CREATE TABLE seals (replica TEXT NOT NULL, counter BIGINT NOT NULL, signature TEXT NOT NULL,
                 groups TEXT NOT NULL, PRIMARY KEY (replica, counter))
             """,
-            // Every record's kind and area as first written: a record keeps its area.
+            // Every record's kind and area (its area now, since v9: households move).
             "CREATE TABLE records (record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, area TEXT NOT NULL)",
         ]),
         ("v3-audit", [
@@ -86,6 +86,20 @@ enum ServerSchema {
         ("v8-region-codes", [
             // The official Kemendagri code of each region (`33.74.11.1006`), when its file gave one.
             "ALTER TABLE regions ADD COLUMN code TEXT",
+        ]),
+        ("v9-household-moves", [
+            // A record's changes are filed under its area now (`area`), whatever area each
+            // stated when written (`stated`; NULL before moves: the same); `place` marks the
+            // changes of its moves (`Placement.moves`), which also go to every area it was ever in.
+            "ALTER TABLE changes ADD COLUMN place BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE changes ADD COLUMN stated TEXT",
+            "CREATE INDEX changes_record ON changes(record_id)",
+            "CREATE TABLE record_areas (record_id TEXT NOT NULL, area TEXT NOT NULL, PRIMARY KEY (record_id, area))",
+            "CREATE INDEX record_areas_area ON record_areas(area)",
+            // The place change that decides a record's area: the highest Lamport time, then dot.
+            "ALTER TABLE records ADD COLUMN place_lamport BIGINT",
+            "ALTER TABLE records ADD COLUMN place_replica TEXT",
+            "ALTER TABLE records ADD COLUMN place_counter BIGINT",
         ]),
     ]
 

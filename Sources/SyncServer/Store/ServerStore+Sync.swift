@@ -70,21 +70,23 @@ extension ServerStore {
             }
             let origins = try await Self.certificates(of: Set(request.changes.map(\.dot.replica)), in: db)
             let admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] })
-            let families = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
+            let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
             var writers = Set<ReplicaID>()
+            let moves = Placement.moves(admitted.changes)
             for (change, coded) in encoded where held[change.dot] == nil {
                 try await db.execute("""
-                    INSERT INTO changes (replica, counter, tx_counter, record_type, record_id, area, family, body, digest, batch_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
+                    INSERT INTO changes (replica, counter, tx_counter, record_type, record_id, area, family, body, digest, batch_id, place, stated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
                     """, [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
-                          .text(change.recordType.rawValue), .text(change.recordID), .text(change.area),
+                          .text(change.recordType.rawValue), .text(change.recordID), .text(places[change.recordID]?.area ?? change.area),
                           families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
-                          .text(request.batch)])
+                          .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)])
                 try await self.index(change, in: db)
-                try await db.execute("INSERT INTO records (record_id, record_type, area) VALUES (?, ?, ?) ON CONFLICT (record_id) DO NOTHING",
-                                     [.text(change.recordID), .text(change.recordType.rawValue), .text(change.area)])
+                try await db.execute("INSERT INTO record_areas (record_id, area) VALUES (?, ?) ON CONFLICT (record_id, area) DO NOTHING",
+                                     [.text(change.recordID), .text(change.area)])
                 writers.insert(change.dot.replica)
             }
+            try await Self.store(places, in: db)
             for seal in admitted.seals {
                 try await db.execute("""
                     INSERT INTO seals (replica, counter, signature, groups) VALUES (?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
@@ -133,86 +135,6 @@ extension ServerStore {
                 en: "is already on the server with other content: this replica seems restored from an old copy. Run field sync again; the laptop takes a new replica id.")
     }
 
-    /// What only the server can judge of admitted changes: the origin device is not revoked,
-    /// the origin agent's scope (and the sender's, when it relays) admits each record, and a
-    /// record keeps the kind and area it was created with. Returns the family of each record.
-    private func checkRights(_ changes: [Change], origins: [ReplicaID: ReplicaCertificate], sender: AgentProfile,
-                             in db: any SQLConnection) async throws -> [String: String] {
-        var agents: [String: AgentProfile] = [sender.id: sender]
-        var revoked: [String: Bool] = [:]
-        for certificate in Set(changes.compactMap { origins[$0.dot.replica] }).sorted(by: { $0.replica < $1.replica }) {
-            if revoked[certificate.device] == nil {
-                let row = try await db.query("SELECT revoked_at FROM devices WHERE id = ?", [.text(certificate.device)]).first
-                revoked[certificate.device] = row.map { $0["revoked_at"] != .null } ?? true
-            }
-            if agents[certificate.agent] == nil, let profile = try await Self.agent(certificate.agent, in: db) {
-                agents[certificate.agent] = profile
-            }
-        }
-        var stored: [String: (type: String, area: String)] = [:]
-        for id in Set(changes.map(\.recordID)).sorted() {
-            if let row = try await db.query("SELECT record_type, area FROM records WHERE record_id = ?", [.text(id)]).first {
-                stored[id] = (try row.text("record_type"), try row.text("area"))
-            }
-        }
-        let families = try await Self.families(of: changes, in: db)
-        var created: [String: String] = [:]
-        for change in changes {
-            let certificate = origins[change.dot.replica]!
-            guard revoked[certificate.device] == false else {
-                throw Refusal(.originRevoked, change: change, id: "perangkat asalnya \(certificate.device) sudah dicabut; perubahan barunya tidak diterima.",
-                              en: "its origin device \(certificate.device) was revoked; its new changes are not accepted.")
-            }
-            guard let origin = agents[certificate.agent] else {
-                throw Refusal(.unknownOrigin, change: change, id: "petugas asalnya \(certificate.agent) tidak dikenal server.",
-                              en: "its origin agent \(certificate.agent) is unknown to the server.")
-            }
-            let family = families[change.recordID]
-            func admits(_ agent: AgentProfile, _ area: String) -> Bool {
-                agent.scope.admits(area: area, family: family)
-                    || (change.agent == agent.id && !area.isEmpty && agent.previousAreas.contains { RegionPath.contains($0, area) })
-            }
-            if let record = stored[change.recordID] {
-                guard admits(origin, record.area), admits(sender, record.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
-                guard record.type == change.recordType.rawValue else {
-                    throw Refusal(.recordTypeMismatch, change: change, id: "data ini sudah tercatat sebagai jenis lain.",
-                                  en: "this record is already held as another kind.")
-                }
-                guard record.area == change.area else {
-                    throw Refusal(.areaMismatch, change: change,
-                                  id: "menyebut wilayah \(change.area), padahal data ini di \(record.area). Data tetap di wilayahnya; pindah wilayah belum didukung.",
-                                  en: "states the area \(change.area), but this record is in \(record.area). A record keeps its area; moves are not supported yet.")
-                }
-            } else {
-                if let first = created[change.recordID], first != change.area {
-                    throw Refusal(.areaMismatch, change: change, id: "satu data baru tidak boleh menyebut dua wilayah (\(first), \(change.area)).",
-                                  en: "one new record may not state two areas (\(first), \(change.area)).")
-                }
-                if created[change.recordID] == nil { try await Self.checkArea(of: change, in: db) }
-                created[change.recordID] = change.area
-                guard admits(origin, change.area), admits(sender, change.area) else { throw Self.outsideScope(change, origin: origin, sender: sender) }
-            }
-            try await Self.checkRegionCode(change, in: db)
-        }
-        return families
-    }
-
-    /// A household's Kemendagri code must be its kelurahan's, when the region table has codes.
-    static func checkRegionCode(_ change: Change, in db: any SQLConnection) async throws {
-        guard change.recordType == .household, change.field == "regionCode", case .text(let code) = change.value, !code.isEmpty,
-              let known = try await db.query("SELECT code FROM regions WHERE id = ?", [.text(change.area)]).first?["code"].string,
-              known != code else { return }
-        throw Refusal(.badValue, change: change, id: "kode wilayah \(code) bukan kode kelurahan rumah tangga ini (\(known)).",
-                      en: "the region code \(code) is not the code of this household's kelurahan (\(known)).")
-    }
-
-    /// Says that a record lies outside a writer's scope, without saying where it does lie.
-    static func outsideScope(_ change: Change, origin: AgentProfile, sender: AgentProfile) -> Refusal {
-        let who = origin.id == sender.id ? "\(origin.id) (\(origin.scope))" : "\(origin.id) (\(origin.scope)) / \(sender.id) (\(sender.scope))"
-        return Refusal(.outsideScope, change: change, id: "di luar wilayah tugas \(who). Batch ditolak; tidak ada yang disimpan.",
-                       en: "outside the scope of \(who). Batch refused; nothing was stored.")
-    }
-
     /// One page of changes in `scope` that `knowledge` lacks, from the set `upTo` (the server's
     /// vector when the pull began), after dot `after`, in dot order; never cuts a transaction.
     func pull(_ request: PullRequest, scope: SyncScope) async throws -> PullResponse {
@@ -235,15 +157,16 @@ extension ServerStore {
                 let high = max(upTo[replica], upTo.beyond.filter { $0.replica == replica }.map(\.counter).max() ?? 0)
                 while cursor < high {
                     let rows = try await db.query("""
-                        SELECT counter, tx_counter, area, family, body FROM changes
+                        SELECT counter, tx_counter, area, family, body, place FROM changes
                         WHERE replica = ? AND counter > ? AND counter <= ? AND \(filter) ORDER BY counter LIMIT 500
                         """, [.text(replica.rawValue), .int(Int64(cursor)), .int(Int64(high))] + filterBinds)
                     guard let last = rows.last else { break }
                     cursor = UInt64(try last.int("counter"))
                     for row in rows {
                         let dot = Dot(replica, UInt64(try row.int("counter")))
+                        let notice = scope.kind == .area && row["place"].integer == 1
                         guard upTo.contains(dot), !request.knowledge.contains(dot),
-                              scope.admits(area: try row.text("area"), family: row["family"].string) else { continue }
+                              try notice || scope.admits(area: row.text("area"), family: row["family"].string) else { continue }
                         if out.count >= limit, let previous = out.last, previous.transaction != Dot(replica, UInt64(try row.int("tx_counter"))) {
                             return PullResponse(try await Self.sealed(out, in: db), upTo: upTo, next: previous.dot, scope: scope)
                         }
@@ -271,7 +194,7 @@ extension ServerStore {
     }
 
     /// The households the batch's records belong to, from the batch and what is stored.
-    private static func families(of changes: [Change], in db: any SQLConnection) async throws -> [String: String] {
+    static func families(of changes: [Change], in db: any SQLConnection) async throws -> [String: String] {
         var stored: [String: String] = [:]
         for id in FamilyLinks.lookups(for: changes).sorted() {
             if let row = try await db.query("SELECT family FROM record_families WHERE record_id = ?", [.text(id)]).first {
@@ -305,7 +228,12 @@ extension ServerStore {
     private static func sqlFilter(_ scope: SyncScope) -> (String, [SQLValue]) {
         switch scope.kind {
         case .all: ("1 = 1", [])
-        case .area: ("(area = ? OR area LIKE ?)", [.text(scope.area), .text(scope.area + "/%")])
+        // A record's changes are filed under its area now; its place changes also reach every
+        // area it was ever in, so a laptop there learns that it left (`Placement`).
+        case .area:
+            ("""
+             (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM record_areas WHERE area = ? OR area LIKE ?)))
+             """, [.text(scope.area), .text(scope.area + "/%"), .text(scope.area), .text(scope.area + "/%")])
         case .families where scope.families.isEmpty: ("1 = 0", [])
         case .families:
             ("family IN (" + Array(repeating: "?", count: scope.families.count).joined(separator: ", ") + ")",
