@@ -79,17 +79,23 @@ extension LocalReplica: WritableReplica {
         try transaction { db in
             guard let (type, area) = try typeAndArea(of: recordID, in: db) else { throw StoreError.notFound(recordID) }
             guard type == .device || area.isEmpty || RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
-            let edits = try MergeRules.resolution(of: field, to: value, over: liveValues(recordID: recordID, in: db)) { dot in
+            guard !Placement.followingFields.contains(field) else {
+                throw StoreError(.validation, id: "Kolom \(field) mengikuti kelurahan; yang diputuskan adalah kelurahannya (--field kelurahan).",
+                                 en: "The field \(field) follows the kelurahan; what is settled is the kelurahan (--field kelurahan).")
+            }
+            let edits = Placement.settled(try MergeRules.resolution(of: field, to: value, over: liveValues(recordID: recordID, in: db)) { dot in
                 try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter = ?",
                                  arguments: [dot.replica.rawValue, Int64(dot.counter)]).map { try change(from: $0, in: db) }
-            }
+            }, area: type == .device ? "" : area)
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
-            if field == Placement.field, case .text(let chosen) = value, chosen != area {
-                // Two moves to different kelurahan, settled for one that is not shown: a move
-                // from where the record lies now (`Placement`).
+            if field == Placement.field, case .text(let chosen) = value {
+                // Two moves to different kelurahan, settled: for one that is not shown, a move
+                // from where the record lies now (`Placement`); the region code follows.
                 let live = try liveValues(recordID: recordID, in: db)
-                writer.add(MergeRules.edits(writing: [Placement.departureField: value], over: live, removingAbsentSetElements: false),
-                           type: type, recordID: recordID, area: area)
+                if chosen != area {
+                    writer.add(MergeRules.edits(writing: [Placement.departureField: value], over: live, removingAbsentSetElements: false),
+                               type: type, recordID: recordID, area: area)
+                }
                 writer.add(edits, type: type, recordID: recordID, area: chosen)
                 if type == .household, let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [chosen]) {
                     writer.add(MergeRules.edits(writing: ["regionCode": .text(code)], over: live, removingAbsentSetElements: false),

@@ -37,7 +37,10 @@ extension Conflict {
     /// values, and a delete that met an edit. (Identity conflicts are between records.)
     public static func within(_ recordID: String, live: [String: [FieldVersion]], status: RecordStatus) -> [Conflict] {
         var out: [Conflict] = []
-        for (field, versions) in live where MergeRules.isConflict(field, versions) && field != Change.deletedField {
+        // Two moves met: the kelurahan conflicts and is settled (as a move); where each move
+        // was headed and the region code follow it, not second questions.
+        for (field, versions) in live where MergeRules.isConflict(field, versions) && field != Change.deletedField
+            && !Placement.followingFields.contains(field) {
             out.append(Conflict(kind: .field, recordIDs: [recordID], field: field, versions: versions))
         }
         if status == .deleteConflict || MergeRules.isConflict(Change.deletedField, live[Change.deletedField] ?? []) {

@@ -22,12 +22,26 @@ public enum Placement {
     /// value: where it goes). It proves, inside the move's own transaction, that the writer
     /// held the record where it was, whatever order the changes reach a store in.
     public static let departureField = "movedTo"
+    /// Fields that follow the place and are never settled on their own: where a move was
+    /// headed, and a household's Kemendagri region code (its kelurahan's).
+    public static let followingFields: Set<String> = [departureField, "regionCode"]
 
     /// The record's area from its current versions (its place field as shown), or nil when it
     /// has none (a device, or a record written without one): then its latest change's area.
     public static func area(of live: [String: [FieldVersion]]) -> String? {
         guard let text = MergeRules.shown(field, live[field] ?? [])?.text, !text.isEmpty else { return nil }
         return text
+    }
+
+    /// The edits of a resolution as a store writes them for a record lying in `area`: a record
+    /// kept after a delete gets its place back as where it lies now (the change states it);
+    /// the fields that follow the place are not restored from before.
+    public static func settled(_ edits: [MergeRules.Edit], area: String) -> [MergeRules.Edit] {
+        edits.compactMap { edit in
+            if followingFields.contains(edit.field) && edit.supersedes.isEmpty { return nil }
+            if edit.field == field && edit.supersedes.isEmpty && !area.isEmpty { return (edit.field, .text(area), edit.supersedes) }
+            return edit
+        }
     }
 
     /// One record's share of one transaction: what an origin seal signs as a unit, so what a

@@ -160,8 +160,9 @@ public final class MemoryReplica: WritableReplica {
     @discardableResult
     public func resolve(_ recordID: String, field: String, value: FieldValue, wallTime: Int64) throws -> [Change] {
         guard let existing = latestChange(of: recordID) else { return [] }
-        let edits = MergeRules.resolution(of: field, to: value, over: liveVersions(of: recordID)) { log[$0] }
-        return try commit(edits, recordID: recordID, type: existing.recordType, area: area(of: recordID, latest: existing), wallTime: wallTime)
+        let area = area(of: recordID, latest: existing)
+        let edits = Placement.settled(MergeRules.resolution(of: field, to: value, over: liveVersions(of: recordID)) { log[$0] }, area: area)
+        return try commit(edits, recordID: recordID, type: existing.recordType, area: area, wallTime: wallTime)
     }
 
     /// A record's area: its place as shown, else its latest change's (`Placement`).

@@ -47,7 +47,11 @@ extension ServerStore {
         for change in changes where change.isDeparture { departures[change.transaction, default: [:]][change.recordID] = change }
         // Transactions in Lamport order; in each, a move's departure, then places, then the rest.
         let rank = { (change: Change) in change.isDeparture ? 0 : change.isPlace ? 1 : 2 }
-        let ordered = changes.sorted { ($0.lamport, $0.transaction, rank($0), $0.dot) < ($1.lamport, $1.transaction, rank($1), $1.dot) }
+        var opened: [Dot: UInt64] = [:]
+        for change in changes { opened[change.transaction] = min(opened[change.transaction] ?? .max, change.lamport) }
+        let ordered = changes.sorted {
+            (opened[$0.transaction]!, $0.transaction, rank($0), $0.dot) < (opened[$1.transaction]!, $1.transaction, rank($1), $1.dot)
+        }
         for change in ordered {
             let certificate = origins[change.dot.replica]!
             guard revoked[certificate.device] == false else {
@@ -73,6 +77,15 @@ extension ServerStore {
             let departure = departures[change.transaction]?[change.recordID]
             let from = departure?.area ?? change.area
             if place.known.isEmpty {
+                // A household is first known by its kelurahan: an edit that comes before it
+                // cannot say where the household lies (a relay out of order), and taking its
+                // area would refuse the household's true first changes later. (Members, entries
+                // and visits are not held to this yet: older clients write them without one.)
+                if change.recordType == .household, !change.isPlace, !change.isDeparture {
+                    throw Refusal(.areaMismatch, change: change,
+                                  id: "kelurahan data ini belum diterima server. Kirim dulu perubahan pertamanya (field sync mengirim menurut urutan waktu Lamport).",
+                                  en: "the server has not received this record's kelurahan yet. Send its first changes first (field sync sends in Lamport order).")
+                }
                 try await Self.checkArea(of: change, in: db)
             } else if !place.known.contains(change.area) {
                 guard change.isPlace, departure != nil else {
