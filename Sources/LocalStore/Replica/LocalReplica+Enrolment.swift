@@ -83,9 +83,8 @@ extension LocalReplica {
                       !scope.admits(area: row["area"], family: families[id]) else { continue }
                 let dots = try dots(of: id, in: db)
                 guard dots.allSatisfy(serverVector.contains) else { continue }
-                let stated = try String.fetchAll(db, sql: "SELECT DISTINCT area FROM change_log WHERE record_id = ?", arguments: [id])
                 var gone = dots
-                if scope.kind == .area, stated.contains(where: { scope.admits(area: $0, family: nil) }) {
+                if scope.kind == .area, try wasStated(id, in: scope, db: db) {
                     gone = try keepMovesOnly(id, type: type, in: db)
                     guard !gone.isEmpty else { continue }
                 } else {

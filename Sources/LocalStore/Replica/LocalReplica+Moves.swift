@@ -129,8 +129,7 @@ extension LocalReplica {
             }
             let from = household.record.kelurahanID
             guard RegionPath.contains(agent.areaID, from) else { throw StoreError.outsideArea(from, agent: agent) }
-            guard let region = try Row.fetchOne(db, sql: "SELECT level, code FROM region WHERE id = ?", arguments: [target]),
-                  region["level"] == "kelurahan" else {
+            guard try String.fetchOne(db, sql: "SELECT level FROM region WHERE id = ?", arguments: [target]) == "kelurahan" else {
                 throw StoreError(.unknownRegion, id: "Kelurahan '\(target)' tidak dikenal. Lihat daftarnya dengan: field region list",
                                  en: "Unknown kelurahan '\(target)'. See the list with: field region list")
             }
@@ -142,16 +141,30 @@ extension LocalReplica {
             var moved: [String] = []
             for (id, type) in [(householdID, RecordType.household)] + members {
                 let live = try liveValues(recordID: id, in: db)
-                // The departure states where the record was; the rest where it goes.
-                let left = Placement.area(of: live) ?? from
-                writer.add(MergeRules.edits(writing: [Placement.departureField: .text(target)], over: live, removingAbsentSetElements: false),
-                           type: type, recordID: id, area: left)
-                var fields: FieldMap = [Placement.field: .text(target)]
-                if type == .household { fields["regionCode"] = .text((region["code"] as String?) ?? "") }
-                writer.add(MergeRules.edits(writing: fields, over: live, removingAbsentSetElements: false), type: type, recordID: id, area: target)
+                try addMove(id, type: type, from: Placement.area(of: live) ?? from, to: target,
+                            place: MergeRules.edits(writing: [Placement.field: .text(target)], over: live, removingAbsentSetElements: false),
+                            live: live, into: &writer, in: db)
                 moved.append(id)
             }
             return HouseholdMove(household: householdID, from: from, to: target, records: moved, changes: try writer.commit(in: db))
+        }
+    }
+
+    /// Writes one record's move to kelurahan `target` into `writer`: its departure, stating
+    /// `from` (none when it is there already), its new place (`place`, the edits of its
+    /// kelurahan over `live`), and for a household the region code that follows (empty when
+    /// the region table has none). Used by a move and by settling two moves that met.
+    func addMove(_ id: String, type: RecordType, from: String, to target: String, place: [MergeRules.Edit],
+                 live: [String: [FieldVersion]], into writer: inout ChangeWriter, in db: Database) throws {
+        if from != target {
+            writer.add(MergeRules.edits(writing: [Placement.departureField: .text(target)], over: live, removingAbsentSetElements: false),
+                       type: type, recordID: id, area: from)
+        }
+        writer.add(place, type: type, recordID: id, area: target)
+        if type == .household {
+            let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [target]) ?? ""
+            writer.add(MergeRules.edits(writing: ["regionCode": .text(code)], over: live, removingAbsentSetElements: false),
+                       type: type, recordID: id, area: target)
         }
     }
 

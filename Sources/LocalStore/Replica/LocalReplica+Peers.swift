@@ -71,9 +71,8 @@ extension LocalReplica {
             var areas: [String: (now: String, wasHere: Bool)] = [:]
             func place(of id: String) throws -> (now: String, wasHere: Bool) {
                 if let known = areas[id] { return known }
-                let now = try String.fetchOne(db, sql: "SELECT area FROM record WHERE id = ?", arguments: [id]) ?? ""
-                let stated = try String.fetchAll(db, sql: "SELECT DISTINCT area FROM change_log WHERE record_id = ?", arguments: [id])
-                let found = (now, stated.contains { scope.admits(area: $0, family: nil) })
+                let found = (try String.fetchOne(db, sql: "SELECT area FROM record WHERE id = ?", arguments: [id]) ?? "",
+                             try wasStated(id, in: scope, db: db))
                 areas[id] = found
                 return found
             }
@@ -97,6 +96,12 @@ extension LocalReplica {
             if departed == true { out.insert(group) }
         }
         return out
+    }
+
+    /// Whether a change held of record `id` stated an area inside `scope`: the record was there once.
+    func wasStated(_ id: String, in scope: SyncScope, db: Database) throws -> Bool {
+        try String.fetchAll(db, sql: "SELECT DISTINCT area FROM change_log WHERE record_id = ?", arguments: [id])
+            .contains { scope.admits(area: $0, family: nil) }
     }
 
     /// Whether this laptop holds any change of `record`.

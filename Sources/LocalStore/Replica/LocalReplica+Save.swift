@@ -111,11 +111,11 @@ extension LocalReplica {
         }
         guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
         // A record changes kelurahan only through a move, which takes its family along.
-        if let held = try typeAndArea(of: record.id, in: db), !held.1.isEmpty, held.1 != area,
-           try Bool.fetchOne(db, sql: "SELECT deleted FROM record WHERE id = ?", arguments: [record.id]) == false {
+        if let held = try Row.fetchOne(db, sql: "SELECT area FROM record WHERE id = ? AND deleted = 0", arguments: [record.id]),
+           let heldArea = held["area"] as String?, !heldArea.isEmpty, heldArea != area {
             throw StoreError(.validation,
-                             id: "\(record.id) tercatat di \(held.1); kelurahannya tidak diubah lewat sunting. Pindahkan rumah tangganya: field household move H --to KELURAHAN",
-                             en: "\(record.id) is recorded in \(held.1); its kelurahan is not changed by an edit. Move its household: field household move H --to KELURAHAN")
+                             id: "\(record.id) tercatat di \(heldArea); kelurahannya tidak diubah lewat sunting. Pindahkan rumah tangganya: field household move H --to KELURAHAN",
+                             en: "\(record.id) is recorded in \(heldArea); its kelurahan is not changed by an edit. Move its household: field household move H --to KELURAHAN")
         }
     }
 

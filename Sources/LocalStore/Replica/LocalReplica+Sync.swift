@@ -89,18 +89,10 @@ extension LocalReplica: WritableReplica {
             }, area: type == .device ? "" : area)
             var writer = try ChangeWriter(replica: self, wallTime: wallTime, in: db)
             if field == Placement.field, case .text(let chosen) = value {
-                // Two moves to different kelurahan, settled: for one that is not shown, a move
-                // from where the record lies now (`Placement`); the region code follows.
-                let live = try liveValues(recordID: recordID, in: db)
-                if chosen != area {
-                    writer.add(MergeRules.edits(writing: [Placement.departureField: value], over: live, removingAbsentSetElements: false),
-                               type: type, recordID: recordID, area: area)
-                }
-                writer.add(edits, type: type, recordID: recordID, area: chosen)
-                if type == .household, let code = try String.fetchOne(db, sql: "SELECT code FROM region WHERE id = ?", arguments: [chosen]) {
-                    writer.add(MergeRules.edits(writing: ["regionCode": .text(code)], over: live, removingAbsentSetElements: false),
-                               type: type, recordID: recordID, area: chosen)
-                }
+                // Two moves to different kelurahan, settled: a move from where the record lies
+                // now (none when the shown one is chosen), the region code following.
+                try addMove(recordID, type: type, from: area, to: chosen, place: edits, live: try liveValues(recordID: recordID, in: db),
+                            into: &writer, in: db)
             } else {
                 writer.add(edits, type: type, recordID: recordID, area: area)
             }

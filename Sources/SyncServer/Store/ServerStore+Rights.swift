@@ -13,17 +13,19 @@ extension ServerStore {
         var known: Set<String>
         /// Whether the store holds the record already, and the area it held it under.
         var storedArea: String?
+        /// Whether the batch brought a new deciding place change (the row must be written).
+        var placed = false
     }
 
     /// What only the server can judge of admitted changes: the origin device is not revoked;
     /// the origin agent's scope admits the area the writer saw the record in (a relay is judged
     /// by its origin: the seal proves who wrote it, and a relaying laptop's scope cannot be
-    /// asked, since a household moving into it is relayed before its move may reach here); a record keeps its kind; a change states an area the record has been
-    /// in, unless it is a move: a change of the record's kelurahan to a new one, whose
-    /// transaction holds its departure (stating the area it leaves, which the writers must
-    /// cover). Changes are judged in Lamport order, so a change made after a move in the same
-    /// batch finds the new area. Returns the family of each record and where each record lies
-    /// after the batch.
+    /// asked, since a household moving into it is relayed before its move may reach here); a
+    /// record keeps its kind; a change states an area the record has been in, unless it is a
+    /// move: a change of the record's kelurahan to a new one, whose transaction holds its
+    /// departure (stating the area it leaves, which the writer must cover). Changes are judged
+    /// in Lamport order, so a change made after a move in the same batch finds the new area.
+    /// Returns the family of each record and where each record lies after the batch.
     func checkRights(_ changes: [Change], origins: [ReplicaID: ReplicaCertificate], sender: AgentProfile,
                      in db: any SQLConnection) async throws -> (families: [String: String], places: [String: RecordPlace]) {
         var agents: [String: AgentProfile] = [sender.id: sender]
@@ -102,6 +104,7 @@ extension ServerStore {
             if change.isPlace, place.head.map({ $0 < (change.lamport, change.dot) }) ?? true {
                 place.head = (change.lamport, change.dot)
                 place.area = change.area
+                place.placed = true
             }
             places[change.recordID] = place
             try await Self.checkRegionCode(change, in: db)
@@ -137,6 +140,7 @@ extension ServerStore {
                     """, [.text(id), .text(place.type), .text(place.area)] + head)
                 continue
             }
+            guard place.placed else { continue }
             try await db.execute("UPDATE records SET area = ?, place_lamport = ?, place_replica = ?, place_counter = ? WHERE record_id = ?",
                                  [.text(place.area)] + head + [.text(id)])
             if storedArea != place.area {
