@@ -113,8 +113,8 @@ extension HouseholdCommand {
                                       "Move \(id) (\(household.address)) to \(target.name)? After a sync only the new kelurahan holds its data."),
                                     yes: yes, json: global.json)
                 let move = try replica.move(household: id, to: target.id)
-                console.say("\(id) pindah ke \(target.name) (\(target.code ?? target.id)) bersama \(move.records.count - 1) data keluarganya. Jalankan field sync agar kelurahan baru menerimanya.",
-                            "\(id) moved to \(target.name) (\(target.code ?? target.id)) with \(move.records.count - 1) records of its family. Run field sync so the new kelurahan receives it.")
+                console.say("\(id) pindah ke \(target.name) (\(target.id)) bersama \(move.records.count - 1) data keluarganya. Jalankan field sync agar kelurahan baru menerimanya.",
+                            "\(id) moved to \(target.name) (\(target.id)) with \(move.records.count - 1) records of its family. Run field sync so the new kelurahan receives it.")
                 struct Out: Encodable { var household, from, to: String; var code: String?; var records: [String]; var changes: Int }
                 try console.emit(Out(household: id, from: move.from, to: move.to, code: target.code, records: move.records, changes: move.changes.count))
             }

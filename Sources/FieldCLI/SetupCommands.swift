@@ -14,14 +14,14 @@ struct InitCommand: ParsableCommand {
                   field init --name "Siti Aminah" --role psm --area "Srondol Kulon" --ntr NTR-3374-0012 \\
                       --regions kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
                 Peran: psm, psm-koordinator (wilayah: kelurahan), tksk, pkh-pendamping (kecamatan), dinas (kota).
-                Tanpa --regions, --area harus berupa jalur wilayah, mis. 3374/banyumanik/srondol-kulon.
+                Tanpa --regions, --area harus berupa jalur wilayah, mis. 33.74.11.1006.
                 Kata sandi melindungi NIK, No. KK dan data sensitif; bila hilang, data tidak dapat dibuka.
                 """, """
                 Example (a PSM in Srondol Kulon, loading the Kota Semarang region list at once):
                   field init --name "Siti Aminah" --role psm --area "Srondol Kulon" --ntr NTR-3374-0012 \\
                       --regions kota-semarang-wilayah.csv --kota-code 3374 --kota-name "Kota Semarang"
                 Roles: psm, psm-koordinator (area: a kelurahan), tksk, pkh-pendamping (a kecamatan), dinas (the city).
-                Without --regions, --area must be a region path, e.g. 3374/banyumanik/srondol-kulon.
+                Without --regions, --area must be a region path, e.g. 33.74.11.1006.
                 The passphrase protects NIK, No. KK and sensitive data; if it is lost, the data cannot be opened.
                 """))
     }
@@ -74,7 +74,7 @@ struct InitCommand: ParsableCommand {
             try replica.save([agent])
             console.say("Replika dibuat: \(path)", "Replica created: \(path)")
             console.say("  Petugas : \(agent.name) (\(role.name.id)), \(agent.id)", "  Agent   : \(agent.name) (\(role.name.en)), \(agent.id)")
-            let named = (try? replica.region(id: areaID)).flatMap { $0 }.map { " = \($0.name)\($0.code.map { " (\($0))" } ?? "")" } ?? ""
+            let named = (try? replica.region(id: areaID)).flatMap { $0 }.map { " = \($0.name)" } ?? ""
             console.say("  Wilayah : \(areaID)\(named)", "  Area    : \(areaID)\(named)")
             console.say("  Perangkat: \(replica.replicaID.rawValue)", "  Device  : \(replica.replicaID.rawValue)")
             for warning in issues.warnings { console.line(L("  Peringatan: ", "  Warning: ") + warning.text.text) }
@@ -101,30 +101,28 @@ struct InitCommand: ParsableCommand {
             if ids.count > 1, Terminal.isInteractive {
                 let names = Dictionary((catalog.kecamatan.map { ($0.id, $0.name) } + catalog.kelurahan.map { ($0.id, $0.name) }),
                                        uniquingKeysWith: { first, _ in first })
-                let codes = Dictionary(catalog.kelurahan.map { ($0.id, $0.code ?? "") } + catalog.kecamatan.map { ($0.id, $0.code ?? "") },
-                                       uniquingKeysWith: { first, _ in first })
                 print(L("Ada beberapa wilayah bernama '\(text)':", "Several areas are named '\(text)':"))
                 for (index, id) in ids.enumerated() {
-                    let parent = id.split(separator: "/").dropLast().joined(separator: "/")
-                    print("  \(index + 1). \(names[id] ?? id), \(names[parent] ?? parent)  \(codes[id] ?? "")")
+                    let parent = RegionPath.parent(of: id) ?? ""
+                    print("  \(index + 1). \(names[id] ?? id), \(names[parent] ?? parent)  \(id)")
                 }
                 if let answer = Terminal.ask(L("Pilih nomornya", "Choose its number")), let number = Int(answer), ids.indices.contains(number - 1) {
                     return ids[number - 1]
                 }
             }
             throw CLIError(ids.isEmpty ? "Wilayah '\(text)' tidak ada di daftar wilayah untuk peran \(role.rawValue)."
-                                       : "Ada beberapa wilayah bernama '\(text)': \(ids.joined(separator: ", ")). Pakai jalurnya atau kode Kemendagri-nya.",
+                                       : "Ada beberapa wilayah bernama '\(text)': \(ids.joined(separator: ", ")). Pakai kode Kemendagri-nya.",
                            ids.isEmpty ? "Area '\(text)' is not in the region list for role \(role.rawValue)."
-                                       : "Several areas are named '\(text)': \(ids.joined(separator: ", ")). Use the path or its Kemendagri code.",
+                                       : "Several areas are named '\(text)': \(ids.joined(separator: ", ")). Use its Kemendagri code.",
                            field: "area", code: Exit.notFound)
         }
-        let parts = text.split(separator: "/").map(String.init)
-        guard parts.count == role.areaDepth, parts.first.map({ $0.count == 4 && Int($0) != nil }) == true else {
-            throw CLIError("Tanpa --regions, --area harus jalur wilayah, mis. 3374/banyumanik/srondol-kulon (dapat: '\(text)').",
-                           "Without --regions, --area must be a region path, e.g. 3374/banyumanik/srondol-kulon (got '\(text)').",
+        guard let code = RegionDirectory.dotted(text.trimmingWhitespace()), RegionPath.depth(of: code) == role.areaDepth else {
+            let example = ["33.74", "33.74.11", "33.74.11.1006"][role.areaDepth - 1]
+            throw CLIError("Tanpa --regions, --area harus kode Kemendagri wilayah tugas, mis. \(example) (dapat: '\(text)').",
+                           "Without --regions, --area must be the Kemendagri code of the area, e.g. \(example) (got '\(text)').",
                            field: "area")
         }
-        return text
+        return code
     }
 }
 
@@ -159,7 +157,8 @@ struct RegionCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let kota = RegionPath.kotaCode(of: replica.agent.areaID)
-                let fallback = try replica.region(id: kotaCode ?? kota).map { Kota(code: $0.id, name: $0.name) }
+                let kotaID = RegionDirectory.dotted(kotaCode ?? kota) ?? kota
+                let fallback = try replica.region(id: kotaID).map { Kota(code: RegionPath.kotaCode(of: $0.id), name: $0.name) }
                 let catalog = try Self.load(file, kotaCode: kotaCode ?? kota, kotaName: kotaName, fallback: fallback)
                 let summary = try replica.importRegions(catalog)
                 console.say("\(catalog.kota.name): \(summary.kecamatan) kecamatan, \(summary.kelurahan) kelurahan (\(summary.added) baru, \(summary.unchanged) sudah ada).",
@@ -231,7 +230,7 @@ struct RegionCommand: ParsableCommand {
                 if let kecamatan {
                     parent = try replica.resolveRegion(kecamatan, level: .kecamatan).id
                 } else {
-                    parent = RegionPath.kotaCode(of: replica.agent.areaID)
+                    parent = RegionPath.kota(of: replica.agent.areaID)
                 }
                 let entries = try replica.regions(under: parent)
                 if entries.isEmpty {

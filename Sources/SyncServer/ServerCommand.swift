@@ -20,7 +20,7 @@ struct FieldServer: AsyncParsableCommand {
               field-server serve                                   jalan dengan SQLite bawaan (fieldsync-server.sqlite)
               field-server serve --database postgres://fieldsync@127.0.0.1:5432/fieldsync
               field-server serve --host 0.0.0.0 --port 443 --tls-cert server.pem --tls-key server.key
-              field-server agent add --name "Siti" --role psm --area 3374/tembalang/bulusan
+              field-server agent add --name "Siti" --role psm --area 33.74.10.1004
               field-server agent code A-XXXX                       kode pendaftaran sekali pakai yang baru
               field-server device list
               field-server device revoke DV-XXXX

@@ -88,7 +88,7 @@ struct BadInputTests {
         let none = try cli.run("household", "list", env: ["FIELD_PASSPHRASE": ""])
         #expect(none.status == 64 && none.stderr.contains("FIELD_PASSPHRASE"))
         let badRole = try cli.run("init", "--db", cli.directory.appendingPathComponent("b.sqlite").path, "--name", "X",
-                                  "--role", "lurah", "--area", "3374/banyumanik/srondol-kulon")
+                                  "--role", "lurah", "--area", "33.74.11.1006")
         #expect(badRole.status == 64 && badRole.stderr.contains("psm, psm-koordinator"))
         let badArea = try cli.run("init", "--db", cli.directory.appendingPathComponent("c.sqlite").path, "--name", "X",
                                   "--role", "psm", "--area", "Srondol Kulon")

@@ -8,7 +8,7 @@ struct CaptureFlowTests {
         let cli = try CLI()
         let created = try cli.initPSM()
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stdout.contains("Replika dibuat") && created.stdout.contains("3374/banyumanik/srondol-kulon"))
+        #expect(created.stdout.contains("Replika dibuat") && created.stdout.contains("33.74.11.1006"))
 
         let add = try cli.run("household", "add", "--json", "--kk", "3374061203150007", "--address", "Jl. Setiabudi Gg. Mawar 12",
                               "--rt", "3", "--rw", "5",

@@ -16,7 +16,7 @@ struct ConflictCommandTests {
         let other = MemoryReplica(ReplicaID("ffff000000000001"), agent: "A-OTHER")
         try cli.certifyForMemoryPeers()
         try Sync.pull(into: other, from: cli.openReplica())
-        try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["address": .text("Jl. Melati 3")], wallTime: 1)
+        try other.write(id, type: .household, area: "33.74.11.1006", fields: ["address": .text("Jl. Melati 3")], wallTime: 1)
         #expect(try cli.run("household", "edit", id, "--address", "Jl. Anggrek 1").status == 0)
         try Sync.pull(into: cli.openReplica(), from: other)
 
@@ -51,7 +51,7 @@ struct ConflictCommandTests {
         let local = try cli.openReplica()
         try Sync.pull(into: other, from: local)
         try local.delete(id: id)
-        try other.write(id, type: .household, area: "3374/banyumanik/srondol-kulon", fields: ["rt": .text("004")], wallTime: 1)
+        try other.write(id, type: .household, area: "33.74.11.1006", fields: ["rt": .text("004")], wallTime: 1)
         try Sync.pull(into: local, from: other)
         #expect(try cli.run("conflicts", "list").stdout.contains("dihapus di satu laptop"))
         #expect(try cli.run("conflicts", "resolve", id, "--keep").status == 0)
@@ -70,7 +70,7 @@ struct ConflictCommandTests {
         // Another laptop recorded the same man (same NIK) in a household of its own.
         let other = MemoryReplica(ReplicaID("ffff000000000003"), agent: "A-OTHER")
         try cli.certifyForMemoryPeers()
-        let area = "3374/banyumanik/srondol-kulon"
+        let area = "33.74.11.1006"
         try other.write("H-OTHER0000001", type: .household, area: area,
                         fields: ["noKK": .text("3374061203150042"), "address": .text("Jl. Melati 2"), "rt": .text("003"), "rw": .text("005"),
                                  "kelurahan": .text(area), "members/P-OTHER0000001": .bool(true)], wallTime: 1)

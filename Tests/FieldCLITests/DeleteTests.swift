@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Deleting households and persons")
 struct DeleteTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
+    static let srondol = "33.74.11.1006"
 
     @Test("person delete and household delete leave tombstones: gone from lists, history kept, asked for --yes in scripts, twice is harmless")
     func deleteOnOneLaptop() throws {

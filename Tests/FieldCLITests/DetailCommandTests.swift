@@ -93,7 +93,7 @@ struct DetailCommandTests {
                                 "--education", "SLTA", "--json").jsonObject()
         #expect(words["changes"] as? Int == 2, "status and education change; sex and relationship were already so: \(words)")
         let role = try cli.run("init", "--db", cli.directory.appendingPathComponent("x.sqlite").path, "--name", "X", "--role", "lurah",
-                               "--area", "3374/banyumanik/srondol-kulon")
+                               "--area", "33.74.11.1006")
         #expect(role.status == 64 && role.stderr.contains("Pilihan: psm, psm-koordinator, tksk, pkh-pendamping, dinas."), "\(role.stderr)")
         let need = try cli.run("visit", "add", "--household", home, "--purpose", "Asesmen", "--need", "uang")
         #expect(need.status == 64 && need.stderr.contains("'--need <need>'") && need.stderr.contains("permakanan"), "\(need.stderr)")

@@ -45,7 +45,7 @@ struct HostileTests {
             server = try ServerHarness(store)
             intruder = try Intruder(server, agent: "A-MALLORY", code: try server.addAgent(id: "A-MALLORY", role: "psm", area: HostileCase.srondol))
             siti = try Intruder(server, agent: "A-SITI", code: try server.addAgent(id: "A-SITI", role: "psm", area: HostileCase.srondol))
-            let dinas = try Intruder(server, agent: "A-DINAS", code: try server.addAgent(id: "A-DINAS", role: "dinas", area: "3374"))
+            let dinas = try Intruder(server, agent: "A-DINAS", code: try server.addAgent(id: "A-DINAS", role: "dinas", area: "33.74"))
             let mine = siti.household(area: HostileCase.srondol, counter: 1)
             try #require(try siti.push(mine, seals: siti.seal(mine)) == nil)
             let theirs = dinas.household(area: HostileCase.bulusan, counter: 1)
@@ -88,7 +88,7 @@ struct HostileTests {
     /// A laptop receiving `batch` from a peer refuses it with `expected` and keeps nothing.
     static func peerRefuses(_ batch: SealedBatch, expected: String, in world: World, file: String) throws {
         let replica = try LocalReplica.create(at: .inMemory, passphrase: "peer", agent: Agent(id: "A-PEER", name: "Peer", role: .tksk,
-                                              areaID: "3374/banyumanik"), kdf: .testing, stateDirectory: nil)
+                                              areaID: "33.74.11"), kdf: .testing, stateDirectory: nil)
         try replica.trust(authority: world.intruder.enrolment.authority,
                           certificates: [world.intruder.enrolment.certificate, world.siti.enrolment.certificate])
         let before = try replica.count("change_log")
@@ -104,8 +104,8 @@ struct HostileTests {
 
 /// One `hostile/*.json` file.
 struct HostileCase {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let bulusan = "3374/tembalang/bulusan"
+    static let srondol = "33.74.11.1006"
+    static let bulusan = "33.74.10.1004"
 
     var request: String
     var edits: [[String: Any]]

@@ -7,8 +7,8 @@ import Testing
 /// `field household move`: a family moving to another kelurahan, through a real server.
 @Suite("field household move: a household moves kelurahan", .serialized)
 struct HouseholdMoveTests {
-    static let kulon = "3374/banyumanik/srondol-kulon"
-    static let wetan = "3374/banyumanik/srondol-wetan"
+    static let kulon = "33.74.11.1006"
+    static let wetan = "33.74.11.1007"
     static let budiNIK = "3374061505800003"
 
     /// The fields a laptop still holds of a record that left its area: where it went, nothing more.

@@ -38,7 +38,7 @@ struct InteractiveTests {
     func passphrasePrompts() throws {
         let cli = try CLI()
         let noEnv = ["FIELD_PASSPHRASE": ""]
-        let initArgs = ["init", "--name", "Siti", "--role", "psm", "--area", "3374/banyumanik/srondol-kulon", "--kdf-cost", "10"]
+        let initArgs = ["init", "--name", "Siti", "--role", "psm", "--area", "33.74.11.1006", "--kdf-cost", "10"]
         let mismatch = try cli.atTerminal(initArgs, dialog: [("Kata sandi replika", "kata-sandi-satu"), ("Ulangi", "kata-sandi-dua")], env: noEnv)
         #expect(mismatch.status == 64 && mismatch.stdout.contains("Kedua kata sandi tidak sama"))
         #expect(!FileManager.default.fileExists(atPath: cli.database))
@@ -63,7 +63,7 @@ struct InteractiveTests {
         #expect(chosen.status == 0, "\(chosen.stdout)")
         #expect(chosen.stdout.contains("Purwosari, Mijen  33.74.14.1005") && chosen.stdout.contains("Purwosari, Semarang Utara  33.74.02.1004"),
                 "\(chosen.stdout)")
-        let second = chosen.stdout.contains("2. Purwosari, Semarang Utara") ? "3374/semarang-utara/purwosari" : "3374/mijen/purwosari"
+        let second = chosen.stdout.contains("2. Purwosari, Semarang Utara") ? "33.74.02.1004" : "33.74.14.1005"
         #expect(try asked.openReplica().agent.areaID == second)
 
         let scripted = try CLI()
@@ -71,6 +71,6 @@ struct InteractiveTests {
         #expect(refused.status == 4 && refused.stderr.contains("kode Kemendagri"), "\(refused.stderr)")
         let byCode = try scripted.run(setup + ["--area", "33.74.16.1007"])
         #expect(byCode.status == 0, "\(byCode.stderr)")
-        #expect(try scripted.openReplica().agent.areaID == "3374/tugu/mangunharjo")
+        #expect(try scripted.openReplica().agent.areaID == "33.74.16.1007")
     }
 }

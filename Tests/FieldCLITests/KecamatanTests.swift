@@ -12,8 +12,8 @@ import Testing
 /// only bundles with it, it relays everything to the server, and every copy converges.
 @Suite("A kecamatan by bundle: PSM → TKSK → server", .serialized)
 struct KecamatanTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let pudak = "3374/banyumanik/pudakpayung"
+    static let srondol = "33.74.11.1006"
+    static let pudak = "33.74.11.1001"
 
     static func add(_ cli: CLI, _ address: String, kelurahan: String, members: Int = 1) throws -> String {
         try cli.addHousehold(address, kelurahan: kelurahan, members: (0..<members).map { "Warga \(address) \($0);P;1985-08-12;kepala" })
@@ -32,7 +32,7 @@ struct KecamatanTests {
         let server = try ServerHarness(store)
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
         let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
-        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
         let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
 
         let mine = try Self.add(siti, "Jl. Srondol 1", kelurahan: "Srondol Kulon")
@@ -96,7 +96,7 @@ struct KecamatanTests {
     func badBundlesAreRefused() async throws {
         let server = try ServerHarness(.sqlite)
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
-        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
         let intruder = try Intruder(server, agent: "A-MALLORY", code: try server.addAgent(id: "A-MALLORY", role: "psm", area: Self.srondol))
         _ = try Self.add(siti, "Jl. Asli 1", kelurahan: "Srondol Kulon")
         let good = try bundle(siti, "siti.fsb")
@@ -176,7 +176,7 @@ struct KecamatanTests {
         let server = try ServerHarness(store)
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
         let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
-        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
         let peer = try LocalPeer(tksk)
         defer { peer.stop() }
 
@@ -228,7 +228,7 @@ struct KecamatanTests {
         do {
             let lying = try dewi.openReplica()
             var agent = lying.agent
-            agent.areaID = "3374/banyumanik"
+            agent.areaID = "33.74.11"
             try lying.updateAgent(agent)
         }
         let wider = try dewi.run("sync", "--peer", peer.url, "--json")
@@ -268,7 +268,7 @@ struct KecamatanTests {
     func serveLocalOutlivesCutLinks() throws {
         let server = try ServerHarness(.sqlite)
         let dewi = try CLI.enrolled(server, agent: "A-DEWI", area: Self.pudak, kelurahan: "Pudakpayung")
-        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
         let peer = try LocalPeer(tksk)
         defer { peer.stop() }
         for junk in ["POST /v1/peer HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "GET / HTTP/1.1\r\n\r\n", "\u{0}\u{1}garbage",

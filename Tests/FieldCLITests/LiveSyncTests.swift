@@ -11,8 +11,8 @@ import Testing
 /// on PostgreSQL.
 @Suite("Live sync: field laptops through a real server", .serialized)
 struct LiveSyncTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let pudak = "3374/banyumanik/pudakpayung"
+    static let srondol = "33.74.11.1006"
+    static let pudak = "33.74.11.1001"
 
     func households(_ cli: CLI) throws -> [String: String] {
         let rows = try cli.run("household", "list", "--json").jsonArray()
@@ -26,7 +26,7 @@ struct LiveSyncTests {
         let laptops = [
             try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon"),
             try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon"),
-            try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "3374/banyumanik", kelurahan: "Srondol Kulon"),
+            try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon"),
         ]
         var seed: UInt64 = UInt64(ProcessInfo.processInfo.environment["FIELDSYNC_SEED"] ?? "") ?? UInt64.random(in: 1...9999)
         let replay = seed

@@ -11,8 +11,8 @@ import Testing
 /// Through a real `field-server` on loopback, on SQLite and (in CI) PostgreSQL.
 @Suite("Provenance: forged areas, authors and dots refused at the server", .serialized)
 struct ProvenanceTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let bulusan = "3374/tembalang/bulusan"
+    static let srondol = "33.74.11.1006"
+    static let bulusan = "33.74.10.1004"
 
     static func households(_ cli: CLI) throws -> [String: String] {
         let rows = try cli.run("household", "list", "--json").jsonArray()
@@ -102,7 +102,7 @@ struct ProvenanceTests {
             let index = next(altered.count)
             let what = ["area", "agent", "dot", "record", "value", "signature"][round % 6]
             switch what {
-            case "area": altered[index].area = [Self.bulusan, "3374/banyumanik/pudakpayung"][next(2)]
+            case "area": altered[index].area = [Self.bulusan, "33.74.11.1001"][next(2)]
             case "agent": altered[index].agent = "A-SITI"
             case "dot": altered[index].dot = Dot(next(2) == 0 ? other : intruder.replica, altered[index].dot.counter + UInt64(next(5) + 100))
             case "record": altered[index].recordID = RecordID.make(altered[index].recordType)

@@ -9,7 +9,7 @@ import Testing
 /// may be lost, and the laptops converge.
 @Suite("Restored and re-enrolled laptops lose nothing", .serialized)
 struct RestoreTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
+    static let srondol = "33.74.11.1006"
 
     enum Restore: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// The replica and its state folder come back together (a whole-disk backup); the laptop
@@ -84,7 +84,7 @@ struct RestoreTests {
         let server = try ServerHarness(store)
         let laptop = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
         let other = try CLI.enrolled(server, agent: "A-RINI", area: Self.srondol, kelurahan: "Srondol Kulon")
-        let intruder = try Intruder(server, agent: "A-RELAY", code: try server.addAgent(id: "A-RELAY", role: "tksk", area: "3374/banyumanik"))
+        let intruder = try Intruder(server, agent: "A-RELAY", code: try server.addAgent(id: "A-RELAY", role: "tksk", area: "33.74.11"))
         let first = try Self.add(laptop, "Jl. Sebelum 1")
         try laptop.sync()
         let device = try #require(try laptop.openReplica().enrolment()?.device)

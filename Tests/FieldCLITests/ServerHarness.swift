@@ -30,24 +30,21 @@ final class ServerHarness: @unchecked Sendable {
     /// What the server wrote on stderr.
     var logFile: URL { directory.appendingPathComponent("server.log") }
 
-    init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true) throws {
+    /// `copying` names a SQLite store and its key file to start from (a copy; the originals are
+    /// not touched), for a store an earlier version made.
+    init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true, copying seed: (store: URL, key: URL)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let seed {
+            precondition(store == .sqlite, "a seed store is a SQLite file")
+            try FileManager.default.copyItem(at: seed.store, to: directory.appendingPathComponent("server.sqlite"))
+            try FileManager.default.copyItem(at: seed.key, to: directory.appendingPathComponent("server.key"))
+        }
         switch store {
         case .sqlite:
             database = directory.appendingPathComponent("server.sqlite").path
         case .postgres:
-            let admin = ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"]!
-            let name = "fieldsync_live_" + UUID().uuidString.prefix(8).lowercased()
-            var components = URLComponents(string: admin)!
-            let create = Process()
-            create.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            create.arguments = ["createdb", "-h", components.host!, "-p", String(components.port!), "-U", components.user!, name]
-            try create.run()
-            create.waitUntilExit()
-            try #require(create.terminationStatus == 0, "createdb \(name)")
-            components.path = "/" + name
-            database = components.string!
+            database = try Self.freshPostgresDatabase()
         }
         self.serveArguments = serveArguments + ["--key-file", directory.appendingPathComponent("server.key").path]
         (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments)
@@ -55,6 +52,21 @@ final class ServerHarness: @unchecked Sendable {
         guard loadRegions else { return }
         let regions = try admin("region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang")
         guard regions.status == 0 else { throw CLIHarnessError.adminFailed(regions.stdout + regions.stderr) }
+    }
+
+    /// A new, empty database on the PostgreSQL named by `FIELDSYNC_POSTGRES_URL`; its URL.
+    static func freshPostgresDatabase() throws -> String {
+        let admin = ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"]!
+        let name = "fieldsync_live_" + UUID().uuidString.prefix(8).lowercased()
+        var components = URLComponents(string: admin)!
+        let create = Process()
+        create.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        create.arguments = ["createdb", "-h", components.host!, "-p", String(components.port!), "-U", components.user!, name]
+        try create.run()
+        create.waitUntilExit()
+        try #require(create.terminationStatus == 0, "createdb \(name)")
+        components.path = "/" + name
+        return components.string!
     }
 
     /// Starts `field-server serve` and waits for the line that gives its address.

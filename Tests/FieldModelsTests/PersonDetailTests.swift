@@ -6,7 +6,7 @@ import Testing
 @Suite("Person and household details")
 struct PersonDetailTests {
     static let today = CivilDate(year: 2026, month: 11, day: 22)!
-    static let kel = "3374/banyumanik/srondol-kulon"
+    static let kel = "33.74.11.1006"
 
     static func person(_ change: (inout Person) -> Void = { _ in }) -> Person {
         var person = Person(id: "P-TEST00000001", nik: "", name: "Dewi Lestari", sex: .p, birthDate: CivilDate("1990-03-04"),

@@ -4,7 +4,7 @@ import Testing
 @Suite("Category, age, required-field and date rules")
 struct RecordRuleTests {
     static let today = CivilDate(year: 2026, month: 11, day: 22)!
-    static let kel = "3374/banyumanik/srondol-kulon"
+    static let kel = "33.74.11.1006"
 
     static func person(born: String, relationship: FamilyRelationship = .anak, sex: Sex = .l) -> Person {
         Person(id: "P-TEST00000001", nik: "", name: "Dewi", sex: sex, birthDate: CivilDate(born), relationship: relationship,
@@ -86,12 +86,12 @@ struct RecordRuleTests {
 
     @Test("Agent rules: area level by role, NTR validity")
     func agentRules() {
-        let psm = Agent(name: "Siti", role: .psm, areaID: "3374/banyumanik", ntrNumber: "1",
+        let psm = Agent(name: "Siti", role: .psm, areaID: "33.74.11", ntrNumber: "1",
                         ntrValidFrom: CivilDate("2024-01-01"), ntrValidUntil: CivilDate("2025-12-31"))
         let issues = psm.validate(in: ValidationContext(today: Self.today))
         #expect(issues.errors.map(\.code) == ["area.depth"])
         #expect(issues.warnings.map(\.code) == ["ntr.expired"])
-        let tksk = Agent(name: "Agus", role: .tksk, areaID: "3374/banyumanik")
+        let tksk = Agent(name: "Agus", role: .tksk, areaID: "33.74.11")
         #expect(tksk.validate(in: ValidationContext(today: Self.today)).isEmpty)
     }
 
@@ -110,7 +110,7 @@ struct RecordRuleTests {
     @Test("Registration validity by kind: NTR 3 years (TKS, Penyuluh) or 2 (Relawan), STR 5", arguments: registrationCases.indices)
     func registrationPeriod(_ index: Int) {
         let (kind, from, until, refused) = Self.registrationCases[index]
-        let agent = Agent(name: "Siti", role: .psm, areaID: "3374/banyumanik/srondol-kulon", ntrNumber: "NTR-1",
+        let agent = Agent(name: "Siti", role: .psm, areaID: "33.74.11.1006", ntrNumber: "NTR-1",
                           ntrValidFrom: CivilDate(from), ntrValidUntil: CivilDate(until), registration: kind)
         let codes = agent.validate(in: ValidationContext(today: Self.today)).errors.map(\.code)
         #expect(codes == (refused ? ["ntr.period"] : []), "\(kind) \(from)…\(until)")

@@ -13,7 +13,7 @@ import Testing
 struct BundleTransportTests {
     static let srondol = PeerSyncTests.srondol
     static let wetan = PeerSyncTests.wetan
-    static let banyumanik = "3374/banyumanik"
+    static let banyumanik = "33.74.11"
 
     /// A TKSK holding four households in each of two kelurahan, a PSM of one of them with two of
     /// its own, and the TKSK's note of the PSM as its bundles told it (granted scope, knowledge).

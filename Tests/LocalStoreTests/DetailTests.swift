@@ -30,19 +30,6 @@ struct DetailTests {
         #expect(try replica.existing(Household.self, id: household.id).record.regionCode == "33.74.11.1006")
     }
 
-    @Test("Without codes in the region file, a typed code must be a real desa/kelurahan", arguments: StoreKind.allCases)
-    func typedCode(kind: StoreKind) throws {
-        let replica = try Fixture.replica(kind)
-        var (household, people) = Fixture.family()
-        household.regionCode = "33.74.11.9999"
-        #expect { try replica.save([household] + people, now: Fixture.now) } throws: { error in
-            (error as? StoreError)?.issues.map(\.code) == ["regionCode.unknown"]
-        }
-        household.regionCode = "33.74.11.1006"
-        try replica.save([household] + people, now: Fixture.now)
-        #expect(try replica.existing(Household.self, id: household.id).record.regionCode == "33.74.11.1006")
-    }
-
     @Test("Search finds a person by BPJS card, phone or DTKS id, and a household by its phone, however the number is typed", arguments: StoreKind.allCases)
     func searchByNumber(kind: StoreKind) throws {
         let replica = try Fixture.replica(kind)

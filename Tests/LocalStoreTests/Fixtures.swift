@@ -13,8 +13,8 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 enum Fixture {
     static let passphrase = "rahasia-kelurahan-42"
-    static let kelurahan = "3374/banyumanik/srondol-kulon"
-    static let otherKelurahan = "3374/tembalang/bulusan"
+    static let kelurahan = "33.74.11.1006"
+    static let otherKelurahan = "33.74.10.1004"
     /// A fixed clock: 22 November 2026, 13:00 in Semarang (06:00 UTC).
     static let now = Date(timeIntervalSince1970: 1_795_327_200)
 
@@ -64,6 +64,7 @@ enum Fixture {
     static func family(kelurahan: String = kelurahan) -> (Household, [Person]) {
         var household = Household(noKK: "3374061203150007", address: "Jl. Setiabudi Gg. Mawar 12", rt: "003", rw: "005",
                                   kelurahanID: kelurahan)
+        household.regionCode = kelurahan  // a kelurahan's id is its Kemendagri code, which the replica fills in
         let head = Person(nik: "3374061505800003", name: "Budi Santoso", sex: .l, birthDate: CivilDate("1980-05-15"),
                           relationship: .kepala, householdID: household.id, kelurahanID: kelurahan)
         let wife = Person(nik: "3374065208850002", name: "Sri Wahyuni", sex: .p, birthDate: CivilDate("1985-08-12"),

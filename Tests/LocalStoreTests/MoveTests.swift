@@ -63,7 +63,7 @@ struct MoveTests {
         try replica.save([household] + people, now: Fixture.now)
         let before = try replica.fullVersionVector()
         #expect(throws: StoreError.self) { try replica.move(person: people[0].id, to: household, relationship: nil) }
-        let elsewhere = Household(noKK: "3374061203150043", address: "Jl. Lain", rt: "001", rw: "001", kelurahanID: "3374/banyumanik/srondol-wetan")
+        let elsewhere = Household(noKK: "3374061203150043", address: "Jl. Lain", rt: "001", rw: "001", kelurahanID: "33.74.11.1007")
         #expect(throws: StoreError.self) { try replica.move(person: people[0].id, to: elsewhere, relationship: nil) }
         #expect(try replica.fullVersionVector() == before)
     }

@@ -10,8 +10,8 @@ import Testing
 /// be cut after any request.
 @Suite("Peer sync: the sync machine against a TKSK laptop's responder")
 struct PeerSyncTests {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let wetan = "3374/banyumanik/srondol-wetan"
+    static let srondol = "33.74.11.1006"
+    static let wetan = "33.74.11.1007"
 
     static func replica(_ agent: Agent) throws -> LocalReplica {
         let replica = try LocalReplica.create(at: .file(Fixture.temporaryPath()), passphrase: Fixture.passphrase, agent: agent, kdf: .testing,
@@ -25,7 +25,7 @@ struct PeerSyncTests {
           arguments: [1, 3, 500])
     func psmWithTKSK(batchSize: Int) throws {
         let psm = try Self.replica(Agent(id: "A-PSM", name: "PSM", role: .psm, areaID: Self.srondol))
-        let tksk = try Self.replica(Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "3374/banyumanik"))
+        let tksk = try Self.replica(Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "33.74.11"))
         try tksk.trust(authority: MemoryReplica.sharedAuthority.publicKey, certificates: [try #require(try psm.ownCertificate())])
         try psm.trust(authority: MemoryReplica.sharedAuthority.publicKey, certificates: [try #require(try tksk.ownCertificate())])
         for index in 0..<4 {
@@ -38,7 +38,7 @@ struct PeerSyncTests {
         // Cut after 1, 2, … requests until a run completes; each run resumes where the last stopped.
         var cut = 1
         while true {
-            let link = PeerLink(tksk, keeps: SyncScope(kind: .area, area: "3374/banyumanik"), asker: certificate, scope: scope, cutAfter: cut)
+            let link = PeerLink(tksk, keeps: SyncScope(kind: .area, area: "33.74.11"), asker: certificate, scope: scope, cutAfter: cut)
             if (try? PeerLink.sync(psm, over: link, batchSize: batchSize)) != nil { break }
             cut += 1
         }
@@ -50,15 +50,15 @@ struct PeerSyncTests {
         #expect(tkskRecords.count == 8)
 
         // Nothing new: one more sync moves nothing.
-        let again = try PeerLink.sync(psm, over: PeerLink(tksk, keeps: SyncScope(kind: .area, area: "3374/banyumanik"), asker: certificate, scope: scope), batchSize: batchSize)
+        let again = try PeerLink.sync(psm, over: PeerLink(tksk, keeps: SyncScope(kind: .area, area: "33.74.11"), asker: certificate, scope: scope), batchSize: batchSize)
         #expect(again.pushed == 0 && again.pulled == 0 && again.rounds == 1)
     }
 
     @Test("A session opened as another replica than the certified sender is refused")
     func sessionAsSomeoneElse() throws {
-        let tksk = try Self.replica(Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "3374/banyumanik"))
+        let tksk = try Self.replica(Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "33.74.11"))
         let certificate = try #require(try tksk.ownCertificate())
-        let responder = PeerResponder(source: tksk, keeps: SyncScope(kind: .area, area: "3374/banyumanik"))
+        let responder = PeerResponder(source: tksk, keeps: SyncScope(kind: .area, area: "33.74.11"))
         #expect(throws: PeerResponder.Failure.notTheSender) {
             try responder.answer(.session(SessionRequest(replica: ReplicaID("someone-else"))), asker: certificate, scope: ScopeGrant.nothing)
         }

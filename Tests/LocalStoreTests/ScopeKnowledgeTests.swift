@@ -10,11 +10,11 @@ import Testing
 @Suite("Scope-aware knowledge between replicas of different reach")
 struct ScopeKnowledgeTests {
     static let srondol = Fixture.kelurahan
-    static let wetan = "3374/banyumanik/srondol-wetan"
+    static let wetan = "33.74.11.1007"
 
     @Test("A kecamatan replica and a kelurahan replica exchange exactly what each lacks in its scope")
     func narrowAndWide() throws {
-        let tksk = try Fixture.replica(.file, agent: Agent(id: "A-TKSK01", name: "Bambang", role: .tksk, areaID: "3374/banyumanik"))
+        let tksk = try Fixture.replica(.file, agent: Agent(id: "A-TKSK01", name: "Bambang", role: .tksk, areaID: "33.74.11"))
         let psm = try Fixture.replica(.file)
         let psmScope = SyncScope(role: .psm, area: Self.srondol, families: [])
         var written: [String: String] = [:]
@@ -46,7 +46,7 @@ struct ScopeKnowledgeTests {
         #expect(try tksk.snapshot().records["H-K0"]?.fields["rt"] == .text("007"))
 
         // Against each other's knowledge, neither lacks anything in its scope.
-        #expect(try psm.changes(for: SyncScope(kind: .area, area: "3374/banyumanik"), notIn: tksk.fullVersionVector()).isEmpty)
+        #expect(try psm.changes(for: SyncScope(kind: .area, area: "33.74.11"), notIn: tksk.fullVersionVector()).isEmpty)
         #expect(try tksk.changes(for: psmScope, notIn: psm.fullVersionVector()).isEmpty)
         let wide = try tksk.snapshot(), narrow = try psm.snapshot()
         for (id, record) in narrow.records where id.hasPrefix("H-") { #expect(wide.records[id] == record) }

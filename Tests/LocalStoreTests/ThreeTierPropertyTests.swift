@@ -14,7 +14,7 @@ import Testing
 /// no written change is lost. `FIELDSYNC_SEED=N` replays one history; `FIELDSYNC_TIER_HISTORIES=N` runs more.
 @Suite("Property on three tiers: every path converges, each replica holds exactly its scope")
 struct ThreeTierPropertyTests {
-    static let kelurahan = ["3374/banyumanik/srondol-kulon", "3374/banyumanik/srondol-wetan"]
+    static let kelurahan = ["33.74.11.1006", "33.74.11.1007"]
 
     struct Tier {
         let replica: any WritableReplica
@@ -71,8 +71,8 @@ struct ThreeTierPropertyTests {
             let agent = Agent(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, areaID: area)
             tiers.append(Tier(replica: try file("psm\(index)", agent), scope: SyncScope(role: .psm, area: area, families: []), name: "psm\(index)"))
         }
-        let tkskAgent = Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "3374/banyumanik")
-        tiers.append(Tier(replica: try file("tksk", tkskAgent), scope: SyncScope(kind: .area, area: "3374/banyumanik"), name: "tksk"))
+        let tkskAgent = Agent(id: "A-TKSK", name: "TKSK", role: .tksk, areaID: "33.74.11")
+        tiers.append(Tier(replica: try file("tksk", tkskAgent), scope: SyncScope(kind: .area, area: "33.74.11"), name: "tksk"))
         tiers.append(Tier(replica: MemoryReplica(ReplicaID("hub"), agent: "A-DINAS"), scope: SyncScope(kind: .all), name: "hub"))
         let hub = tiers.count - 1, tksk = tiers.count - 2
         // Who exchanges with whom: a PSM with its TKSK (bundles) and with the hub (the server);

@@ -83,7 +83,7 @@ struct FileTransportTests {
     func inbox() throws {
         var changes = M.changes(6, perTransaction: 2).changes
         changes[4] = Change(dot: changes[4].dot, transaction: changes[4].transaction, recordType: .household, recordID: "H-other",
-                            area: "3374/banyumanik/srondol-wetan", field: "f", value: .text("w"), supersedes: [], lamport: 5, wallTime: 0, agent: "A")
+                            area: "33.74.11.1007", field: "f", value: .text("w"), supersedes: [], lamport: 5, wallTime: 0, agent: "A")
         let bundle = SyncBundle(sender: Self.certificate, scope: SyncScope(kind: .all), knowledge: VersionVector(), created: 0, series: "s",
                                 batch: SealedBatch(changes: changes))
         let inbox = BundleInbox(bundle, asker: Self.certificate, scope: M.scope)

@@ -44,7 +44,7 @@ struct ScenarioRunner {
         let wallTime = Int64(index) * 60_000
         switch step {
         case .write(let at, let write, let wall):
-            try replica(at).write(write.record, type: write.type, area: write.area ?? "3374/banyumanik/srondol-kulon",
+            try replica(at).write(write.record, type: write.type, area: write.area ?? "33.74.11.1006",
                                   fields: write.fields, wallTime: wall ?? wallTime)
         case .delete(let at, let record):
             try replica(at).delete(record, wallTime: wallTime)

@@ -5,7 +5,7 @@ import Testing
 @Suite("Scope grants")
 struct ScopeGrantTests {
     static let authority = CertificateAuthority()
-    static let kelurahan = SyncScope(kind: .area, area: "3374/banyumanik/pudakpayung")
+    static let kelurahan = SyncScope(kind: .area, area: "33.74.11.1001")
 
     static func bundle(grant: ScopeGrant?, agent: String = "A-DEWI", claimed: SyncScope = SyncScope(kind: .all)) throws -> SyncBundle {
         let certificate = try authority.issue(replica: ReplicaID("dewi"), device: "DV-1", agent: agent, publicKey: Data(repeating: 1, count: 32), issuedAt: 0)
@@ -20,7 +20,7 @@ struct ScopeGrantTests {
                 "the grant wins over the claimed scope (all)")
 
         var widened = grant
-        widened.scope = SyncScope(kind: .area, area: "3374/banyumanik")
+        widened.scope = SyncScope(kind: .area, area: "33.74.11")
         var families = grant
         families.scope = SyncScope(kind: .families, families: ["H-1"])
         var later = grant
@@ -35,6 +35,6 @@ struct ScopeGrantTests {
         for other in [borrowed, foreign] as [ScopeGrant?] + [nil] {
             #expect(try Self.bundle(grant: other).grantedScope(authority: Self.authority.publicKey) == ScopeGrant.nothing)
         }
-        #expect(!ScopeGrant.nothing.admits(area: "3374/banyumanik/pudakpayung", family: nil))
+        #expect(!ScopeGrant.nothing.admits(area: "33.74.11.1001", family: nil))
     }
 }

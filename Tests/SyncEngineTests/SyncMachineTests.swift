@@ -9,7 +9,7 @@ import Testing
 struct SyncMachineTests {
     static let laptop = ReplicaID("laptop")
     static let other = ReplicaID("other")
-    static let scope = SyncScope(kind: .area, area: "3374/banyumanik/srondol-kulon")
+    static let scope = SyncScope(kind: .area, area: "33.74.11.1006")
 
     static func session(vector: VersionVector = VersionVector(), own counter: UInt64 = 0, maxBatch: Int = 500,
                         scope: SyncScope = scope) -> SessionResponse {
@@ -145,7 +145,7 @@ struct SyncMachineTests {
         #expect(resumed.knowledge == note.knowledge && resumed.upTo == note.upTo && resumed.after == note.after)
 
         var moved = Self.machine()
-        let elsewhere = SyncScope(kind: .area, area: "3374/banyumanik/pudakpayung")
+        let elsewhere = SyncScope(kind: .area, area: "33.74.11.1001")
         _ = try Self.toCollect(&moved, session: Self.session(scope: elsewhere))
         _ = moved.collected(SealedBatch(), own: Self.view())
         guard case .send(.pull(let fresh)) = moved.pullLoaded(.init(held: Self.vector([Self.other: 5]), checkpoint: nil, pending: note)) else { throw Unexpected() }

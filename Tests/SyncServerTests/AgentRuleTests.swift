@@ -24,19 +24,19 @@ struct AgentRuleTests {
     }
 
     static func oneTKSK(_ store: ServerStore) async throws {
-        try await store.addAgent(AgentProfile(id: "A-BAMBANG", name: "Bambang", role: .tksk, area: "3374/banyumanik"), now: 1)
+        try await store.addAgent(AgentProfile(id: "A-BAMBANG", name: "Bambang", role: .tksk, area: "33.74.11"), now: 1)
         let second = await Self.refusedAsTaken {
-            try await store.addAgent(AgentProfile(id: "A-JOKO", name: "Joko", role: .tksk, area: "3374/banyumanik"), now: 2)
+            try await store.addAgent(AgentProfile(id: "A-JOKO", name: "Joko", role: .tksk, area: "33.74.11"), now: 2)
         }
         #expect(second?.text.id.contains("Bambang (A-BAMBANG)") == true && second?.text.en.contains("Pasal 2") == true)
         #expect(try await store.agent("A-JOKO") == nil, "nothing was added")
-        try await store.addAgent(AgentProfile(id: "A-JOKO", name: "Joko", role: .tksk, area: "3374/tembalang"), now: 3)
-        #expect(await Self.refusedAsTaken { _ = try await store.moveAgent("A-JOKO", to: "3374/banyumanik", families: nil, now: 4) } != nil)
-        #expect(try await store.agent("A-JOKO")?.area == "3374/tembalang", "the refused move changed nothing")
+        try await store.addAgent(AgentProfile(id: "A-JOKO", name: "Joko", role: .tksk, area: "33.74.10"), now: 3)
+        #expect(await Self.refusedAsTaken { _ = try await store.moveAgent("A-JOKO", to: "33.74.11", families: nil, now: 4) } != nil)
+        #expect(try await store.agent("A-JOKO")?.area == "33.74.10", "the refused move changed nothing")
         // Moving Bambang away first frees Banyumanik; moving an agent within its own area is no clash.
-        _ = try await store.moveAgent("A-BAMBANG", to: "3374/gunungpati", families: nil, now: 5)
-        _ = try await store.moveAgent("A-JOKO", to: "3374/banyumanik", families: nil, now: 6)
-        _ = try await store.moveAgent("A-JOKO", to: "3374/banyumanik", families: nil, now: 7)
+        _ = try await store.moveAgent("A-BAMBANG", to: "33.74.12", families: nil, now: 5)
+        _ = try await store.moveAgent("A-JOKO", to: "33.74.11", families: nil, now: 6)
+        _ = try await store.moveAgent("A-JOKO", to: "33.74.11", families: nil, now: 7)
     }
 
     @Test("Pasal 4(1): one PSM coordinator per kelurahan, while plain PSM may be many", arguments: StoreKind.available)
@@ -45,7 +45,7 @@ struct AgentRuleTests {
     }
 
     static func oneCoordinator(_ store: ServerStore) async throws {
-        let srondol = "3374/banyumanik/srondol-kulon"
+        let srondol = "33.74.11.1006"
         for (id, name) in [("A-SITI", "Siti"), ("A-RINA", "Rina"), ("A-DEWI", "Dewi")] {
             try await store.addAgent(AgentProfile(id: id, name: name, role: .psm, area: srondol), now: 1)
         }
@@ -54,6 +54,6 @@ struct AgentRuleTests {
             try await store.addAgent(AgentProfile(id: "A-WATI", name: "Wati", role: .psmCoordinator, area: srondol), now: 3)
         }
         #expect(second?.text.en.contains("Pasal 4(1)") == true && second?.text.id.contains("Tuti (A-TUTI)") == true)
-        try await store.addAgent(AgentProfile(id: "A-WATI", name: "Wati", role: .psmCoordinator, area: "3374/banyumanik/pudakpayung"), now: 4)
+        try await store.addAgent(AgentProfile(id: "A-WATI", name: "Wati", role: .psmCoordinator, area: "33.74.11.1001"), now: 4)
     }
 }

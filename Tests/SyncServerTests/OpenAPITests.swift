@@ -62,7 +62,7 @@ struct OpenAPITests {
     @Test("Real answers carry every field the document marks required")
     func answersFitSchemas() async throws {
         let store = try await StoreKind.sqlite.openStore()
-        let agent = AgentProfile(id: "A-1", name: "Siti", role: .psm, area: "3374/banyumanik/srondol-kulon")
+        let agent = AgentProfile(id: "A-1", name: "Siti", role: .psm, area: "33.74.11.1006")
         try await store.addAgent(agent, now: 0)
         let template = TestDevice(agent: agent)
         let code = try await store.issueCode(for: agent.id, now: 0)

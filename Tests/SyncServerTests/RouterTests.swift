@@ -67,9 +67,9 @@ struct Caller {
 @Suite("Sync server router: enrolment, signatures, scopes, idempotent batches, paged pulls")
 struct RouterTests {
     static let psm = AgentProfile(id: "A-PSM", name: "Siti", role: .psm, area: Sample.srondol)
-    static let tksk = AgentProfile(id: "A-TKSK", name: "Bambang", role: .tksk, area: "3374/banyumanik")
-    static let dinas = AgentProfile(id: "A-DINAS", name: "Operator", role: .dinas, area: "3374")
-    static let pkh = AgentProfile(id: "A-PKH", name: "Dewi", role: .pkhPendamping, area: "3374/banyumanik", families: ["H-1"])
+    static let tksk = AgentProfile(id: "A-TKSK", name: "Bambang", role: .tksk, area: "33.74.11")
+    static let dinas = AgentProfile(id: "A-DINAS", name: "Operator", role: .dinas, area: "33.74")
+    static let pkh = AgentProfile(id: "A-PKH", name: "Dewi", role: .pkhPendamping, area: "33.74.11", families: ["H-1"])
 
     /// A store with the four agents, one enrolled device each, and the router's client.
     func withServer(_ kind: StoreKind, _ body: @Sendable (ServerStore, Caller, [String: TestDevice]) async throws -> Void) async throws {

@@ -100,9 +100,9 @@ struct TestDevice {
 }
 
 enum Sample {
-    static let srondol = "3374/banyumanik/srondol-kulon"
-    static let pudak = "3374/banyumanik/pudakpayung"
-    static let tembalang = "3374/tembalang/bulusan"
+    static let srondol = "33.74.11.1006"
+    static let pudak = "33.74.11.1001"
+    static let tembalang = "33.74.10.1004"
 
     /// One household and `members` persons written by `replica` as one transaction.
     static func household(_ id: String, members: Int = 1, area: String, replica: ReplicaID, start: UInt64, agent: String) -> [Change] {

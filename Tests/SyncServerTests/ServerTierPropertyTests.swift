@@ -19,9 +19,9 @@ import Testing
 /// `FIELDSYNC_SEED=N` replays one history; `FIELDSYNC_SERVER_TIER_HISTORIES=N` runs more.
 @Suite("Property on three tiers with the server store: PSM, TKSK, server converge by any path")
 struct ServerTierPropertyTests {
-    static let kelurahan = ["3374/banyumanik/srondol-kulon", "3374/banyumanik/srondol-wetan"]
+    static let kelurahan = ["33.74.11.1006", "33.74.11.1007"]
     /// A kelurahan of another kecamatan, with no laptop: households move there and leave every laptop.
-    static let elsewhere = "3374/tembalang/bulusan"
+    static let elsewhere = "33.74.10.1004"
 
     final class Laptop {
         let replica: LocalReplica
@@ -163,7 +163,7 @@ struct ServerTierPropertyTests {
             laptops.append(try await laptop("psm\(index)", agent: AgentProfile(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, area: area),
                                             store: store, in: directory))
         }
-        laptops.append(try await laptop("tksk", agent: AgentProfile(id: "A-TKSK", name: "TKSK", role: .tksk, area: "3374/banyumanik"),
+        laptops.append(try await laptop("tksk", agent: AgentProfile(id: "A-TKSK", name: "TKSK", role: .tksk, area: "33.74.11"),
                                         store: store, in: directory))
         let tksk = laptops[3]
         var written: [Dot: Change] = [:]
@@ -258,7 +258,7 @@ struct ServerTierPropertyTests {
             if try laptops.map({ try $0.replica.fullVersionVector() }) == before { break }
         }
         // The Dinas's view of the store: a laptop of the whole city pulling everything.
-        let dinas = try await laptop("dinas", agent: AgentProfile(id: "A-DINAS", name: "Dinas", role: .dinas, area: "3374"), store: store, in: directory)
+        let dinas = try await laptop("dinas", agent: AgentProfile(id: "A-DINAS", name: "Dinas", role: .dinas, area: "33.74"), store: store, in: directory)
         try await pull(dinas, from: store, random: &clean)
         let full = try dinas.replica.snapshot()
         let held = Set(try dinas.replica.changes(notIn: VersionVector()).changes.map(\.dot))

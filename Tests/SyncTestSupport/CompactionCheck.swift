@@ -8,7 +8,7 @@ public enum CompactionCheck {
     public static func run(make: (ReplicaID) throws -> any WritableReplica) throws -> [String] {
         var problems: [String] = []
         func expect(_ condition: Bool, _ what: String) { if !condition { problems.append(what) } }
-        let area = "3374/banyumanik/srondol-kulon"
+        let area = "33.74.11.1006"
         let a = try make(ReplicaID("c1")), b = try make(ReplicaID("c2")), c = try make(ReplicaID("c3"))
         let all: [any WritableReplica] = [a, b, c]
         func vectors() throws -> [VersionVector] { try all.map { try $0.versionVector() } }

@@ -102,7 +102,7 @@ public struct RandomHistory {
                     let (field, values) = pool.randomElement(using: &random)!
                     fields[field] = values.randomElement(using: &random)!
                 }
-                for change in try replica.write(id, type: type, area: "3374/banyumanik/srondol-kulon", fields: fields, wallTime: wall) {
+                for change in try replica.write(id, type: type, area: "33.74.11.1006", fields: fields, wallTime: wall) {
                     written[change.dot] = change
                 }
             case 45..<52:

@@ -8,7 +8,7 @@ public enum RetirementCheck {
     public static func run(make: (ReplicaID) throws -> any WritableReplica) throws -> [String] {
         var problems: [String] = []
         func expect(_ condition: Bool, _ what: String) { if !condition { problems.append(what) } }
-        let area = "3374/banyumanik/srondol-kulon"
+        let area = "33.74.11.1006"
         let dinas = try make(ReplicaID("d1")), psm = try make(ReplicaID("d2")), old = try make(ReplicaID("d3"))
         var all: [any WritableReplica] = [dinas, psm, old]
         try old.write("H-1", type: .household, area: area, fields: ["address": .text("Jl. Lama 1"), "rt": .text("001")], wallTime: 1)

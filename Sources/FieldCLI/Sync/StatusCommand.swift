@@ -40,8 +40,6 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try global.withReplica { replica, console in
-            let own = try replica.fullVersionVector()[replica.replicaID]
-            let confirmed = UInt64(try replica.syncState("confirmed." + replica.replicaID.rawValue) ?? "") ?? 0
             let peers = try replica.peers().map { peer in
                 PeerStatus(agent: peer.agent, replica: peer.replica.rawValue, heardAt: peer.heardAt, sentAt: peer.sentAt,
                            lacks: try replica.changes(for: peer.scope, notIn: peer.knowledge).changes.count)
@@ -50,7 +48,7 @@ struct StatusCommand: ParsableCommand {
                                 server: try replica.enrolment()?.server,
                                 records: Dictionary(uniqueKeysWithValues: try replica.recordCounts().map { ($0.key.rawValue, $0.value) }),
                                 conflicts: try replica.conflictCount(),
-                                lastSync: try replica.syncState("last").flatMap { Int64($0) }, unsent: Int(own - min(own, confirmed)),
+                                lastSync: try replica.syncState("last").flatMap { Int64($0) }, unsent: try replica.unsentOwnChanges(),
                                 peers: peers)
             let counts = try replica.recordCounts()
             console.say("Replika \(status.replica) — \(status.agent), wilayah \(status.area)",
@@ -62,8 +60,8 @@ struct StatusCommand: ParsableCommand {
                 console.say("  Server   : \(server); sinkron terakhir \(last); \(status.unsent) perubahan sendiri belum ada di server",
                             "  Server   : \(server); last sync \(last); \(status.unsent) own changes not on the server yet")
             } else {
-                console.say("  Server   : belum terdaftar (field enroll); \(own) perubahan sendiri belum terkirim",
-                            "  Server   : not enrolled (field enroll); \(own) own changes not sent yet")
+                console.say("  Server   : belum terdaftar (field enroll); \(status.unsent) perubahan sendiri belum terkirim",
+                            "  Server   : not enrolled (field enroll); \(status.unsent) own changes not sent yet")
             }
             for peer in peers {
                 let sent = peer.sentAt.map(Self.time) ?? L("belum pernah", "never")

@@ -9,44 +9,55 @@ public struct Kota: Sendable, Hashable, Codable {
     }
 }
 
-/// A kecamatan (sub-district). Its id is `<kota code>/<slug>`, e.g. `3374/banyumanik`.
+/// A kecamatan (sub-district), known by its Kemendagri code: `33.74.11` is Banyumanik.
 public struct Kecamatan: Sendable, Hashable, Codable {
+    /// The official code (`33.74.11`): the region id everywhere.
     public var id: String
     public var name: String
+    /// The kota's 4-digit code (`3374`).
     public var kotaCode: String
-    /// The official Kemendagri code (`33.74.11`), when the region file gave its kelurahan codes.
-    public var code: String?
 
-    public init(kotaCode: String, name: String) {
-        self.kotaCode = kotaCode
+    public init(code: String, name: String, kotaCode: String) {
+        self.id = code
         self.name = name
-        self.id = kotaCode + "/" + RegionPath.slug(name)
+        self.kotaCode = kotaCode
     }
+
+    public var code: String { id }
 }
 
-/// A kelurahan (urban village). Its id is `<kota code>/<kecamatan slug>/<slug>`, so an area
-/// contains another exactly when its id is a path prefix of the other's.
+/// A kelurahan (urban village), known by its Kemendagri code: `33.74.11.1006` is Srondol Kulon.
+/// An area contains another exactly when its code is a prefix of the other's at a dot.
 public struct Kelurahan: Sendable, Hashable, Codable {
+    /// The official code (`33.74.11.1006`): the region id everywhere.
     public var id: String
     public var name: String
     public var kecamatanID: String
     public var postalCode: String?
-    /// The official Kemendagri code (`33.74.11.1006`), when the region file gave it.
-    public var code: String?
 
-    public init(kecamatan: Kecamatan, name: String, postalCode: String?, code: String? = nil) {
+    public init(code: String, name: String, kecamatan: Kecamatan, postalCode: String?) {
+        self.id = code
         self.name = name
         self.kecamatanID = kecamatan.id
         self.postalCode = postalCode
-        self.code = code
-        self.id = kecamatan.id + "/" + RegionPath.slug(name)
     }
 
-    public var kotaCode: String { String(id.prefix(while: { $0 != "/" })) }
+    public var code: String { id }
+    public var kotaCode: String { RegionPath.kotaCode(of: id) }
 }
 
-/// Paths of the region tree: `3374`, `3374/banyumanik`, `3374/banyumanik/srondol-kulon`.
+extension Kota {
+    /// The kota's region id, its dotted code (`33.74`).
+    public var id: String { RegionDirectory.dotted(code) ?? code }
+}
+
+/// Region ids are the official Kemendagri codes: `33.74` (a kota), `33.74.11` (a kecamatan),
+/// `33.74.11.1006` (a kelurahan). An area covers another when its code is a prefix of the
+/// other's up to a dot.
 public enum RegionPath {
+    /// What joins the levels of a region id.
+    public static let separator = "."
+
     /// Lower-case ASCII with dashes: "Karanganyar Gunung" becomes `karanganyar-gunung`.
     public static func slug(_ name: String) -> String {
         var out = ""
@@ -65,47 +76,64 @@ public enum RegionPath {
 
     /// Whether `area` covers `path`: the same region or one inside it.
     public static func contains(_ area: String, _ path: String) -> Bool {
-        area.isEmpty || path == area || path.hasPrefix(area + "/")
+        area.isEmpty || path == area || path.hasPrefix(area + separator)
     }
 
-    /// The kota code at the start of a region path.
+    /// How deep a region lies: 1 a kota (`33.74`), 2 a kecamatan, 3 a kelurahan; 0 a province.
+    public static func depth(of path: String) -> Int {
+        path.split(separator: Character(separator)).count - 1
+    }
+
+    /// The region a level up (`33.74.11` for `33.74.11.1006`), nil for a province.
+    public static func parent(of path: String) -> String? {
+        guard let dot = path.lastIndex(of: Character(separator)) else { return nil }
+        return String(path[..<dot])
+    }
+
+    /// The 4-digit kota code (`3374`) a region id starts with, as a NIK carries it.
     public static func kotaCode(of path: String) -> String {
-        String(path.prefix(while: { $0 != "/" }))
+        String(path.filter { $0 != Character(separator) }.prefix(4))
+    }
+
+    /// The kota's region id (`33.74`) a region id starts with.
+    public static func kota(of path: String) -> String {
+        path.split(separator: Character(separator)).prefix(2).joined(separator: separator)
+    }
+
+    /// The id a region had before ids became official codes (protocol 2 and earlier): the kota
+    /// code, then the slug of each name, joined by `/` (`3374/banyumanik/srondol-kulon`). Only
+    /// for reading what was written then (see `LegacyAreas`).
+    public static func legacyID(kotaCode: String, names: [String]) -> String {
+        ([kotaCode] + names.map(slug)).joined(separator: "/")
     }
 }
 
 extension RegionPath {
-    /// The candidates (id and name) that `text` names: an exact id, a name (`Srondol Kulon`), or
-    /// a tail of the path (`Banyumanik/Srondol Kulon`), compared by slug.
-    public static func matches(_ text: String, among candidates: [(id: String, name: String)]) -> [String] {
+    /// The candidates that `text` names: an exact id (a code, dots optional), a name
+    /// (`Srondol Kulon`), or a tail of the names from the top (`Banyumanik/Srondol Kulon`),
+    /// compared by slug. Each candidate gives its id and its names from the kecamatan down.
+    public static func matches(_ text: String, among candidates: [(id: String, names: [String])]) -> [String] {
         let wanted = text.trimmingWhitespace()
-        if let exact = candidates.first(where: { $0.id == wanted }) { return [exact.id] }
+        let code = RegionDirectory.dotted(wanted) ?? wanted
+        if let exact = candidates.first(where: { $0.id == code }) { return [exact.id] }
         let parts = wanted.split(separator: "/").map { slug(String($0)) }
         guard !parts.isEmpty, !parts.contains("") else { return [] }
         return candidates.filter { candidate in
-            let path = candidate.id.split(separator: "/").map(String.init)
-            if parts.count == 1 && slug(candidate.name) == parts[0] { return true }
-            return path.count >= parts.count && Array(path.suffix(parts.count)) == parts
+            let names = candidate.names.map(slug)
+            return names.count >= parts.count && Array(names.suffix(parts.count)) == parts
         }.map(\.id)
     }
 }
 
 extension RegionCatalog {
     /// The ids of regions at `depth` (1 kota, 2 kecamatan, 3 kelurahan) that `text` names: a
-    /// Kemendagri code (`33.74.11.1006`, dots optional) when the file gave codes, a path or a name.
+    /// Kemendagri code (`33.74.11.1006`, dots optional), a name, or names joined by `/`.
     public func resolve(_ text: String, depth: Int) -> [String] {
-        if let code = RegionDirectory.dotted(text.trimmingWhitespace()) {
-            let byCode: [String] = switch depth {
-            case 1: RegionDirectory.dotted(kota.code) == code ? [kota.code] : []
-            case 2: kecamatan.filter { $0.code == code }.map(\.id)
-            default: kelurahan.filter { $0.code == code }.map(\.id)
-            }
-            if !byCode.isEmpty { return byCode }
-        }
-        let candidates: [(id: String, name: String)] = switch depth {
-        case 1: [(kota.code, kota.name)]
-        case 2: kecamatan.map { ($0.id, $0.name) }
-        default: kelurahan.map { ($0.id, $0.name) }
+        let kecamatanName = Dictionary(kecamatan.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let candidates: [(id: String, names: [String])] = switch depth {
+        case 1: [(kota.id, [kota.name])]
+        case 2: kecamatan.map { ($0.id, [$0.name]) }
+        default: kelurahan.map { ($0.id, [kecamatanName[$0.kecamatanID] ?? "", $0.name]) }
         }
         return RegionPath.matches(text, among: candidates)
     }

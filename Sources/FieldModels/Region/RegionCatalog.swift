@@ -14,7 +14,8 @@ public struct RegionCatalog: Sendable, Hashable {
     /// Reads the CSV text. The header must name `kecamatan` and `kelurahan`; `kodepos` and `kode`
     /// (the kelurahan's Kemendagri code, `33.74.11.1006`) are optional. Every problem names its
     /// line and what to do about it.
-    public static func parse(csv: String, kota: Kota) throws(RegionImportError) -> RegionCatalog {
+    public static func parse(csv: String, kota given: Kota) throws(RegionImportError) -> RegionCatalog {
+        let kota = Kota(code: given.code.trimmingWhitespace().filter { $0 != "." }, name: given.name)
         guard kota.code.count == 4, kota.code.allSatisfy(\.isASCIIDigit),
               RegionCodes.isProvince(String(kota.code.prefix(2))) else {
             throw RegionImportError(line: 0, text: LocalizedText(
@@ -32,10 +33,10 @@ public struct RegionCatalog: Sendable, Hashable {
         }
         let postColumn = header.firstIndex(of: "kodepos"), codeColumn = header.firstIndex(of: "kode")
         var codes = RegionCodeCheck(kota: kota)
-        var kecamatanByID: [String: Kecamatan] = [:]
+        var kecamatanByName: [String: Kecamatan] = [:]
         var kecamatanOrder: [Kecamatan] = []
         var kelurahan: [Kelurahan] = []
-        var seen = Set<String>()
+        var seen: [String: Int] = [:]
         for (index, row) in rows.enumerated().dropFirst() {
             let line = index + 1
             if row.allSatisfy({ $0.trimmingWhitespace().isEmpty }) { continue }
@@ -53,35 +54,38 @@ public struct RegionCatalog: Sendable, Hashable {
                     id: "Baris \(line): kode pos '\(code)' harus 5 angka.",
                     en: "Line \(line): postal code '\(code)' must be 5 digits."))
             }
-            let kec = Kecamatan(kotaCode: kota.code, name: kecName)
-            if kecamatanByID[kec.id] == nil {
-                kecamatanByID[kec.id] = kec
+            let given = codeColumn.map(cell) ?? ""
+            let code = given.isEmpty
+                ? try codes.lookUp(kecamatan: kecName, kelurahan: kelName, line: line)
+                : try codes.check(given, kecamatan: RegionPath.slug(kecName), line: line)
+            let kec = Kecamatan(code: String(code.prefix(8)), name: kecName, kotaCode: kota.code)
+            if kecamatanByName[RegionPath.slug(kecName)] == nil {
+                kecamatanByName[RegionPath.slug(kecName)] = kec
                 kecamatanOrder.append(kec)
             }
-            var code: String?
-            if let codeColumn, !cell(codeColumn).isEmpty { code = try codes.check(cell(codeColumn), kecamatan: kec.id, line: line) }
-            let kel = Kelurahan(kecamatan: kec, name: kelName, postalCode: postal, code: code)
-            guard seen.insert(kel.id).inserted else {
+            if let earlier = seen[code] {
                 throw RegionImportError(line: line, text: LocalizedText(
-                    id: "Baris \(line): kelurahan '\(kelName)' di kecamatan '\(kecName)' tercantum dua kali.",
-                    en: "Line \(line): kelurahan '\(kelName)' in kecamatan '\(kecName)' is listed twice."))
+                    id: "Baris \(line): kelurahan \(code) ('\(kelName)' di kecamatan '\(kecName)') sudah tercantum di baris \(earlier).",
+                    en: "Line \(line): kelurahan \(code) ('\(kelName)' in kecamatan '\(kecName)') is already listed on line \(earlier)."))
             }
-            kelurahan.append(kel)
+            seen[code] = line
+            kelurahan.append(Kelurahan(code: code, name: kelName, kecamatan: kec, postalCode: postal))
         }
         guard !kelurahan.isEmpty else {
             throw RegionImportError(line: 0, text: LocalizedText(id: "Berkas CSV tidak berisi kelurahan.", en: "The CSV file lists no kelurahan."))
         }
-        for index in kecamatanOrder.indices { kecamatanOrder[index].code = codes.kecamatanCode[kecamatanOrder[index].id] }
         return RegionCatalog(kota: kota, kecamatan: kecamatanOrder, kelurahan: kelurahan)
     }
 }
 
-/// The `kode` column of a region file: each a desa/kelurahan code of this kota in the shipped
-/// Kemendagri catalogue, each once, and one kecamatan code for all kelurahan of a kecamatan.
+/// The code of each kelurahan of a region file: its `kode` cell, which must be a desa/kelurahan
+/// code of this kota in the shipped Kemendagri catalogue with one kecamatan code for all
+/// kelurahan of a kecamatan; or, when the file has no code for it, the code the catalogue gives
+/// the names.
 struct RegionCodeCheck {
     let kota: Kota
+    /// The kecamatan code of each kecamatan (by the slug of its name) met so far.
     var kecamatanCode: [String: String] = [:]
-    var seen: [String: Int] = [:]
 
     init(kota: Kota) { self.kota = kota }
 
@@ -98,10 +102,6 @@ struct RegionCodeCheck {
             throw fail("kode \(code) tidak ada dalam katalog Kemendagri 2025. Periksa dengan: field region list \(code.prefix(8))",
                        "code \(code) is not in the 2025 Kemendagri catalogue. Check with: field region list \(code.prefix(8))")
         }
-        if let earlier = seen[code] {
-            throw fail("kode \(code) sudah dipakai di baris \(earlier).", "code \(code) is already used on line \(earlier).")
-        }
-        seen[code] = line
         let kecCode = String(code.prefix(8))
         if let known = kecamatanCode[kecamatan], known != kecCode {
             throw fail("kode \(code) ada di kecamatan \(kecCode), tetapi kelurahan lain kecamatan ini di \(known).",
@@ -109,6 +109,23 @@ struct RegionCodeCheck {
         }
         kecamatanCode[kecamatan] = kecCode
         return code
+    }
+
+    /// The code the shipped catalogue gives a kelurahan named so, in a kecamatan named so, in this kota.
+    mutating func lookUp(kecamatan: String, kelurahan: String, line: Int) throws(RegionImportError) -> String {
+        let kotaID = RegionDirectory.dotted(kota.code) ?? kota.code
+        func named(_ name: String, in entries: [RegionDirectory.Entry]) -> RegionDirectory.Entry? {
+            entries.first { RegionPath.slug($0.name) == RegionPath.slug(name) }
+        }
+        guard let directory = RegionDirectory.shipped,
+              let kec = named(kecamatan, in: directory.children(of: kotaID)),
+              let kel = named(kelurahan, in: directory.children(of: kec.code)) else {
+            throw RegionImportError(line: line, text: LocalizedText(
+                id: "Baris \(line): kelurahan '\(kelurahan)' di kecamatan '\(kecamatan)' tidak ditemukan dalam katalog Kemendagri \(kota.name). Tulis kodenya di kolom 'kode' (mis. \(kotaID).11.1006); cari dengan: field region list \(kotaID)",
+                en: "Line \(line): kelurahan '\(kelurahan)' in kecamatan '\(kecamatan)' is not in the Kemendagri catalogue of \(kota.name). Write its code in a 'kode' column (e.g. \(kotaID).11.1006); look it up with: field region list \(kotaID)"))
+        }
+        kecamatanCode[RegionPath.slug(kecamatan)] = kec.code
+        return kel.code
     }
 }
 

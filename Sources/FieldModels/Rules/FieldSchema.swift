@@ -162,7 +162,7 @@ public enum FieldSchemaCheck {
         case .code(let max): LocalizedText(id: "kode (huruf, angka, - _ ., paling banyak \(max))", en: "a code (letters, digits, - _ ., at most \(max))")
         case .date: LocalizedText(id: "tanggal TTTT-BB-HH", en: "a date YYYY-MM-DD")
         case .reference(let type): LocalizedText(id: "id \(type.name.id) (\(type.idPrefix)-…)", en: "a \(type.name.en) id (\(type.idPrefix)-…)")
-        case .area: LocalizedText(id: "jalur wilayah", en: "a region path")
+        case .area: LocalizedText(id: "kode wilayah Kemendagri (mis. 33.74.11.1006)", en: "a Kemendagri region code (e.g. 33.74.11.1006)")
         case .replica: LocalizedText(id: "id replika", en: "a replica id")
         case .integer(let range): LocalizedText(id: "bilangan bulat \(range.lowerBound)…\(range.upperBound)", en: "an integer \(range.lowerBound)…\(range.upperBound)")
         case .bool: LocalizedText(id: "true/false", en: "true/false")

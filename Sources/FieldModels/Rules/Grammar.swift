@@ -7,7 +7,7 @@ import Foundation
 ///
 /// ```swift
 /// Grammar.isRecordID("H-7KQ2M9X4TD1B", type: .household)   // true
-/// Grammar.isAreaPath("3374/../bulusan")                     // false
+/// Grammar.isAreaPath("33.74/../1004")                       // false
 /// ```
 public enum Grammar {
     /// Longest id of any kind, in characters.
@@ -49,23 +49,10 @@ public enum Grammar {
         return (1...100).contains(bytes.count) && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
     }
 
-    /// A region path (`3374/banyumanik/srondol-kulon`, or an official code path such as
-    /// `33.74.11.1006`): segments of lower-case letters and digits joined by single dashes or
-    /// dots, separated by `/`. No empty segment, so no `..` and no leading or trailing `/`.
+    /// A region id: an official Kemendagri code in its dotted form (`33`, `33.74`, `33.74.11`,
+    /// `33.74.11.1006`). Nothing else, so no path tricks and no second spelling of one region.
     public static func isAreaPath(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count <= maxAreaLength else { return false }
-        var previous: UInt8 = UInt8(ascii: "/")
-        for byte in bytes {
-            let word = isLowerAlphanumeric(byte)
-            let joiner = byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-            let slash = byte == UInt8(ascii: "/")
-            guard word || joiner || slash else { return false }
-            // A joiner or slash must follow a letter or digit.
-            if (joiner || slash) && !isLowerAlphanumeric(previous) { return false }
-            previous = byte
-        }
-        return isLowerAlphanumeric(previous)
+        text.utf8.count <= maxAreaLength && RegionDirectory.dotted(text) == text
     }
 
     /// What is wrong with a text value, or nil when it is acceptable: NFC-normalised, no

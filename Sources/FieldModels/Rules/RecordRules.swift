@@ -190,7 +190,7 @@ extension Agent {
         if let issue = CommonRules.required(name, field: "name", label: LocalizedText(id: "Nama petugas", en: "Agent name")) {
             issues.append(issue)
         }
-        let depth = areaID.split(separator: "/").count
+        let depth = RegionPath.depth(of: areaID)
         if depth != role.areaDepth {
             let want = [1: LocalizedText(id: "kota", en: "city"), 2: LocalizedText(id: "kecamatan", en: "kecamatan"),
                         3: LocalizedText(id: "kelurahan", en: "kelurahan")][role.areaDepth]!

@@ -92,6 +92,11 @@ enum Schema {
                 CREATE TABLE forgotten (replica TEXT NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (replica, counter)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-official-region-codes") { db in
+            // Region ids become the Kemendagri codes (`3374/banyumanik/srondol-kulon` is now
+            // `33.74.11.1006`) wherever the replica keeps one; see `RegionCodeMigration`.
+            try RegionCodeMigration.run(db)
+        }
         return migrator
     }
 }

@@ -147,7 +147,7 @@ extension LocalReplica {
             admitted = try Admission.check(batch, authority: authority, held: { dot in
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM change_log WHERE replica = ? AND counter = ?",
                                   arguments: [dot.replica.rawValue, Int64(dot.counter)]) == true
-            }, certificate: { try certificate(of: $0, in: db) })
+            }, certificate: { try certificate(of: $0, in: db) }, legacy: { try Self.legacyAreas(in: db) })
         } catch let refusal as Refusal {
             throw StoreError(.refused, refusal.text, cause: refusal)
         }
@@ -162,12 +162,17 @@ extension LocalReplica {
         var sendable: [Change] = []
         for (transaction, members) in Dictionary(grouping: changes, by: \.transaction).sorted(by: { $0.key < $1.key }) {
             guard let seal = try storedSeal(of: transaction, in: db) else { continue }
-            seals.append(seal.wire(sending: members))
+            seals.append(try seal.wire(sending: members, legacy: { try Self.legacyAreas(in: db) }))
             sendable += members
         }
         let sent = Set(seals.map(\.transaction))
         let certificates = try Set(sendable.map(\.dot.replica)).sorted().compactMap { try certificate(of: $0, in: db) }
         return SealedBatch(changes: changes.filter { sent.contains($0.transaction) }, seals: seals, certificates: certificates)
+    }
+
+    /// The region ids of before codes, from the region table (see `LegacyAreas`).
+    static func legacyAreas(in db: Database) throws -> LegacyAreas {
+        LegacyAreas(regions: try Row.fetchAll(db, sql: "SELECT id, name FROM region").map { ($0["id"], $0["name"]) })
     }
 
     // MARK: Agents and identities

@@ -48,7 +48,7 @@ extension LocalReplica {
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM record WHERE type = ? AND (? = '' OR area = ? OR area LIKE ? ESCAPE '\\')
                 AND (? OR deleted = 0) ORDER BY created_lamport, id
-                """, arguments: [R.recordType.rawValue, scope, scope, Self.likePrefix(scope + "/"), includeDeleted])
+                """, arguments: [R.recordType.rawValue, scope, scope, Self.likePrefix(scope + RegionPath.separator), includeDeleted])
             return try ids.compactMap { try stored(type, id: $0, in: db) }
         }
     }

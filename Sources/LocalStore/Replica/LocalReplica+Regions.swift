@@ -53,10 +53,9 @@ extension LocalReplica {
                     """, arguments: [entry.id, entry.level.rawValue, entry.name, entry.parent, entry.postalCode,
                                      catalog.kota.code, entry.code])
             }
-            try upsert(RegionEntry(id: catalog.kota.code, level: .kota, name: catalog.kota.name,
-                                   code: RegionDirectory.dotted(catalog.kota.code)))
+            try upsert(RegionEntry(id: catalog.kota.id, level: .kota, name: catalog.kota.name, code: catalog.kota.id))
             for kec in catalog.kecamatan {
-                try upsert(RegionEntry(id: kec.id, level: .kecamatan, name: kec.name, parent: catalog.kota.code, code: kec.code))
+                try upsert(RegionEntry(id: kec.id, level: .kecamatan, name: kec.name, parent: catalog.kota.id, code: kec.code))
             }
             for kel in catalog.kelurahan {
                 try upsert(RegionEntry(id: kel.id, level: .kelurahan, name: kel.name, parent: kel.kecamatanID,
@@ -81,15 +80,16 @@ extension LocalReplica {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM region WHERE id = ?", arguments: [id]).map(RegionEntry.init(row:)) }
     }
 
-    /// Finds a region by its id (`3374/banyumanik/srondol-kulon`) or its name (`Srondol Kulon`,
+    /// Finds a region by its code (`33.74.11.1006`, dots optional) or its name (`Srondol Kulon`,
     /// or `Banyumanik/Srondol Kulon` when two kecamatan have one of that name).
     public func resolveRegion(_ text: String, level: RegionEntry.Level = .kelurahan) throws -> RegionEntry {
-        let candidates = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM region WHERE level = ?", arguments: [level.rawValue]).map(RegionEntry.init(row:))
+        let (candidates, names) = try read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM region WHERE level = ?", arguments: [level.rawValue]).map(RegionEntry.init(row:)),
+             try Dictionary(Row.fetchAll(db, sql: "SELECT id, name FROM region WHERE level <> 'kelurahan'").map { ($0["id"] as String, $0["name"] as String) },
+                            uniquingKeysWith: { first, _ in first }))
         }
         let wanted = text.trimmingWhitespace()
-        if let code = RegionDirectory.dotted(wanted), let byCode = candidates.first(where: { $0.code == code }) { return byCode }
-        let ids = RegionPath.matches(text, among: candidates.map { ($0.id, $0.name) })
+        let ids = RegionPath.matches(text, among: candidates.map { ($0.id, [$0.parent.flatMap { names[$0] } ?? "", $0.name]) })
         switch ids.count {
         case 1: return candidates.first { $0.id == ids[0] }!
         case 0:

@@ -31,8 +31,8 @@ public enum Admission {
         }
         let cityWide = change.recordType == .device
         guard cityWide ? change.area.isEmpty : Grammar.isAreaPath(change.area) else {
-            return Refusal(.badArea, change: change, id: "wilayah '\(Grammar.shown(change.area))' bukan jalur wilayah yang sah.",
-                           en: "the area '\(Grammar.shown(change.area))' is not a valid region path.")
+            return Refusal(.badArea, change: change, id: "wilayah '\(Grammar.shown(change.area))' bukan kode wilayah Kemendagri yang sah (mis. 33.74.11.1006).",
+                           en: "the area '\(Grammar.shown(change.area))' is not a valid Kemendagri region code (e.g. 33.74.11.1006).")
         }
         if change.isPlace, change.value != .text(change.area) {
             return Refusal(.badArea, change: change, field: change.field, id: "kelurahan yang ditulis harus sama dengan wilayah yang disebut perubahan ini.",
@@ -75,10 +75,13 @@ public enum Admission {
     /// brings a change not held (`held`). A replica's certificate is the one the receiver knows
     /// (`certificate`), or one in the batch issued by `authority`. The first problem refuses
     /// the whole batch.
+    /// `legacy` gives the region ids of before codes, read only for a seal that does not match
+    /// the changes as they are (see `LegacyAreas`).
     public static func check(_ batch: SealedBatch, authority: Data?, held: (Dot) throws -> Bool,
-                             certificate: (ReplicaID) throws -> ReplicaCertificate?) throws -> Admitted {
+                             certificate: (ReplicaID) throws -> ReplicaCertificate?,
+                             legacy: () throws -> LegacyAreas = { .none }) throws -> Admitted {
         try checkGrammar(batch.changes)
-        return try checkOrigins(batch, authority: authority, held: held, certificate: certificate)
+        return try checkOrigins(batch, authority: authority, held: held, certificate: certificate, legacy: legacy)
     }
 
     /// The grammar half of `check`: refuses the first change whose shape is wrong.
@@ -90,7 +93,9 @@ public enum Admission {
 
     /// The origin half of `check`, for changes whose grammar passed.
     public static func checkOrigins(_ batch: SealedBatch, authority: Data?, held: (Dot) throws -> Bool,
-                                    certificate: (ReplicaID) throws -> ReplicaCertificate?) throws -> Admitted {
+                                    certificate: (ReplicaID) throws -> ReplicaCertificate?,
+                                    legacy: () throws -> LegacyAreas = { .none }) throws -> Admitted {
+        var legacyAreas: LegacyAreas?
         var byTransaction: [Dot: [Change]] = [:]
         var fresh: [Change] = []
         var seen: [Dot: Change] = [:]
@@ -132,7 +137,12 @@ public enum Admission {
                 throw Refusal(.unknownOrigin, change: first, id: "replika \(Grammar.shown(replica.rawValue)) tidak terdaftar pada perangkat mana pun.",
                               en: "replica \(Grammar.shown(replica.rawValue)) is not registered to any device.")
             }
-            let groups = Array(OriginSeal.groups(changes).values) + seal.withheld
+            var groups = Array(OriginSeal.groups(changes).values) + seal.withheld
+            if !owner.verifies(seal, groups: groups) {
+                // Sealed before region ids were codes? Then it verifies as it was written.
+                if legacyAreas == nil { legacyAreas = try legacy() }
+                if let signed = legacyAreas?.groups(of: changes).signed { groups = signed + seal.withheld }
+            }
             guard owner.verifies(seal, groups: groups) else {
                 throw Refusal(.badOriginSignature, change: first,
                               id: "segel transaksi \(transaction) tidak cocok dengan isinya atau bukan dari perangkat \(owner.device).",

@@ -5,7 +5,7 @@ import FieldModels
 ///
 /// ```swift
 /// let a = MemoryReplica(ReplicaID("aaaa")), b = MemoryReplica(ReplicaID("bbbb"))
-/// try a.write("H-1", type: .household, area: "3374/x/y", fields: ["address": .text("Jl. A")], wallTime: 0)
+/// try a.write("H-1", type: .household, area: "33.74.11.1006", fields: ["address": .text("Jl. A")], wallTime: 0)
 /// try Sync.untilQuiet([a, b])
 /// ```
 public final class MemoryReplica: WritableReplica {

@@ -5,8 +5,8 @@ import FieldModels
 /// and filters every pull by it.
 ///
 /// ```swift
-/// let scope = SyncScope(role: .psm, area: "3374/tembalang/bulusan", families: [])
-/// scope.admits(area: "3374/tembalang/bulusan", family: nil)   // true
+/// let scope = SyncScope(role: .psm, area: "33.74.10.1004", families: [])
+/// scope.admits(area: "33.74.10.1004", family: nil)   // true
 /// ```
 public struct SyncScope: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {

@@ -8,8 +8,10 @@ import Foundation
 /// the server lacks in batches that never cut a transaction, then `pull` page by page until
 /// `next` is absent.
 public enum WireProtocol {
-    /// 2: changes travel with their origin seals and replica certificates.
-    public static let version = 2
+    /// 2: changes travel with their origin seals and replica certificates. 3: region ids are
+    /// Kemendagri codes (`33.74.11.1006`); a change sealed under protocol 2 still verifies in
+    /// the form it was written (`LegacyAreas`).
+    public static let version = 3
     /// Most changes a client puts in one pushed batch or asks for in one pulled page.
     public static let batchChanges = 500
     /// Most changes the server accepts in one pushed batch.

@@ -13,16 +13,16 @@ struct AgentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Tambah petugas dan cetak kode pendaftaran sekali pakai.",
             discussion: """
-                Wilayah mengikuti peran: PSM satu kelurahan (3374/kecamatan/kelurahan), TKSK satu kecamatan \
-                (3374/kecamatan), Dinas seluruh kota (3374). Pendamping PKH memakai --families.
-                Contoh: field-server agent add --name "Siti Aminah" --role psm --area 3374/tembalang/bulusan
+                Wilayah mengikuti peran, sebagai kode Kemendagri atau nama: PSM satu kelurahan (33.74.11.1006), \
+                TKSK satu kecamatan (33.74.11), Dinas seluruh kota (33.74). Pendamping PKH memakai --families.
+                Contoh: field-server agent add --name "Siti Aminah" --role psm --area 33.74.10.1004
                 """)
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Id petugas (bawaan: dibuat, A-…).") var id: String?
         @Option(help: "Nama petugas.") var name: String
         @Option(help: "Peran: psm, psm-koordinator, tksk, pkh-pendamping, dinas.") var role: String
-        @Option(help: "Wilayah tugas: jalur wilayah seperti 3374/tembalang/bulusan, atau kode Kemendagri seperti 33.74.10.1004.") var area: String
+        @Option(help: "Wilayah tugas: kode Kemendagri seperti 33.74.10.1004, atau nama wilayah (Bulusan).") var area: String
         @Option(help: "Untuk pendamping PKH: id rumah tangga dampingan, dipisah koma.") var families: String?
         @Option(help: "Masa berlaku kode pendaftaran, dalam hari.") var codeDays = 7
 
@@ -68,8 +68,8 @@ struct AgentCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { server in
                 store.table(try await server.agents().map { [$0.id, $0.role.rawValue, $0.scope.description, $0.name] },
-                            whenEmpty: "Belum ada petugas. Tambahkan: field-server agent add --name NAMA --role psm --area 3374/KECAMATAN/KELURAHAN",
-                            "No agents yet. Add one: field-server agent add --name NAME --role psm --area 3374/KECAMATAN/KELURAHAN")
+                            whenEmpty: "Belum ada petugas. Tambahkan: field-server agent add --name NAMA --role psm --area KODE-KELURAHAN",
+                            "No agents yet. Add one: field-server agent add --name NAME --role psm --area KELURAHAN-CODE")
             }
         }
     }
@@ -129,33 +129,35 @@ struct AgentCommand: AsyncParsableCommand {
     }
 }
 
-/// Checks an area path against the role's level and the region table.
+/// Checks an area against the role's level and the region table.
 enum AreaCheck {
-    /// The area path `text` names: a path as given, or the region whose Kemendagri code it is
-    /// (`33.74.10.1004`, dots optional), when the region table was loaded with codes. A bare
-    /// kota code (`3374`) is its path already, whether or not the table has codes.
+    /// The region `text` names: its Kemendagri code (`33.74.10.1004`, dots optional), or a name
+    /// the region table holds once at the role's level (`Bulusan`).
     static func resolved(_ text: String, role: AgentRole, server: ServerStore, store: StoreOptions) async throws -> String {
         let given = text.trimmingCharacters(in: .whitespaces)
-        let kotaPath = given.count == 4 && given.allSatisfy(\.isNumber)
-        guard !given.contains("/"), !kotaPath, let code = RegionDirectory.dotted(given), code.contains(".") else {
-            return try validated(given, role: role, store: store)
+        if let code = RegionDirectory.dotted(given) { return try validated(code, role: role, store: store) }
+        let level = ["kota", "kecamatan", "kelurahan"][role.areaDepth - 1]
+        let named = try await server.regions().filter { $0.level == level && RegionPath.slug($0.name) == RegionPath.slug(given) }
+        switch named.count {
+        case 1: return named[0].id
+        case 0:
+            store.fail(store.text("--area \"\(given)\": tidak ada \(level) bernama begitu di tabel wilayah server. Tulis kodenya (mis. 33.74.10.1004). Lihat: field-server region list",
+                                  "--area \"\(given)\": the server's region table has no \(level) of that name. Give its code (e.g. 33.74.10.1004). See: field-server region list"))
+        default:
+            let options = named.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+            store.fail(store.text("--area \"\(given)\": ada beberapa \(level) bernama begitu (\(options)). Tulis kodenya.",
+                                  "--area \"\(given)\": several \(level)s have that name (\(options)). Give its code."))
         }
-        guard let path = try await server.region(code: code) else {
-            store.fail(store.text("--area \(code): kode ini tidak ada di tabel wilayah server. Muat berkas wilayah dengan kolom kode (data/kota-semarang-wilayah.csv), atau pakai jalurnya. Lihat: field-server region list",
-                                  "--area \(code): this code is not in the server's region table. Load a region file with a kode column (data/kota-semarang-wilayah.csv), or use the path. See: field-server region list"))
-        }
-        return try validated(path, role: role, store: store)
     }
 
     static func validated(_ area: String, role: AgentRole, store: StoreOptions) throws -> String {
-        let path = area.trimmingCharacters(in: .whitespaces).lowercased()
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard Grammar.isAreaPath(path), parts.count == role.areaDepth, parts[0].allSatisfy(\.isNumber) else {
-            let example = ["3374", "3374/tembalang", "3374/tembalang/bulusan"][role.areaDepth - 1]
-            store.fail(store.text("--area \"\(area)\" tidak cocok untuk peran \(role.rawValue): perlu jalur \(role.areaDepth) bagian, misalnya \(example).",
-                                  "--area \"\(area)\" does not fit role \(role.rawValue): it needs a path of \(role.areaDepth) parts, e.g. \(example)."))
+        guard Grammar.isAreaPath(area), RegionPath.depth(of: area) == role.areaDepth else {
+            let example = ["33.74", "33.74.10", "33.74.10.1004"][role.areaDepth - 1]
+            let what = ["kota", "kecamatan", "kelurahan"][role.areaDepth - 1]
+            store.fail(store.text("--area \"\(area)\" tidak cocok untuk peran \(role.rawValue): perlu kode \(what) Kemendagri, misalnya \(example).",
+                                  "--area \"\(area)\" does not fit role \(role.rawValue): it needs the Kemendagri code of a \(what), e.g. \(example)."))
         }
-        return path
+        return area
     }
 
     /// Refuses an area the region table (when one is loaded) does not hold at the role's level.

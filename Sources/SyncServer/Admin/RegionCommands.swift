@@ -16,7 +16,7 @@ struct RegionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Muat wilayah satu kota dari CSV (kecamatan,kelurahan,kodepos,kode).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Berkas CSV.") var file: String
-        @Option(name: .customLong("kota-code"), help: "Kode kota/kabupaten 4 angka, mis. 3374.") var kotaCode: String
+        @Option(name: .customLong("kota-code"), help: "Kode kota/kabupaten Kemendagri, mis. 33.74 atau 3374.") var kotaCode: String
         @Option(name: .customLong("kota-name"), help: "Nama kota, mis. \"Kota Semarang\".") var kotaName: String
 
         func run() async throws {
@@ -43,7 +43,7 @@ struct RegionCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await store.withStore { server in
-                store.table(try await server.regions().map { [$0.id, $0.level, $0.name, $0.code ?? "-"] },
+                store.table(try await server.regions().map { [$0.id, $0.level, $0.name] },
                             whenEmpty: "Belum ada tabel wilayah: petugas belum dapat ditambahkan. Muat: field-server region import BERKAS --kota-code … --kota-name …",
                             "No region table yet: no agent can be added. Load one: field-server region import FILE --kota-code … --kota-name …")
             }

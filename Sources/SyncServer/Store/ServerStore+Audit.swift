@@ -18,6 +18,7 @@ extension ServerStore {
         case batchRefused = "batch_refused"
         case relayed
         case keyRotated = "key_rotated"
+        case regionsRecoded = "regions_recoded"
     }
 
     struct AuditEntry: Sendable, Equatable, Encodable {

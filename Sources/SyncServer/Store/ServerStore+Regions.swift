@@ -12,9 +12,9 @@ extension ServerStore {
         try await database.transaction { db in
             var added = 0
             var entries: [(id: String, level: String, name: String, parent: String?, code: String?)] = [
-                (catalog.kota.code, "kota", catalog.kota.name, nil, RegionDirectory.dotted(catalog.kota.code)),
+                (catalog.kota.id, "kota", catalog.kota.name, nil, catalog.kota.id),
             ]
-            entries += catalog.kecamatan.map { ($0.id, "kecamatan", $0.name, catalog.kota.code, $0.code) }
+            entries += catalog.kecamatan.map { ($0.id, "kecamatan", $0.name, catalog.kota.id, $0.code) }
             entries += catalog.kelurahan.map { ($0.id, "kelurahan", $0.name, $0.kecamatanID, $0.code) }
             for entry in entries {
                 let known = try await db.query("SELECT 1 AS held FROM regions WHERE id = ?", [.text(entry.id)]).isEmpty == false
@@ -29,7 +29,7 @@ extension ServerStore {
         }
     }
 
-    /// The level of a region path (`kota`, `kecamatan`, `kelurahan`), nil when unknown.
+    /// The level of a region (`kota`, `kecamatan`, `kelurahan`), nil when unknown.
     static func level(of path: String, in db: any SQLConnection) async throws -> String? {
         try await db.query("SELECT level FROM regions WHERE id = ?", [.text(path)]).first.map { try $0.text("level") }
     }
@@ -53,13 +53,6 @@ extension ServerStore {
             try await db.query("SELECT id, level, name, code FROM regions ORDER BY id").map {
                 (try $0.text("id"), try $0.text("level"), try $0.text("name"), $0["code"].string)
             }
-        }
-    }
-
-    /// The path of the region with this Kemendagri code, when the table has it.
-    func region(code: String) async throws -> String? {
-        try await database.transaction { db in
-            try await db.query("SELECT id FROM regions WHERE code = ?", [.text(code)]).first.map { try $0.text("id") }
         }
     }
 }

@@ -69,7 +69,15 @@ extension ServerStore {
                 if let stored = held[change.dot], stored != coded.digest { throw Self.dotReused(change) }
             }
             let origins = try await Self.certificates(of: Set(request.changes.map(\.dot.replica)), in: db)
-            let admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] })
+            let admitted: Admission.Admitted
+            do {
+                admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] })
+            } catch let refusal as Refusal where refusal.code == .badOriginSignature {
+                // Perhaps sealed before region ids were codes: check again with the old ids.
+                let legacy = try await Self.legacyAreas(in: db)
+                admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] },
+                                                      legacy: { legacy })
+            }
             let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
             var writers = Set<ReplicaID>()
             let moves = Placement.moves(admitted.changes)
@@ -182,15 +190,22 @@ extension ServerStore {
     /// their replicas' certificates.
     private static func sealed(_ changes: [Change], in db: any SQLConnection) async throws -> SealedBatch {
         var seals: [OriginSeal] = []
+        var legacy: LegacyAreas?
         for (transaction, members) in Dictionary(grouping: changes, by: \.transaction).sorted(by: { $0.key < $1.key }) {
             guard let row = try await db.query("SELECT signature, groups FROM seals WHERE replica = ? AND counter = ?",
                                                [.text(transaction.replica.rawValue), .int(Int64(transaction.counter))]).first else { continue }
             let stored = StoredSeal(transaction: transaction, signature: Data(base64Encoded: try row.text("signature")) ?? Data(),
                                     groups: StoredSeal.unpack(Data(hex: try row.text("groups")) ?? Data()))
-            seals.append(stored.wire(sending: members))
+            if !stored.holds(members), legacy == nil { legacy = try await legacyAreas(in: db) }
+            seals.append(stored.wire(sending: members, legacy: { legacy ?? .none }))
         }
         let certificates = try await certificates(of: Set(changes.map(\.dot.replica)), in: db)
         return SealedBatch(changes: changes, seals: seals, certificates: certificates.values.sorted { $0.replica < $1.replica })
+    }
+
+    /// The region ids of before codes, from the region table (see `LegacyAreas`).
+    static func legacyAreas(in db: any SQLConnection) async throws -> LegacyAreas {
+        LegacyAreas(regions: try await db.query("SELECT id, name FROM regions").map { (try $0.text("id"), try $0.text("name")) })
     }
 
     /// The households the batch's records belong to, from the batch and what is stored.
@@ -233,7 +248,7 @@ extension ServerStore {
         case .area:
             ("""
              (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM record_areas WHERE area = ? OR area LIKE ?)))
-             """, [.text(scope.area), .text(scope.area + "/%"), .text(scope.area), .text(scope.area + "/%")])
+             """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%")])
         case .families where scope.families.isEmpty: ("1 = 0", [])
         case .families:
             ("family IN (" + Array(repeating: "?", count: scope.families.count).joined(separator: ", ") + ")",

@@ -43,6 +43,7 @@ final class ServerStore: Sendable {
             let key = try await openKey(database, file: keyFile)
             let store = ServerStore(database: database, authority: try await loadAuthority(database), key: key)
             try await store.sealPlainValues()
+            try await store.recodeRegions()
             return store
         } catch {
             await database.close()
