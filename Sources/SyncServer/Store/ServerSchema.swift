@@ -101,6 +101,18 @@ enum ServerSchema {
             "ALTER TABLE records ADD COLUMN place_replica TEXT",
             "ALTER TABLE records ADD COLUMN place_counter BIGINT",
         ]),
+        ("v10-pull-by-index", [
+            // A pull asks, per replica, whether it wrote anything in the caller's area: one
+            // index probe each, instead of reading every change the area holds.
+            "CREATE INDEX changes_replica_area ON changes(replica, area)",
+            // The areas each record was in and left: its moves still go there. Few rows (only
+            // records that moved), so a pull filters by them without reading every record.
+            "CREATE TABLE former_areas (area TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (area, record_id))",
+            """
+            INSERT INTO former_areas (area, record_id)
+            SELECT a.area, a.record_id FROM record_areas a JOIN records r ON r.record_id = a.record_id WHERE r.area <> a.area
+            """,
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -30,6 +30,7 @@ extension ServerStore {
                 try await db.execute("UPDATE changes SET stated = ? WHERE stated = ?", [.text(new), .text(legacy)])
                 try await db.execute("UPDATE records SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
                 try await db.execute("UPDATE record_areas SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
+                try await db.execute("UPDATE former_areas SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
             }
             for agent in try await db.query("SELECT id, previous_areas FROM agents WHERE previous_areas <> ''") {
                 let previous = try agent.text("previous_areas").split(separator: ",").map { codes[String($0)] ?? String($0) }

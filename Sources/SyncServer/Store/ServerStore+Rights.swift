@@ -133,6 +133,11 @@ extension ServerStore {
         for (id, place) in places.sorted(by: { $0.key < $1.key }) {
             let head: [SQLValue] = place.head.map { [.int(Int64($0.lamport)), .text($0.dot.replica.rawValue), .int(Int64($0.dot.counter))] }
                 ?? [.null, .null, .null]
+            // The areas it was in and is no longer: where its moves must still reach (`sqlFilter`).
+            for area in place.known.sorted() where area != place.area {
+                try await db.execute("INSERT INTO former_areas (area, record_id) VALUES (?, ?) ON CONFLICT (area, record_id) DO NOTHING",
+                                     [.text(area), .text(id)])
+            }
             guard let storedArea = place.storedArea else {
                 try await db.execute("""
                     INSERT INTO records (record_id, record_type, area, place_lamport, place_replica, place_counter) VALUES (?, ?, ?, ?, ?, ?)

@@ -154,8 +154,8 @@ extension ServerStore {
                 upTo = given
             } else {
                 // Only what the caller may learn: replicas with changes in its scope.
-                let inScope = try await db.query("SELECT DISTINCT replica FROM changes WHERE \(filter)", filterBinds)
-                upTo = Self.restricted(try await Self.vector(in: db), to: Set(try inScope.map { ReplicaID(try $0.text("replica")) }))
+                let vector = try await Self.vector(in: db)
+                upTo = Self.restricted(vector, to: try await Self.writers(in: scope, among: vector, in: db))
             }
             var out: [Change] = []
             let replicas = Set(upTo.counters.keys).union(upTo.beyond.map(\.replica)).sorted()
@@ -240,14 +240,50 @@ extension ServerStore {
             """, [.text(replica.rawValue), .int(counter)])
     }
 
+    /// The replicas of `vector` that wrote something `scope` covers: for an area, one index
+    /// probe per replica (`changes_replica_area`, `former_areas`) by the ids the area covers,
+    /// never a read of the area's changes, so a sync with nothing new costs the same in a full
+    /// kelurahan as in an empty one. Every record's area is a region of the table (`checkArea`).
+    static func writers(in scope: SyncScope, among vector: VersionVector, in db: any SQLConnection) async throws -> Set<ReplicaID> {
+        let replicas = Set(vector.counters.keys).union(vector.beyond.map(\.replica))
+        switch scope.kind {
+        case .all:
+            return replicas
+        case .area:
+            let areas = try await [scope.area] + db.query("SELECT id FROM regions WHERE id LIKE ?", [.text(scope.area + RegionPath.separator + "%")])
+                .map { try $0.text("id") }
+            var out = Set<ReplicaID>()
+            for replica in replicas.sorted() {
+                let (sql, binds) = writerProbe(replica, areas: areas)
+                if !(try await db.query(sql, binds)).isEmpty { out.insert(replica) }
+            }
+            return out
+        case .families:
+            let (filter, binds) = sqlFilter(scope)
+            return Set(try await db.query("SELECT DISTINCT replica FROM changes WHERE \(filter)", binds).map { ReplicaID(try $0.text("replica")) })
+        }
+    }
+
+    /// One row when `replica` wrote a change filed under one of `areas`, or a move of a record
+    /// that was in one of them; each half an index search (see `writers`).
+    static func writerProbe(_ replica: ReplicaID, areas: [String]) -> (String, [SQLValue]) {
+        let list = Array(repeating: "?", count: areas.count).joined(separator: ", ")
+        let binds = areas.map(SQLValue.text)
+        return ("""
+            SELECT 1 AS hit WHERE EXISTS (SELECT 1 FROM changes WHERE replica = ? AND area IN (\(list)))
+               OR EXISTS (SELECT 1 FROM former_areas f WHERE f.area IN (\(list)) AND EXISTS (
+                          SELECT 1 FROM changes c WHERE c.record_id = f.record_id AND c.replica = ? AND c.place = 1))
+            """, [.text(replica.rawValue)] + binds + binds + [.text(replica.rawValue)])
+    }
+
     private static func sqlFilter(_ scope: SyncScope) -> (String, [SQLValue]) {
         switch scope.kind {
         case .all: ("1 = 1", [])
         // A record's changes are filed under its area now; its place changes also reach every
-        // area it was ever in, so a laptop there learns that it left (`Placement`).
+        // area it was in before, so a laptop there learns that it left (`Placement`).
         case .area:
             ("""
-             (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM record_areas WHERE area = ? OR area LIKE ?)))
+             (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM former_areas WHERE area = ? OR area LIKE ?)))
              """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%")])
         case .families where scope.families.isEmpty: ("1 = 0", [])
         case .families:
