@@ -73,8 +73,7 @@ extension LocalReplica {
         return try transaction { db in
             var removed: [String] = []
             let rows = scope.kind == .area
-                ? try Row.fetchAll(db, sql: "SELECT id, type, area FROM record WHERE NOT (area = ? OR area LIKE ? ESCAPE '\\') ORDER BY id",
-                                   arguments: [scope.area, Self.likePrefix(scope.area + RegionPath.separator)])
+                ? try outside(scope.area, in: db)
                 : try Row.fetchAll(db, sql: "SELECT id, type, area FROM record ORDER BY id")
             let families = scope.kind == .families ? try families(in: db) : [:]
             for row in rows {
@@ -114,6 +113,19 @@ extension LocalReplica {
             }
             return removed
         }
+    }
+
+    /// The records whose area lies outside `area`, by index (`record_type_area`): an area covers
+    /// the ids from itself up to itself followed by `/` (after a dot come digits only, and `/`
+    /// follows `.`), so what lies outside is below or above that range. A sync with nothing new
+    /// reads the few records outside, not the replica.
+    private func outside(_ area: String, in db: Database) throws -> [Row] {
+        var rows: [Row] = []
+        for type in RecordType.allCases where type != .device {
+            rows += try Row.fetchAll(db, sql: "SELECT id, type, area FROM record WHERE type = ? AND (area < ? OR area >= ?)",
+                                     arguments: [type.rawValue, area, area + "/"])
+        }
+        return rows.sorted { ($0["id"] as String) < ($1["id"] as String) }
     }
 
     /// Cuts a record that moved away down to its moves (`Placement.moves`: where it went, no
