@@ -37,8 +37,12 @@ final class ServerHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let seed {
             precondition(store == .sqlite, "a seed store is a SQLite file")
-            try FileManager.default.copyItem(at: seed.store, to: directory.appendingPathComponent("server.sqlite"))
-            try FileManager.default.copyItem(at: seed.key, to: directory.appendingPathComponent("server.key"))
+            // Owner-only, as the server made them (a clone gives every file mode 644).
+            for (from, name) in [(seed.store, "server.sqlite"), (seed.key, "server.key")] {
+                let copy = directory.appendingPathComponent(name)
+                try FileManager.default.copyItem(at: from, to: copy)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy.path)
+            }
         }
         switch store {
         case .sqlite:

@@ -21,6 +21,8 @@ struct UpgradeTests {
         var cli = try CLI()
         cli.passphrase = "fixture-protocol-2"
         try FileManager.default.copyItem(at: fixture.appendingPathComponent("\(name).sqlite"), to: URL(fileURLWithPath: cli.database))
+        // Owner-only, as `field` made it (a clone gives every file mode 644).
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: cli.database)
         try FileManager.default.copyItem(at: fixture.appendingPathComponent("state"), to: URL(fileURLWithPath: cli.stateDirectory))
         return cli
     }
@@ -82,6 +84,7 @@ struct UpgradeTests {
         try FileManager.default.copyItem(atPath: Self.fixture.appendingPathComponent("store.key").path, toPath: keyFile)
         let oldStore = directory.appendingPathComponent("server.sqlite").path
         try FileManager.default.copyItem(atPath: Self.fixture.appendingPathComponent("server.sqlite").path, toPath: oldStore)
+        for file in [keyFile, oldStore] { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
         let logger = Logger(label: "test.upgrade")
 
         // The schema as the server makes it, then every row of the old store in place of its own.
