@@ -205,16 +205,19 @@ public final class LocalReplica: Sendable {
         try read { db in try retirements(in: db) }
     }
 
+    /// The changes held beyond each replica's contiguous counter. CROSS JOIN keeps
+    /// version_vector the outer loop: one primary-key range per replica. A plain JOIN let
+    /// SQLite read the whole log instead, on every call (several per sync).
+    static let beyondVectorSQL = """
+        SELECT c.replica, c.counter FROM version_vector v CROSS JOIN change_log c ON c.replica = v.replica AND c.counter > v.counter
+        """
+
     func fullVersionVector(in db: Database) throws -> VersionVector {
         var counters: [ReplicaID: UInt64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT replica, counter FROM version_vector") {
             counters[ReplicaID(row["replica"])] = UInt64(row["counter"] as Int64)
         }
-        // CROSS JOIN keeps version_vector the outer loop: one primary-key range per replica. A
-        // plain JOIN let SQLite read the whole log instead, on every call (several per sync).
-        let beyond = try Row.fetchAll(db, sql: """
-            SELECT c.replica, c.counter FROM version_vector v CROSS JOIN change_log c ON c.replica = v.replica AND c.counter > v.counter
-            """).map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
+        let beyond = try Row.fetchAll(db, sql: Self.beyondVectorSQL).map { Dot(ReplicaID($0["replica"]), UInt64($0["counter"] as Int64)) }
         return VersionVector(counters, beyond: Set(beyond))
     }
 
