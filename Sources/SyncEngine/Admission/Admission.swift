@@ -30,6 +30,11 @@ public enum Admission {
                            en: "the record id is not valid for a \(change.recordType.name.en) (\(change.recordType.idPrefix)- then 1–32 ASCII letters/digits).")
         }
         let cityWide = change.recordType == .device
+        if !cityWide, Self.isProtocol2Area(change.area) {
+            return Refusal(.badArea, change: change,
+                           id: "wilayah '\(Grammar.shown(change.area))' ditulis dengan id wilayah lama (protokol 2); sekarang wilayah memakai kode Kemendagri (mis. 33.74.11.1006). Perbarui FieldSync di laptop ini: saat dibuka, replikanya dipindahkan ke kode itu.",
+                           en: "the area '\(Grammar.shown(change.area))' is written as an old region id (protocol 2); areas are Kemendagri codes now (e.g. 33.74.11.1006). Update FieldSync on this laptop: when it opens, its replica moves to the codes.")
+        }
         guard cityWide ? change.area.isEmpty : Grammar.isAreaPath(change.area) else {
             return Refusal(.badArea, change: change, id: "wilayah '\(Grammar.shown(change.area))' bukan kode wilayah Kemendagri yang sah (mis. 33.74.11.1006).",
                            en: "the area '\(Grammar.shown(change.area))' is not a valid Kemendagri region code (e.g. 33.74.11.1006).")
@@ -61,6 +66,14 @@ public enum Admission {
             return Refusal(.badCounter, change: change, id: "waktu Lamport harus 1 sampai 2^63−1.", en: "the Lamport time must be 1 to 2^63−1.")
         }
         return nil
+    }
+
+    /// Whether `area` has the shape of a region id from before ids were codes
+    /// (`3374/banyumanik/srondol-kulon`): a 4-digit kota code, then slugs after slashes.
+    static func isProtocol2Area(_ area: String) -> Bool {
+        let parts = area.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts.count <= 3 && parts[0].count == 4 && parts[0].allSatisfy { ("0"..."9").contains($0) }
+            && parts.dropFirst().allSatisfy { !$0.isEmpty && $0 == Substring(RegionPath.slug(String($0))) }
     }
 
     /// What passed: the changes not held before, the seals of their transactions with every
