@@ -99,13 +99,6 @@ public enum RegionPath {
     public static func kota(of path: String) -> String {
         path.split(separator: Character(separator)).prefix(2).joined(separator: separator)
     }
-
-    /// The id a region had before ids became official codes (protocol 2 and earlier): the kota
-    /// code, then the slug of each name, joined by `/` (`3374/banyumanik/srondol-kulon`). Only
-    /// for reading what was written then (see `LegacyAreas`).
-    public static func legacyID(kotaCode: String, names: [String]) -> String {
-        ([kotaCode] + names.map(slug)).joined(separator: "/")
-    }
 }
 
 extension RegionPath {

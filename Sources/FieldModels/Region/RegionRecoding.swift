@@ -24,10 +24,9 @@ public enum RegionRecoding {
     /// The code of each old id among `rows`: the code the row carries, or else the one the
     /// shipped catalogue gives its name under its parent's code. Rows whose id is a code already
     /// are left out, and so is a region the catalogue does not know by that name (it keeps its
-    /// old id; `unmapped` lists them).
-    public static func codes(for rows: [Row]) -> (byLegacy: [String: String], unmapped: [String]) {
+    /// old id).
+    public static func codes(for rows: [Row]) -> [String: String] {
         var byLegacy: [String: String] = [:]
-        var unmapped: [String] = []
         let depthOrder = ["kota": 1, "kecamatan": 2, "kelurahan": 3]
         for row in rows.sorted(by: { (depthOrder[$0.level] ?? 4) < (depthOrder[$1.level] ?? 4) }) {
             guard !Grammar.isAreaPath(row.id) else { continue }
@@ -36,9 +35,9 @@ public enum RegionRecoding {
             if code == nil, let parent = row.parent.flatMap({ byLegacy[$0] }), let directory = RegionDirectory.shipped {
                 code = directory.children(of: parent).first { RegionPath.slug($0.name) == RegionPath.slug(row.name) }?.code
             }
-            if let code { byLegacy[row.id] = code } else { unmapped.append(row.id) }
+            if let code { byLegacy[row.id] = code }
         }
-        return (byLegacy, unmapped)
+        return byLegacy
     }
 
     /// The names of the fields that hold a region id (`kelurahan`, `movedTo`, an agent's `area`).

@@ -16,7 +16,7 @@ enum RegionCodeMigration {
         let rows = try Row.fetchAll(db, sql: "SELECT id, level, name, parent, code FROM region").map {
             RegionRecoding.Row(id: $0["id"], level: $0["level"], name: $0["name"], parent: $0["parent"], code: $0["code"])
         }
-        let codes = RegionRecoding.codes(for: rows).byLegacy
+        let codes = RegionRecoding.codes(for: rows)
         guard !codes.isEmpty else { return }
         func code(_ id: String?) -> String? { id.map { codes[$0] ?? $0 } }
 

@@ -160,9 +160,15 @@ extension LocalReplica {
     func sealed(_ changes: [Change], in db: Database) throws -> SealedBatch {
         var seals: [OriginSeal] = []
         var sendable: [Change] = []
+        var legacy: LegacyAreas?
         for (transaction, members) in Dictionary(grouping: changes, by: \.transaction).sorted(by: { $0.key < $1.key }) {
             guard let seal = try storedSeal(of: transaction, in: db) else { continue }
-            seals.append(try seal.wire(sending: members, legacy: { try Self.legacyAreas(in: db) }))
+            if let wired = seal.wire(sending: members, legacy: legacy) {
+                seals.append(wired)
+            } else {
+                legacy = try Self.legacyAreas(in: db)
+                seals.append(seal.wire(sending: members, legacy: legacy)!)
+            }
             sendable += members
         }
         let sent = Set(seals.map(\.transaction))

@@ -151,12 +151,16 @@ public enum Admission {
                               en: "replica \(Grammar.shown(replica.rawValue)) is not registered to any device.")
             }
             var groups = Array(OriginSeal.groups(changes).values) + seal.withheld
-            if !owner.verifies(seal, groups: groups) {
+            var verified = owner.verifies(seal, groups: groups)
+            if !verified {
                 // Sealed before region ids were codes? Then it verifies as it was written.
                 if legacyAreas == nil { legacyAreas = try legacy() }
-                if let signed = legacyAreas?.groups(of: changes).signed { groups = signed + seal.withheld }
+                if let signed = legacyAreas?.signedGroups(of: changes) {
+                    groups = signed + seal.withheld
+                    verified = owner.verifies(seal, groups: groups)
+                }
             }
-            guard owner.verifies(seal, groups: groups) else {
+            guard verified else {
                 throw Refusal(.badOriginSignature, change: first,
                               id: "segel transaksi \(transaction) tidak cocok dengan isinya atau bukan dari perangkat \(owner.device).",
                               en: "the seal of transaction \(transaction) does not match its content or is not from device \(owner.device).")

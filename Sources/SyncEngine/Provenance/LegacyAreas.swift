@@ -9,14 +9,14 @@ import Foundation
 /// signed (`signedForm`).
 ///
 /// The old id of every region follows from the region table alone (the kota code, then the
-/// slug of each name, `RegionPath.legacyID`), so a laptop enrolled after the migration, which
-/// never saw an old id, can still verify a transaction sealed before it.
+/// slug of each name, joined by `/`), so a laptop enrolled after the migration, which never saw
+/// an old id, can still verify a transaction sealed before it.
 public struct LegacyAreas: Sendable {
     private let legacyByCode: [String: String]
 
     public static let none = LegacyAreas(legacyByCode: [:])
 
-    public init(legacyByCode: [String: String]) { self.legacyByCode = legacyByCode }
+    private init(legacyByCode: [String: String]) { self.legacyByCode = legacyByCode }
 
     /// From the region table's rows (id, the code; name): each region's old id, built from the
     /// kota down. A region whose kecamatan the table lacks has none.
@@ -35,13 +35,6 @@ public struct LegacyAreas: Sendable {
         self.legacyByCode = legacy
     }
 
-    public var isEmpty: Bool { legacyByCode.isEmpty }
-
-    /// The codes of the old ids, for migrating what was stored under them.
-    public var codeByLegacy: [String: String] {
-        Dictionary(legacyByCode.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-    }
-
     /// The change as its origin wrote it before region ids were codes: its area and every
     /// region-valued field (`kelurahan`, `movedTo`, an agent's `area`) by their old ids. Nil
     /// when it names no region that had another id.
@@ -56,11 +49,10 @@ public struct LegacyAreas: Sendable {
         return old == change ? nil : old
     }
 
-    /// The seal digests of `changes` in both forms: as they are and as signed before codes.
-    func groups(of changes: [Change]) -> (current: [Data], signed: [Data]?) {
-        let current = Array(OriginSeal.groups(changes).values)
+    /// The seal digests of `changes` as signed before codes; nil when that form is the form
+    /// they have.
+    func signedGroups(of changes: [Change]) -> [Data]? {
         let old = changes.map { signedForm(of: $0) ?? $0 }
-        guard old != changes else { return (current, nil) }
-        return (current, Array(OriginSeal.groups(old).values))
+        return old == changes ? nil : Array(OriginSeal.groups(old).values)
     }
 }

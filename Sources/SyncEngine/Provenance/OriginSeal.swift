@@ -80,20 +80,19 @@ public struct StoredSeal: Sendable, Hashable {
     }
 
     /// The seal to send with `changes` (this transaction's changes being sent): the groups not
-    /// among them go as withheld digests. A transaction sealed before region ids were codes
-    /// holds the digests of its changes as then written; `legacy` gives those ids, read only then.
-    public func wire(sending changes: [Change]) -> OriginSeal { wire(sending: changes, legacy: { .none }) }
+    /// among them go as withheld digests.
+    public func wire(sending changes: [Change]) -> OriginSeal { wire(sending: changes, legacy: LegacyAreas.none)! }
 
-    public func wire(sending changes: [Change], legacy: () throws -> LegacyAreas) rethrows -> OriginSeal {
+    /// The same for a store that may hold transactions sealed before region ids were codes: their
+    /// groups are the digests of the changes as then written, which `legacy` gives. Nil when the
+    /// changes as they are do not match the groups and `legacy` is nil: call again with it.
+    public func wire(sending changes: [Change], legacy: LegacyAreas?) -> OriginSeal? {
         var sent = Set(OriginSeal.groups(changes).values)
-        if !sent.isSubset(of: groups), let signed = try legacy().groups(of: changes).signed { sent = Set(signed) }
+        if !sent.isSubset(of: groups) {
+            guard let legacy else { return nil }
+            if let signed = legacy.signedGroups(of: changes) { sent = Set(signed) }
+        }
         return OriginSeal(transaction: transaction, signature: signature, withheld: groups.filter { !sent.contains($0) })
-    }
-
-    /// Whether the digests of `changes` as they are stand among this seal's groups (false for a
-    /// transaction sealed before region ids were codes, see `LegacyAreas`).
-    public func holds(_ changes: [Change]) -> Bool {
-        Set(OriginSeal.groups(changes).values).isSubset(of: groups)
     }
 
     /// The groups as one blob (32 bytes each), for a database column.

@@ -8,16 +8,18 @@ import SyncEngine
 /// fields, re-sealed when sensitive, digest recomputed), each record's area and the areas it was
 /// in. Origin seals stay as signed; whoever checks or forwards one asks for the changes as then
 /// written (`LegacyAreas`). Runs at open, after the key is read (sealed bodies must be opened),
-/// in one transaction; a store without old ids is left untouched, so it runs to the end once.
+/// in one transaction, once: `server_meta` notes that it ran, so later opens skip it.
 extension ServerStore {
     @discardableResult
     func recodeRegions() async throws -> Int {
         try await database.transaction { db in
+            guard try await db.query("SELECT value FROM server_meta WHERE name = 'region_codes'").isEmpty else { return 0 }
+            try await db.execute("INSERT INTO server_meta (name, value) VALUES ('region_codes', '1') ON CONFLICT (name) DO NOTHING")
             let rows = try await db.query("SELECT id, level, name, parent, code FROM regions").map {
                 RegionRecoding.Row(id: try $0.text("id"), level: try $0.text("level"), name: try $0.text("name"),
                                    parent: $0["parent"].string, code: $0["code"].string)
             }
-            let codes = RegionRecoding.codes(for: rows).byLegacy
+            let codes = RegionRecoding.codes(for: rows)
             guard !codes.isEmpty else { return 0 }
             for row in rows {
                 guard let new = codes[row.id] else { continue }

@@ -196,8 +196,12 @@ extension ServerStore {
                                                [.text(transaction.replica.rawValue), .int(Int64(transaction.counter))]).first else { continue }
             let stored = StoredSeal(transaction: transaction, signature: Data(base64Encoded: try row.text("signature")) ?? Data(),
                                     groups: StoredSeal.unpack(Data(hex: try row.text("groups")) ?? Data()))
-            if !stored.holds(members), legacy == nil { legacy = try await legacyAreas(in: db) }
-            seals.append(stored.wire(sending: members, legacy: { legacy ?? .none }))
+            if let wired = stored.wire(sending: members, legacy: legacy) {
+                seals.append(wired)
+            } else {
+                legacy = try await legacyAreas(in: db)
+                seals.append(stored.wire(sending: members, legacy: legacy)!)
+            }
         }
         let certificates = try await certificates(of: Set(changes.map(\.dot.replica)), in: db)
         return SealedBatch(changes: changes, seals: seals, certificates: certificates.values.sorted { $0.replica < $1.replica })
