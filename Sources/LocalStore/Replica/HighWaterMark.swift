@@ -1,10 +1,11 @@
 import Foundation
 import SyncEngine
 
-/// The highest counter a replica ever committed, kept outside the database file (under
-/// `~/.local/state/fieldsync` by default). A database restored from an old backup has a lower
-/// counter than its mark: it would mint dots its peers already hold for other changes, so it
-/// takes a new replica id when opened.
+/// The replica's counter when its changes last left the laptop (a push, a peer, a bundle),
+/// kept outside the database file (under `~/.local/state/fieldsync` by default). A database
+/// restored from an old backup has a lower counter than its mark: it would mint dots its peers
+/// may already hold for other changes, so it takes a new replica id when opened. Dots written
+/// after the last departure were never seen elsewhere; minting them again is harmless.
 public struct HighWaterMark: Sendable {
     let file: URL?
 

@@ -14,32 +14,30 @@ extension LocalReplica {
         var writers = Set<ReplicaID>()
         for change in changes {
             let dotArgs: StatementArguments = [change.dot.replica.rawValue, Int64(change.dot.counter)]
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM change_log WHERE replica = ? AND counter = ?", arguments: dotArgs) == true {
+            if try db.one(Bool.self, "SELECT 1 FROM change_log WHERE replica = ? AND counter = ?", dotArgs) == true {
                 continue
             }
             let (text, sealed) = try encodeForRest(change.value, type: change.recordType, recordID: change.recordID, field: change.field)
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO change_log (replica, counter, tx_replica, tx_counter, record_type, record_id, area, field,
                                         value, sealed, supersedes, lamport, wall_time, agent)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [change.dot.replica.rawValue, Int64(change.dot.counter), change.transaction.replica.rawValue,
+                """, [change.dot.replica.rawValue, Int64(change.dot.counter), change.transaction.replica.rawValue,
                                  Int64(change.transaction.counter), change.recordType.rawValue, change.recordID, change.area,
                                  change.field, text, sealed, DotListCoding.encode(change.supersedes), Int64(change.lamport),
                                  change.wallTime, change.agent])
             for old in change.supersedes {
-                try db.execute(sql: "INSERT OR IGNORE INTO superseded (replica, counter) VALUES (?, ?)",
-                               arguments: [old.replica.rawValue, Int64(old.counter)])
+                try db.run("INSERT OR IGNORE INTO superseded (replica, counter) VALUES (?, ?)", [old.replica.rawValue, Int64(old.counter)])
                 // Any field of the record: a tombstone replaces every version its writer saw.
-                try db.execute(sql: "DELETE FROM field_value WHERE record_id = ? AND replica = ? AND counter = ?",
-                               arguments: [change.recordID, old.replica.rawValue, Int64(old.counter)])
+                try db.run("DELETE FROM field_value WHERE record_id = ? AND replica = ? AND counter = ?",
+                           [change.recordID, old.replica.rawValue, Int64(old.counter)])
             }
-            let isSuperseded = try Bool.fetchOne(db, sql: "SELECT 1 FROM superseded WHERE replica = ? AND counter = ?",
-                                                 arguments: dotArgs) == true
+            let isSuperseded = try db.one(Bool.self, "SELECT 1 FROM superseded WHERE replica = ? AND counter = ?", dotArgs) == true
             if !isSuperseded {
-                try db.execute(sql: """
+                try db.run("""
                     INSERT INTO field_value (record_id, field, replica, counter, lamport, value, sealed)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [change.recordID, change.field, change.dot.replica.rawValue, Int64(change.dot.counter),
+                    """, [change.recordID, change.field, change.dot.replica.rawValue, Int64(change.dot.counter),
                                      Int64(change.lamport), text, sealed])
             }
             lamport = max(lamport, change.lamport)
@@ -56,17 +54,16 @@ extension LocalReplica {
     /// Every replica with a held change has a row (counter 0 while its first change is missing),
     /// so the dots held beyond a gap are found per replica through the primary key.
     func advanceVector(for replica: ReplicaID, in db: Database) throws {
-        let stored = try Int64.fetchOne(db, sql: "SELECT counter FROM version_vector WHERE replica = ?",
-                                        arguments: [replica.rawValue])
+        let stored = try db.one(Int64.self, "SELECT counter FROM version_vector WHERE replica = ?", [replica.rawValue])
         var counter = stored ?? 0
         let later = try Int64.fetchCursor(db, sql: "SELECT counter FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter",
                                           arguments: [replica.rawValue, counter])
         while let next = try later.next(), next == counter + 1 { counter = next }
         guard counter != stored else { return }
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO version_vector (replica, counter) VALUES (?, ?)
             ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter
-            """, arguments: [replica.rawValue, counter])
+            """, [replica.rawValue, counter])
     }
 
     /// Rebuilds what is derived from a record's current values: its row (area, deleted flag, its
@@ -74,21 +71,19 @@ extension LocalReplica {
     /// phone, and the shown NIK of a living person).
     func refreshDerivedRows(recordID: String, type: RecordType, in db: Database) throws {
         let live = try liveValues(recordID: recordID, in: db)
-        let stats = try Row.fetchOne(db, sql: """
-            SELECT MIN(lamport) AS created, MAX(lamport) AS updated FROM change_log WHERE record_id = ?
-            """, arguments: [recordID])!
+        let stats = try db.row("SELECT MIN(lamport) AS created, MAX(lamport) AS updated FROM change_log WHERE record_id = ?", [recordID])!
         let area = try Placement.area(of: live)
-            ?? String.fetchOne(db, sql: "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
-                               arguments: [recordID]) ?? ""
+            ?? db.one(String.self, "SELECT area FROM change_log WHERE record_id = ? ORDER BY lamport DESC, replica DESC, counter DESC LIMIT 1",
+                      [recordID]) ?? ""
         let status = MergeRules.status(live)
         let conflicts = Conflict.within(recordID, live: live, status: status).count
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO record (id, type, area, deleted, created_lamport, updated_lamport, conflicts) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET area = excluded.area, deleted = excluded.deleted,
                 created_lamport = excluded.created_lamport, updated_lamport = excluded.updated_lamport, conflicts = excluded.conflicts
-            """, arguments: [recordID, type.rawValue, area, status == .deleted, stats["created"] as Int64, stats["updated"] as Int64,
+            """, [recordID, type.rawValue, area, status == .deleted, stats["created"] as Int64, stats["updated"] as Int64,
                              conflicts])
-        try db.execute(sql: "DELETE FROM blind_index WHERE record_id = ?", arguments: [recordID])
+        try db.run("DELETE FROM blind_index WHERE record_id = ?", [recordID])
         let indexed: [(kind: String, field: String)] = switch type {
         case .person: [("nik", "nik"), ("dtks", "dtks"), ("bpjs", "bpjs"), ("phone", "phone")]
         case .household: [("kk", "noKK"), ("dtks", "dtks"), ("phone", "phone")]
@@ -97,14 +92,14 @@ extension LocalReplica {
         for (kind, field) in indexed {
             for value in live[field] ?? [] {
                 guard let text = value.value.text, !text.isEmpty else { continue }
-                try db.execute(sql: "INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
-                               arguments: [kind, vault.blindIndex(kind: kind, text), recordID])
+                try db.run("INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
+                           [kind, vault.blindIndex(kind: kind, text), recordID])
             }
         }
         // The NIK shown, for counting identity conflicts as the snapshot finds them.
         if let nik = Conflict.identityKey(type: type, status: status, fields: MergeRules.fields(live)) {
-            try db.execute(sql: "INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
-                           arguments: [Self.identityKind, vault.blindIndex(kind: "nik", nik), recordID])
+            try db.run("INSERT OR IGNORE INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?)",
+                       [Self.identityKind, vault.blindIndex(kind: "nik", nik), recordID])
         }
         try refreshSearchTokens(recordID: recordID, live: live, in: db)
     }
@@ -139,12 +134,11 @@ extension LocalReplica {
     /// The current values of every field of a record, decrypted.
     func liveValues(recordID: String, in db: Database) throws -> [String: [FieldVersion]] {
         var out: [String: [FieldVersion]] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        for row in try db.rows("""
             SELECT f.field, f.replica, f.counter, f.lamport, f.value, f.sealed, c.agent, c.wall_time
             FROM field_value f JOIN change_log c ON c.replica = f.replica AND c.counter = f.counter
             WHERE f.record_id = ?
-            """, arguments: [recordID])
-        while let row = try rows.next() {
+            """, [recordID]) {
             let field: String = row["field"]
             out[field, default: []].append(try liveValue(row, recordID: recordID, field: field))
         }

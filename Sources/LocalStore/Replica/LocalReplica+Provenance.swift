@@ -66,13 +66,13 @@ extension LocalReplica {
     }
 
     func storeSeal(_ seal: StoredSeal, in db: Database) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO origin_seal (replica, counter, signature, groups) VALUES (?, ?, ?, ?)",
-                       arguments: [seal.transaction.replica.rawValue, Int64(seal.transaction.counter), seal.signature, seal.packedGroups])
+        try db.run("INSERT OR IGNORE INTO origin_seal (replica, counter, signature, groups) VALUES (?, ?, ?, ?)",
+                   [seal.transaction.replica.rawValue, Int64(seal.transaction.counter), seal.signature, seal.packedGroups])
     }
 
     func storedSeal(of transaction: Dot, in db: Database) throws -> StoredSeal? {
-        try Row.fetchOne(db, sql: "SELECT signature, groups FROM origin_seal WHERE replica = ? AND counter = ?",
-                         arguments: [transaction.replica.rawValue, Int64(transaction.counter)]).map {
+        try db.row("SELECT signature, groups FROM origin_seal WHERE replica = ? AND counter = ?",
+                   [transaction.replica.rawValue, Int64(transaction.counter)]).map {
             StoredSeal(transaction: transaction, signature: $0["signature"], groups: StoredSeal.unpack($0["groups"]))
         }
     }
@@ -157,7 +157,12 @@ extension LocalReplica {
     /// The changes a replica knowing `vector` lacks, sealed: each transaction's seal with the
     /// records not sent withheld, and the certificates of the replicas that wrote them. Changes
     /// held without a seal (received before origin seals) stay here: nobody could verify them.
+    ///
+    /// Every change leaving the laptop passes here, so the high-water mark is raised here: a
+    /// replica restored from an older copy then knows its counter fell below dots others may
+    /// hold (see `HighWaterMark`), while a save costs no file write.
     func sealed(_ changes: [Change], in db: Database) throws -> SealedBatch {
+        if changes.contains(where: { $0.dot.replica == replicaID }) { mark.record(try Meta.integer(db, "counter")) }
         var seals: [OriginSeal] = []
         var sendable: [Change] = []
         var legacy: LegacyAreas?

@@ -102,16 +102,15 @@ extension LocalReplica {
             throw StoreError(.validation, id: "\(type.name.id) \(record.id) belum punya kelurahan (--kelurahan).",
                              en: "\(type.name.en) \(record.id) has no kelurahan (--kelurahan).")
         }
-        let regionsKnown = try Bool.fetchOne(db, sql: "SELECT 1 FROM region LIMIT 1") == true
-        if regionsKnown,
-           try String.fetchOne(db, sql: "SELECT level FROM region WHERE id = ?", arguments: [area]) != "kelurahan" {
+        let regionsKnown = try db.one(Bool.self, "SELECT 1 FROM region LIMIT 1") == true
+        if regionsKnown, try db.one(String.self, "SELECT level FROM region WHERE id = ?", [area]) != "kelurahan" {
             throw StoreError(.unknownRegion,
                              id: "Kelurahan '\(area)' tidak dikenal. Lihat daftarnya dengan: field region list",
                              en: "Unknown kelurahan '\(area)'. See the list with: field region list")
         }
         guard RegionPath.contains(agent.areaID, area) else { throw StoreError.outsideArea(area, agent: agent) }
         // A record changes kelurahan only through a move, which takes its family along.
-        if let held = try Row.fetchOne(db, sql: "SELECT area FROM record WHERE id = ? AND deleted = 0", arguments: [record.id]),
+        if let held = try db.row("SELECT area FROM record WHERE id = ? AND deleted = 0", [record.id]),
            let heldArea = held["area"] as String?, !heldArea.isEmpty, heldArea != area {
             throw StoreError(.validation,
                              id: "\(record.id) tercatat di \(heldArea); kelurahannya tidak diubah lewat sunting. Pindahkan rumah tangganya: field household move H --to KELURAHAN",
@@ -120,10 +119,12 @@ extension LocalReplica {
     }
 
     private func validationContext(for records: [any FieldRecord], now: Date, in db: Database) throws -> ValidationContext {
+        // The kelurahan of the records saved (a record's kelurahan is its area), not all of them.
         var kota: [String: String] = [:], codes: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, kota_code, code FROM region WHERE level = 'kelurahan'") {
-            kota[row["id"]] = row["kota_code"]
-            codes[row["id"]] = row["code"]
+        for area in Set(records.map(\.area)) {
+            guard let row = try db.row("SELECT kota_code, code FROM region WHERE id = ? AND level = 'kelurahan'", [area]) else { continue }
+            kota[area] = row["kota_code"]
+            codes[area] = row["code"]
         }
         var persons: [String: Person] = [:]
         for record in records {
@@ -157,11 +158,11 @@ extension LocalReplica {
                 throw StoreError.duplicateNIK(person.nik, existing: other, kelurahan: other.kelurahanID)
             }
             inBatch[person.nik] = person
-            let holders = try String.fetchAll(db, sql: """
+            let holder = try db.one(String.self, """
                 SELECT b.record_id FROM blind_index b JOIN record r ON r.id = b.record_id
                 WHERE b.kind = 'nik' AND b.digest = ? AND r.deleted = 0 AND b.record_id <> ?
-                """, arguments: [vault.blindIndex(kind: "nik", person.nik), person.id])
-            if let holder = holders.first, let fields = try currentFields(recordID: holder, in: db) {
+                """, [vault.blindIndex(kind: "nik", person.nik), person.id])
+            if let holder, let fields = try currentFields(recordID: holder, in: db) {
                 let existing = Person(id: holder, fields: fields)
                 throw StoreError.duplicateNIK(person.nik, existing: existing, kelurahan: existing.kelurahanID)
             }
@@ -176,7 +177,7 @@ extension LocalReplica {
 
     private func storeWarnings(_ warnings: [ValidationIssue], recordID: String, in db: Database) throws {
         let sealed = warnings.isEmpty ? nil : try vault.seal(try JSONEncoder().encode(warnings), place: recordID + "/_warnings")
-        try db.execute(sql: "UPDATE record SET warnings = ? WHERE id = ?", arguments: [sealed, recordID])
+        try db.run("UPDATE record SET warnings = ? WHERE id = ?", [sealed, recordID])
     }
 
     func warnings(recordID: String, in db: Database) throws -> [ValidationIssue] {
@@ -231,10 +232,8 @@ struct ChangeWriter {
         try replica.storeSeal(try replica.signer.seal(changes), in: db)
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
-        // The counter the transaction committed, read once it has: a savepoint rolled back
-        // inside it (an import's refused family) must not raise the mark past what is stored.
-        let mark = replica.mark, counter = counter
-        db.afterNextTransaction(onCommit: { db in mark.record((try? Meta.integer(db, "counter")) ?? counter) })
+        // The high-water mark is raised when changes leave the laptop (`sealed`), not here: a
+        // dot that never left cannot be held elsewhere with other content.
         return changes
     }
 }

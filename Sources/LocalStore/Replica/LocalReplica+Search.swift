@@ -50,9 +50,9 @@ extension LocalReplica {
 
     /// Rewrites a record's search tokens from its current values.
     func refreshSearchTokens(recordID: String, live: [String: [FieldVersion]], in db: Database) throws {
-        try db.execute(sql: "DELETE FROM search_token WHERE record_id = ?", arguments: [recordID])
+        try db.run("DELETE FROM search_token WHERE record_id = ?", [recordID])
         for token in searchTokens(live) {
-            try db.execute(sql: "INSERT OR IGNORE INTO search_token (token, record_id) VALUES (?, ?)", arguments: [token, recordID])
+            try db.run("INSERT OR IGNORE INTO search_token (token, record_id) VALUES (?, ?)", [token, recordID])
         }
     }
 

@@ -260,12 +260,11 @@ final class Locked<Value>: @unchecked Sendable {
 /// The `meta` table: small named values of this replica.
 enum Meta {
     static func get(_ db: Database, _ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        try db.one(String.self, "SELECT value FROM meta WHERE key = ?", [key])
     }
 
     static func set(_ db: Database, _ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       arguments: [key, value])
+        try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
     }
 
     /// The agent this replica records for (read back by `LocalReplica.open`).

@@ -36,6 +36,25 @@ protocol SQLConnection: Sendable {
 extension SQLConnection {
     func execute(_ sql: String) async throws { try await execute(sql, []) }
     func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+
+    /// Inserts `rows` into `table` with multi-row `INSERT … VALUES (…), (…)` statements (one
+    /// round trip per few hundred rows, on SQLite and PostgreSQL alike), each followed by
+    /// `conflict` (an `ON CONFLICT …` clause, or ""). Rows must not repeat a key that `conflict`
+    /// updates: PostgreSQL refuses to update one row twice in a statement.
+    func insert(into table: String, columns: [String], rows: [[SQLValue]], _ conflict: String = "") async throws {
+        guard !rows.isEmpty else { return }
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        // Far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
+        let perStatement = max(1, 8_000 / columns.count)
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            try await execute("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                              + Array(repeating: tuple, count: chunk.count).joined(separator: ", ") + " " + conflict,
+                              chunk.flatMap { $0 })
+            start += chunk.count
+        }
+    }
 }
 
 /// Where the server keeps its data: the embedded SQLite file, or PostgreSQL. The store's

@@ -74,16 +74,19 @@ extension ServerStore {
 
     private static func place(_ dot: Dot) -> String { "changes/\(dot.replica.rawValue):\(dot.counter)" }
 
-    /// Adds a NIK or No. KK to the blind index.
-    func index(_ change: Change, with key: ServerKey? = nil, in db: any SQLConnection) async throws {
-        let kind: String? = switch (change.recordType, change.field) {
-        case (.person, "nik"): "nik"
-        case (.household, "noKK"): "kk"
-        default: nil
+    /// Adds the NIK or No. KK of each change to the blind index.
+    func index(_ changes: [Change], with key: ServerKey? = nil, in db: any SQLConnection) async throws {
+        let rows: [[SQLValue]] = changes.compactMap { change in
+            let kind: String? = switch (change.recordType, change.field) {
+            case (.person, "nik"): "nik"
+            case (.household, "noKK"): "kk"
+            default: nil
+            }
+            guard let kind, let value = change.value.text, !value.isEmpty else { return nil }
+            return [.text(kind), .text((key ?? self.key).blindIndex(kind: kind, value)), .text(change.recordID)]
         }
-        guard let kind, let value = change.value.text, !value.isEmpty else { return }
-        try await db.execute("INSERT INTO blind_index (kind, digest, record_id) VALUES (?, ?, ?) ON CONFLICT (kind, digest, record_id) DO NOTHING",
-                             [.text(kind), .text((key ?? self.key).blindIndex(kind: kind, value)), .text(change.recordID)])
+        try await db.insert(into: "blind_index", columns: ["kind", "digest", "record_id"], rows: rows,
+                            "ON CONFLICT (kind, digest, record_id) DO NOTHING")
     }
 
     /// The records that ever held this NIK (or, with `kind: "kk"`, this No. KK).
@@ -135,7 +138,7 @@ extension ServerStore {
                 let dot = Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))
                 let body = try row.text("body")
                 let change = try self.change(fromBody: body, dot: dot, with: old ?? key)
-                try await index(change, with: target, in: db)
+                try await index([change], with: target, in: db)
                 guard Self.isSealed(change), old != nil || !body.hasPrefix(Self.sealedPrefix) else { continue }
                 try await db.execute("UPDATE changes SET body = ? WHERE replica = ? AND counter = ?",
                                      [.text(try stored(change, with: target).body), .text(dot.replica.rawValue), .int(Int64(dot.counter))])

@@ -79,34 +79,31 @@ extension ServerStore {
                                                       legacy: { legacy })
             }
             let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
-            var writers = Set<ReplicaID>()
             let moves = Placement.moves(admitted.changes)
-            for (change, coded) in encoded where held[change.dot] == nil {
-                try await db.execute("""
-                    INSERT INTO changes (replica, counter, tx_counter, record_type, record_id, area, family, body, digest, batch_id, place, stated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
-                    """, [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
-                          .text(change.recordType.rawValue), .text(change.recordID), .text(places[change.recordID]?.area ?? change.area),
-                          families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
-                          .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)])
-                try await self.index(change, in: db)
-                try await db.execute("INSERT INTO record_areas (record_id, area) VALUES (?, ?) ON CONFLICT (record_id, area) DO NOTHING",
-                                     [.text(change.recordID), .text(change.area)])
-                writers.insert(change.dot.replica)
-            }
+            let fresh = encoded.filter { held[$0.0.dot] == nil }
+            try await db.insert(into: "changes", columns: ["replica", "counter", "tx_counter", "record_type", "record_id", "area", "family",
+                                                           "body", "digest", "batch_id", "place", "stated"],
+                                rows: fresh.map { change, coded in
+                                    [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
+                                     .text(change.recordType.rawValue), .text(change.recordID), .text(places[change.recordID]?.area ?? change.area),
+                                     families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
+                                     .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)]
+                                }, "ON CONFLICT (replica, counter) DO NOTHING")
+            try await self.index(fresh.map(\.0), in: db)
+            let areas = Set(fresh.map { RecordArea(record: $0.0.recordID, area: $0.0.area) })
+            try await db.insert(into: "record_areas", columns: ["record_id", "area"],
+                                rows: areas.sorted { ($0.record, $0.area) < ($1.record, $1.area) }.map { [.text($0.record), .text($0.area)] },
+                                "ON CONFLICT (record_id, area) DO NOTHING")
+            let writers = Set(fresh.map(\.0.dot.replica))
             try await Self.store(places, in: db)
-            for seal in admitted.seals {
-                try await db.execute("""
-                    INSERT INTO seals (replica, counter, signature, groups) VALUES (?, ?, ?, ?) ON CONFLICT (replica, counter) DO NOTHING
-                    """, [.text(seal.transaction.replica.rawValue), .int(Int64(seal.transaction.counter)),
-                          .text(seal.signature.base64EncodedString()), .text(seal.packedGroups.hex)])
-            }
-            for (record, family) in families.sorted(by: { $0.key < $1.key }) {
-                try await db.execute("""
-                    INSERT INTO record_families (record_id, family) VALUES (?, ?)
-                    ON CONFLICT (record_id) DO UPDATE SET family = excluded.family
-                    """, [.text(record), .text(family)])
-            }
+            try await db.insert(into: "seals", columns: ["replica", "counter", "signature", "groups"],
+                                rows: admitted.seals.map { seal in
+                                    [.text(seal.transaction.replica.rawValue), .int(Int64(seal.transaction.counter)),
+                                     .text(seal.signature.base64EncodedString()), .text(seal.packedGroups.hex)]
+                                }, "ON CONFLICT (replica, counter) DO NOTHING")
+            try await db.insert(into: "record_families", columns: ["record_id", "family"],
+                                rows: families.sorted(by: { $0.key < $1.key }).map { [.text($0.key), .text($0.value)] },
+                                "ON CONFLICT (record_id) DO UPDATE SET family = excluded.family")
             for replica in writers.sorted() {
                 try await Self.advance(replica, in: db)
                 try await db.execute("UPDATE replicas SET last_change_at = ? WHERE replica = ?", [.int(now), .text(replica.rawValue)])
@@ -124,6 +121,11 @@ extension ServerStore {
                                  [.text(request.batch), .text(device.id), .text(batchDigest), .int(Int64(accepted)), .int(now)])
             return PushResponse(batch: request.batch, accepted: accepted, duplicate: false)
         }
+    }
+
+    private struct RecordArea: Hashable {
+        var record: String
+        var area: String
     }
 
     /// The digests of the batch's dots that the store already holds.
