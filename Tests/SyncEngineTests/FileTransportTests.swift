@@ -36,11 +36,12 @@ struct FileTransportTests {
         for checkStored in [true, false] {
             var machine = Self.machine(.push, batchSize: 2, checkStored: checkStored)
             _ = try M.toCollect(&machine, session: M.session())
-            var action = machine.collected(M.changes(3), own: M.view([M.laptop: 3]))
+            var feed = PushFeed(M.changes(3))
+            var action = feed.answer(&machine, machine.collected(total: 3, own: M.view([M.laptop: 3])))
             var pushed = 0
             while case .send(.push(let request)) = action {
                 pushed += request.changes.count
-                action = machine.received(.push(PushResponse(batch: request.batch, accepted: request.changes.count, duplicate: false)))
+                action = feed.answer(&machine, machine.received(.push(PushResponse(batch: request.batch, accepted: request.changes.count, duplicate: false))))
             }
             #expect(pushed == 3)
             guard case .look = action, case .send(.session) = machine.looked(M.view([M.laptop: 3])) else { throw Unexpected() }

@@ -68,7 +68,7 @@ struct SyncMachineTests {
     func quietSync() throws {
         var machine = Self.machine()
         _ = try Self.toCollect(&machine, session: Self.session())
-        guard case .loadPull(let scope) = machine.collected(SealedBatch(), own: Self.view()) else { throw Unexpected() }
+        guard case .loadPull(let scope) = machine.collected(total: 0, own: Self.view()) else { throw Unexpected() }
         #expect(scope == Self.scope)
         guard case .send(.pull(let request)) = machine.pullLoaded(.init(held: VersionVector(), checkpoint: nil, pending: nil)) else { throw Unexpected() }
         #expect(request.after == nil && request.upTo == nil && request.maxChanges == 500)
@@ -91,11 +91,12 @@ struct SyncMachineTests {
     func pushBatches(count: Int, perTransaction: Int, batchSize: Int, serverLimit: Int) throws {
         var machine = Self.machine(batchSize: batchSize)
         _ = try Self.toCollect(&machine, session: Self.session(maxBatch: serverLimit))
-        var action = machine.collected(Self.changes(count, perTransaction: perTransaction), own: Self.view([Self.laptop: UInt64(count)]))
+        var feed = PushFeed(Self.changes(count, perTransaction: perTransaction))
+        var action = feed.answer(&machine, machine.collected(total: count, own: Self.view([Self.laptop: UInt64(count)])))
         var sent: [PushRequest] = []
         while case .send(.push(let request)) = action {
             sent.append(request)
-            action = machine.received(.push(PushResponse(batch: request.batch, accepted: request.changes.count, duplicate: false)))
+            action = feed.answer(&machine, machine.received(.push(PushResponse(batch: request.batch, accepted: request.changes.count, duplicate: false))))
         }
         guard case .loadPull = action else { throw Unexpected() }
         let limit = min(batchSize, serverLimit)
@@ -115,7 +116,7 @@ struct SyncMachineTests {
     func pagedPull() throws {
         var machine = Self.machine(batchSize: 2)
         _ = try Self.toCollect(&machine, session: Self.session())
-        _ = machine.collected(SealedBatch(), own: Self.view())
+        _ = machine.collected(total: 0, own: Self.view())
         let held = Self.vector([Self.laptop: 4])
         let checkpoint = Self.vector([Self.other: 2])
         guard case .send(.pull(let first)) = machine.pullLoaded(.init(held: held, checkpoint: checkpoint, pending: nil)) else { throw Unexpected() }
@@ -140,14 +141,14 @@ struct SyncMachineTests {
                                             upTo: Self.vector([Self.other: 9]), after: Dot(Self.other, 5))
         var machine = Self.machine()
         _ = try Self.toCollect(&machine, session: Self.session())
-        _ = machine.collected(SealedBatch(), own: Self.view())
+        _ = machine.collected(total: 0, own: Self.view())
         guard case .send(.pull(let resumed)) = machine.pullLoaded(.init(held: Self.vector([Self.other: 5]), checkpoint: nil, pending: note)) else { throw Unexpected() }
         #expect(resumed.knowledge == note.knowledge && resumed.upTo == note.upTo && resumed.after == note.after)
 
         var moved = Self.machine()
         let elsewhere = SyncScope(kind: .area, area: "33.74.11.1001")
         _ = try Self.toCollect(&moved, session: Self.session(scope: elsewhere))
-        _ = moved.collected(SealedBatch(), own: Self.view())
+        _ = moved.collected(total: 0, own: Self.view())
         guard case .send(.pull(let fresh)) = moved.pullLoaded(.init(held: Self.vector([Self.other: 5]), checkpoint: nil, pending: note)) else { throw Unexpected() }
         #expect(fresh.after == nil && fresh.upTo == nil && fresh.knowledge == Self.vector([Self.other: 5]))
     }
@@ -166,7 +167,7 @@ struct SyncMachineTests {
                 case .reconcile:
                     reconciles += 1
                     action = machine.reconciled(changed: false)
-                case .collect: action = machine.collected(SealedBatch(), own: Self.view([Self.laptop: 1]))
+                case .collect: action = machine.collected(total: 0, own: Self.view([Self.laptop: 1]))
                 case .loadPull: action = machine.pullLoaded(.init(held: VersionVector(), checkpoint: nil, pending: nil))
                 case .send(.pull):
                     // Something new every time: the machine stops only at its limit.
@@ -189,8 +190,10 @@ struct SyncMachineTests {
     func notStored() throws {
         var machine = Self.machine()
         _ = try Self.toCollect(&machine, session: Self.session())
-        guard case .send(.push(let request)) = machine.collected(Self.changes(3), own: Self.view([Self.laptop: 3])) else { throw Unexpected() }
-        guard case .loadPull = machine.received(.push(PushResponse(batch: request.batch, accepted: 3, duplicate: false))) else { throw Unexpected() }
+        var feed = PushFeed(Self.changes(3))
+        guard case .send(.push(let request)) = feed.answer(&machine, machine.collected(total: 3, own: Self.view([Self.laptop: 3]))),
+              case .loadPull = feed.answer(&machine, machine.received(.push(PushResponse(batch: request.batch, accepted: 3, duplicate: false))))
+        else { throw Unexpected() }
         guard case .send(.pull) = machine.pullLoaded(.init(held: VersionVector(), checkpoint: nil, pending: nil)) else { throw Unexpected() }
         guard case .store = machine.received(Self.page(upTo: VersionVector())) else { throw Unexpected() }
         guard case .adopt = machine.stored(), case .look = machine.adopted() else { throw Unexpected() }
@@ -198,7 +201,7 @@ struct SyncMachineTests {
         // The server says it stored only 2 of the 3 (a restore of the server, a lost write).
         guard case .reconcile = machine.received(.session(Self.session(vector: Self.vector([Self.laptop: 2]), own: 2))) else { throw Unexpected() }
         _ = machine.reconciled(changed: false)
-        _ = machine.collected(SealedBatch(), own: Self.view([Self.laptop: 3]))
+        _ = machine.collected(total: 0, own: Self.view([Self.laptop: 3]))
         _ = machine.pullLoaded(.init(held: VersionVector(), checkpoint: nil, pending: nil))
         _ = machine.received(Self.page(upTo: VersionVector()))
         _ = machine.stored()
@@ -288,5 +291,20 @@ struct RewindCheckTests {
 
         // The server holds nothing of this replica: nothing to agree on.
         #expect(try RewindCheck.agreedCounter(local: local, confirmed: 3, server: nil, over: ScriptedDigests([:], page: page)) == 0)
+    }
+}
+
+/// Answers the machine's page requests from a delta held in memory, as a sync driver does from
+/// its push source.
+struct PushFeed {
+    var source: HeldPush
+
+    init(_ delta: SealedBatch) { source = HeldPush(delta) }
+
+    /// `action`, or, while it asks for a page, what the machine does with the next one.
+    mutating func answer(_ machine: inout SyncMachine, _ action: SyncMachine.Action) -> SyncMachine.Action {
+        var action = action
+        while case .page(let maxChanges) = action { action = machine.paged(source.next(maxChanges: maxChanges)) }
+        return action
     }
 }

@@ -57,6 +57,7 @@ extension LocalReplica {
         var machine = SyncMachine(configuration, makeBatchID: makeBatchID)
         let view = { SyncMachine.LocalView(replica: self.replicaID, held: try self.fullVersionVector(), letGo: try self.forgottenOwn()) }
         let decoded = { (key: String) in try self.syncState(key).map { Data($0.utf8) } }
+        var outbox: (any PushSource)?
         var action = machine.start()
         while true {
             switch action {
@@ -70,9 +71,15 @@ extension LocalReplica {
             case .reconcile(let session):
                 action = machine.reconciled(changed: try roles.reconcile(session))
             case .collect(let vector):
-                let delta = try roles.collect?(vector) ?? changes(notIn: vector)
-                if !delta.isEmpty { progress(.pushing(total: delta.changes.count)) }
-                action = machine.collected(delta, own: try view())
+                // What the replica held before the push is read first: the closing check asks
+                // the server for no more than that.
+                let own = try view()
+                let source: any PushSource = try roles.collect.map { HeldPush(try $0(vector)) } ?? pushSource(notIn: vector)
+                outbox = source
+                if source.total > 0 { progress(.pushing(total: source.total)) }
+                action = machine.collected(total: source.total, own: own)
+            case .page(let maxChanges):
+                action = machine.paged(try outbox?.next(maxChanges: maxChanges) ?? SealedBatch())
             case .loadPull(let scope):
                 let pending = try decoded(machine.pullStateKey).flatMap { try? JSONDecoder().decode(SyncMachine.PullProgress.self, from: $0) }
                 let checkpoint = try decoded(machine.checkpointKey(scope)).flatMap { try? JSONDecoder().decode(VersionVector.self, from: $0) }

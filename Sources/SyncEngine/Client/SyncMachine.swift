@@ -114,8 +114,12 @@ public struct SyncMachine: Sendable {
         /// Compare what the server holds under the laptop's own replica ids with what the
         /// laptop holds, repair a restored laptop, then call `reconciled(changed:)`.
         case reconcile(SessionResponse)
-        /// Gather the changes the server's vector lacks, then call `collected(_:own:)`.
+        /// Prepare a `PushSource` of the changes the server's vector lacks, then call
+        /// `collected(total:own:)`.
         case collect(notIn: VersionVector)
+        /// Read the next page of the push source (at most `maxChanges`, whole transactions),
+        /// then call `paged(_:)`.
+        case page(maxChanges: Int)
         /// Read where a pull of this scope starts, then call `pullLoaded(_:)`.
         case loadPull(SyncScope)
         /// Apply this page together with these sync-state entries (nil removes one) in one
@@ -143,7 +147,8 @@ public struct SyncMachine: Sendable {
         case awaitingSession(SessionPurpose)
         case reconciling(SessionResponse)
         case collecting(SessionResponse)
-        case pushing(SessionResponse, remaining: [PushRequest])
+        case pushing(SessionResponse, limit: Int)
+        case paging(SessionResponse, limit: Int)
         case loadingPull(SessionResponse)
         case pulling(SessionResponse, Pull)
         case storing(SessionResponse, Pull, next: Dot?, upTo: VersionVector)
@@ -200,16 +205,10 @@ public struct SyncMachine: Sendable {
             case .roundEnd:
                 return endRound(session)
             }
-        case (.pushing(let session, var remaining), .push(let answer)):
-            let sent = remaining.removeFirst()
-            moved.pushed += sent.changes.count
-            report.pushed += sent.changes.count
+        case (.pushing(let session, let limit), .push(let answer)):
             report.accepted += answer.accepted
-            if let next = remaining.first {
-                state = .pushing(session, remaining: remaining)
-                return .send(.push(next))
-            }
-            return pull(session)
+            state = .paging(session, limit: limit)
+            return .page(maxChanges: limit)
         case (.pulling(let session, let pull), .pull(let page)):
             moved.pulled += page.changes.count
             report.pulled += page.changes.count
@@ -236,14 +235,25 @@ public struct SyncMachine: Sendable {
         return collect(session)
     }
 
-    public mutating func collected(_ delta: SealedBatch, own view: LocalView) -> Action {
+    /// The push source is ready with `total` changes; `view` is the replica as it was read
+    /// before the source (what the closing check compares with).
+    public mutating func collected(total: Int, own view: LocalView) -> Action {
         guard case .collecting(let session) = state else { return fail(.unexpected("collected")) }
         written = (view.replica, view.held[view.replica], view.letGo.filter { $0.replica == view.replica })
+        guard total > 0 else { return pull(session) }
         let limit = max(1, min(configuration.batchSize, session.maxBatchChanges))
-        let requests = Batching.batches(delta, maxChanges: limit).map { PushRequest(batch: makeBatchID(), $0) }
-        guard let first = requests.first else { return pull(session) }
-        state = .pushing(session, remaining: requests)
-        return .send(.push(first))
+        state = .paging(session, limit: limit)
+        return .page(maxChanges: limit)
+    }
+
+    /// The next page of the push; an empty one ends the push.
+    public mutating func paged(_ page: SealedBatch) -> Action {
+        guard case .paging(let session, let limit) = state else { return fail(.unexpected("paged")) }
+        guard !page.changes.isEmpty else { return pull(session) }
+        moved.pushed += page.changes.count
+        report.pushed += page.changes.count
+        state = .pushing(session, limit: limit)
+        return .send(.push(PushRequest(batch: makeBatchID(), page)))
     }
 
     public mutating func pullLoaded(_ start: PullStart) -> Action {
