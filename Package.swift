@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "FieldCLITests",
             dependencies: [
-                "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine",
+                "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine", "SyncTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -57,6 +57,7 @@ enum Exit {
     static let setup: Int32 = 7          // no replica yet, or one already there (or not enrolled)
     static let network: Int32 = 8        // the server could not be reached, even after retries
     static let serverRefused: Int32 = 9  // the server refused (scope, revoked device, bad code…)
+    static let diskFull: Int32 = 10      // the laptop's disk is full; nothing half-written
     static let failure: Int32 = 1
 }
 
@@ -131,6 +132,7 @@ struct Console {
         case .notInitialized, .alreadyInitialized, .notEnrolled: Exit.setup
         case .database, .corrupt: Exit.failure
         case .refused: Exit.serverRefused
+        case .diskFull: Exit.diskFull
         }
     }
 }

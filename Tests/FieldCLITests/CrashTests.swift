@@ -12,22 +12,22 @@ import Glibc
 struct CrashTests {
     /// Starts `field _stress-write`, which saves households of three and prints `ACK <id>` after
     /// each commit; kills it with SIGKILL after a random number of acknowledgements and a random
-    /// delay, so the kill lands at random points, often inside a transaction. Repeats, then
-    /// checks the file.
+    /// delay, so the kill lands at random points, often inside a transaction. Repeats
+    /// (`FaultTrials`: 100 times by default, seeded), then checks the file.
     @Test("kill -9 in a loop against a real file, then integrity_check and the counts")
     func killNineLoop() throws {
         let cli = try CLI()
         #expect(try cli.initPSM().status == 0)
-        var generator = SystemRandomNumberGenerator()
+        var trials = FaultTrials("CrashTests")
         var acknowledged = Set<String>()
-        let rounds = 12
+        let rounds = trials.count
         for round in 0..<rounds {
             let process = cli.process(["_stress-write"])
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let wanted = Int.random(in: 1...25, using: &generator)
+            let wanted = trials.int(1...8)
             var buffer = ""
             var seen = 0
             let reader = out.fileHandleForReading
@@ -37,11 +37,11 @@ struct CrashTests {
                 buffer += String(decoding: chunk, as: UTF8.self)
                 seen = buffer.filter { $0 == "\n" }.count
             }
-            usleep(UInt32.random(in: 0...20_000, using: &generator))
+            usleep(trials.micros(0...20_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             buffer += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer was killed, not finished")
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round) (seed \(trials.seed)): the writer was killed, not finished")
             for line in buffer.split(separator: "\n") where line.hasPrefix("ACK ") {
                 acknowledged.insert(String(line.dropFirst(4)))
             }

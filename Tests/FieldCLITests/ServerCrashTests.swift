@@ -78,8 +78,9 @@ struct ServerCrashTests {
 
         // Several rounds: start a sync of big batches, stop the server at a random moment after
         // a batch has landed (often inside the next one), check the store, start it again.
-        var generator = SystemRandomNumberGenerator()
-        let rounds = signal == SIGTERM ? 2 : 8
+        // `FaultTrials` rounds with SIGKILL (100 by default), two with SIGTERM.
+        var trials = FaultTrials("ServerCrashTests")
+        let rounds = signal == SIGTERM ? 2 : trials.count
         var stoppedDuringSync = 0
         for round in 1...rounds {
             let landed = try batchCount()
@@ -92,7 +93,7 @@ struct ServerCrashTests {
             while try batchCount() == landed && sync.isRunning && Date() < deadline {
                 usleep(5_000)
             }
-            usleep(UInt32.random(in: 0...250_000, using: &generator))
+            usleep(trials.micros(0...250_000))
             if sync.isRunning { stoppedDuringSync += 1 }
             let ended = server.kill(signal)
             sync.waitUntilExit()
@@ -103,7 +104,7 @@ struct ServerCrashTests {
                 #expect(ended.signalled)
             }
             if sync.terminationStatus != 0 {
-                #expect(sync.terminationStatus == 8, "round \(round): the stop cut the sync short and it says so: \(message)")
+                #expect(sync.terminationStatus == 8, "round \(round) (seed \(trials.seed)): the stop cut the sync short and it says so: \(message)")
                 #expect(message.contains("tidak dapat dihubungi"), "\(message)")
             }
             // Straight after the stop, before anything repairs it.

@@ -133,8 +133,10 @@ struct SyncClient {
             var agreed: UInt64 = 0
             if let held, held.counter > 0 {
                 let confirmed = min(UInt64(try replica.syncState("confirmed." + id.rawValue) ?? "") ?? 0, held.counter)
-                let local = try replica.ownDigests(of: id, after: confirmed)
-                agreed = try RewindCheck.agreedCounter(local: Dictionary(local.map { ($0.counter, $0.digest) }, uniquingKeysWith: { first, _ in first }),
+                let digest = { (counter: UInt64) in
+                    try self.replica.ownDigests(of: id, after: counter - 1, limit: 1).first { $0.counter == counter }?.digest
+                }
+                agreed = try RewindCheck.agreedCounter(local: digest,
                                                        confirmed: confirmed, server: held, over: transport)
             }
             let diverged = held.map { agreed < $0.counter } ?? false

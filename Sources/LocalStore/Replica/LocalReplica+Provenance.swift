@@ -216,11 +216,12 @@ extension LocalReplica {
         return fresh
     }
 
-    /// The digest (`Change.digest`) of each own change of `replica` after `counter`, in counter order.
-    public func ownDigests(of replica: ReplicaID, after counter: UInt64) throws -> [(counter: UInt64, digest: Data)] {
+    /// The digest (`Change.digest`) of each own change of `replica` after `counter`, in counter
+    /// order, at most `limit` (a sync compares one; a peer answers a page).
+    public func ownDigests(of replica: ReplicaID, after counter: UInt64, limit: Int) throws -> [(counter: UInt64, digest: Data)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter",
-                             arguments: [replica.rawValue, Int64(counter)]).map {
+            try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter LIMIT ?",
+                             arguments: [replica.rawValue, Int64(counter), Int64(min(limit, Int(Int64.max)))]).map {
                 let change = try change(from: $0, in: db)
                 return (change.dot.counter, change.digest)
             }

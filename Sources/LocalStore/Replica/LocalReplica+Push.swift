@@ -9,18 +9,21 @@ extension LocalReplica {
     public func pushSource(notIn vector: VersionVector) throws -> some PushSource {
         try read { db in
             let vector = try retirements(in: db).unfold(vector)
-            var found: [(replica: String, counter: UInt64, lamport: UInt64, transaction: UInt64)] = []
-            for replica in try String.fetchAll(db, sql: "SELECT replica FROM version_vector") {
-                let rows = try Row.fetchCursor(db, sql: "SELECT counter, lamport, tx_counter FROM change_log WHERE replica = ? AND counter > ?",
-                                               arguments: [replica, Int64(vector[ReplicaID(replica)])])
+            let names = try String.fetchAll(db, sql: "SELECT replica FROM version_vector ORDER BY replica")
+            var keys: [LocalPush.Key] = []
+            for (index, replica) in names.enumerated() {
                 let id = ReplicaID(replica)
+                let rows = try Row.fetchCursor(db, sql: "SELECT counter, lamport, tx_counter FROM change_log WHERE replica = ? AND counter > ?",
+                                               arguments: [replica, Int64(vector[id])])
                 while let row = try rows.next() {
                     let counter = UInt64(row[0] as Int64)
                     if vector.beyond.contains(Dot(id, counter)) { continue }
-                    found.append((replica, counter, UInt64(row[1] as Int64), UInt64(row[2] as Int64)))
+                    keys.append(LocalPush.Key(lamport: UInt64(row[1] as Int64), replica: UInt32(index), transaction: UInt64(row[2] as Int64),
+                                              counter: counter))
                 }
             }
-            return LocalPush(replica: self, found: found)
+            keys.sort()
+            return LocalPush(replica: self, names: names, keys: keys)
         }
     }
 }
@@ -29,8 +32,9 @@ extension LocalReplica {
 /// Lamport time, then transaction, then dot (a transaction's changes are its writer's, so the
 /// replica index stands for both).
 struct LocalPush: PushSource {
-    private struct Key: Comparable {
+    struct Key: Comparable {
         var lamport: UInt64
+        /// The index of the replica id in `names` (sorted, so indexes sort as the ids do).
         var replica: UInt32
         var transaction: UInt64
         var counter: UInt64
@@ -40,18 +44,18 @@ struct LocalPush: PushSource {
         }
     }
 
-    private let replica: LocalReplica
+    let replica: LocalReplica
     /// Replica ids by index, in their sort order.
-    private let names: [String]
-    private let keys: [Key]
+    let names: [String]
+    /// Sorted.
+    let keys: [Key]
     private var position = 0
     var total: Int { keys.count }
 
-    init(replica: LocalReplica, found: [(replica: String, counter: UInt64, lamport: UInt64, transaction: UInt64)]) {
+    init(replica: LocalReplica, names: [String], keys: [Key]) {
         self.replica = replica
-        names = Set(found.map(\.replica)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, UInt32($0)) })
-        keys = found.map { Key(lamport: $0.lamport, replica: index[$0.replica]!, transaction: $0.transaction, counter: $0.counter) }.sorted()
+        self.names = names
+        self.keys = keys
     }
 
     mutating func next(maxChanges: Int) throws -> SealedBatch {

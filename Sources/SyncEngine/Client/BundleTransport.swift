@@ -102,10 +102,10 @@ struct BundleSource: PeerSource {
         batch.certificates.first { $0.replica == replica }
     }
 
-    func ownDigests(of replica: ReplicaID, after counter: UInt64) throws -> [(counter: UInt64, digest: Data)] {
+    func ownDigests(of replica: ReplicaID, after counter: UInt64, limit: Int) throws -> [(counter: UInt64, digest: Data)] {
         batch.changes.filter { $0.dot.replica == replica && $0.dot.counter > counter }
             .sorted { $0.dot.counter < $1.dot.counter }
-            .map { ($0.dot.counter, $0.digest) }
+            .prefix(limit).map { ($0.dot.counter, $0.digest) }
     }
 }
 

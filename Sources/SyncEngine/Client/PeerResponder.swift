@@ -9,8 +9,8 @@ public protocol PeerSource {
     /// Checks (origin seals, certificates) and applies a batch whole, or refuses it whole.
     func receive(_ batch: SealedBatch) throws
     func certificate(of replica: ReplicaID) throws -> ReplicaCertificate?
-    /// The digest of each held change of `replica` after `counter`, in counter order.
-    func ownDigests(of replica: ReplicaID, after counter: UInt64) throws -> [(counter: UInt64, digest: Data)]
+    /// The digest of each held change of `replica` after `counter`, in counter order, at most `limit`.
+    func ownDigests(of replica: ReplicaID, after counter: UInt64, limit: Int) throws -> [(counter: UInt64, digest: Data)]
     /// Whether it holds any change of `record` (a record that moved here keeps its history).
     func holds(record: String) throws -> Bool
     /// What it holds, and what it let go because the server holds it: what it tells an asker.
@@ -61,7 +61,7 @@ public struct PeerResponder {
             let certificate = id == asker.replica ? asker : try source.certificate(of: id)
             guard let certificate, certificate.agent == asker.agent else { continue }
             let counter = held[id]
-            let digest = counter == 0 ? nil : try source.ownDigests(of: id, after: counter - 1).first?.digest
+            let digest = counter == 0 ? nil : try source.ownDigests(of: id, after: counter - 1, limit: 1).first?.digest
             own.append(OwnReplica(replica: id, counter: counter, digest: digest, certificate: certificate))
         }
         let named = Set(request.replicas ?? []).union([request.replica])
@@ -110,7 +110,7 @@ public struct PeerResponder {
 
     func digests(_ request: DigestsRequest) throws -> DigestsResponse {
         let limit = min(max(request.limit ?? 1000, 1), 10_000)
-        let entries = try source.ownDigests(of: request.replica, after: request.after)
+        let entries = try source.ownDigests(of: request.replica, after: request.after, limit: limit + 1)
         return DigestsResponse(replica: request.replica, digests: entries.prefix(limit).map { .init(counter: $0.counter, digest: $0.digest) },
                                more: entries.count > limit)
     }

@@ -59,9 +59,16 @@ public enum RewindCheck {
     /// server for its digests page by page only when the newest ones differ.
     public static func agreedCounter(local: [UInt64: Data], confirmed: UInt64, server: OwnReplica?,
                                      over transport: some SyncTransport) throws -> UInt64 {
+        try agreedCounter(local: { local[$0] }, confirmed: confirmed, server: server, over: transport)
+    }
+
+    /// The same, reading each local digest when it is compared (`local(counter)`): a replica of
+    /// half a million changes is not read whole to compare the newest one.
+    public static func agreedCounter(local: (UInt64) throws -> Data?, confirmed: UInt64, server: OwnReplica?,
+                                     over transport: some SyncTransport) throws -> UInt64 {
         guard let server, server.counter > 0 else { return 0 }
         let confirmed = min(confirmed, server.counter)
-        if local[server.counter] == server.digest { return server.counter }
+        if try local(server.counter) == server.digest { return server.counter }
         var agreed = confirmed
         var after = confirmed
         while true {
@@ -69,7 +76,7 @@ public enum RewindCheck {
                 throw Failure.unexpectedAnswer("digests")
             }
             for entry in page.digests {
-                guard entry.counter == agreed + 1, local[entry.counter] == entry.digest else { return agreed }
+                guard entry.counter == agreed + 1, try local(entry.counter) == entry.digest else { return agreed }
                 agreed = entry.counter
             }
             guard page.more, let last = page.digests.last else { return agreed }
