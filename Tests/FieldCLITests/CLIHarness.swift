@@ -18,6 +18,8 @@ struct CLI {
 
     let directory: URL
     var passphrase = "rahasia-srondol-42"
+    /// The network namespace its commands run in (where its server is), if not this one.
+    var namespace: String?
     var database: String { directory.appendingPathComponent("replica.sqlite").path }
     /// High-water marks of this test's replicas (never the user's ~/.local/state).
     var stateDirectory: String { directory.appendingPathComponent("state").path }
@@ -75,6 +77,7 @@ struct CLI {
         process.arguments = arguments
         process.environment = environment(env)
         process.currentDirectoryURL = directory
+        if let namespace { ServerHarness.enter(namespace, process) }
         return process
     }
 

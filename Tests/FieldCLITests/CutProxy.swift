@@ -34,9 +34,12 @@ final class CutProxy: @unchecked Sendable {
     let target: Int
     let tunnelTarget: Int?
     private let maxBytes: Int
+    /// Microseconds each chunk waits before it is passed on, either way: a link's latency.
+    private let delay: UInt32
 
-    init(target: Int, cuts: Int, seed: UInt64, maxBytes: Int = 40_000, tunnelTarget: Int? = nil) throws {
+    init(target: Int, cuts: Int, seed: UInt64, maxBytes: Int = 40_000, tunnelTarget: Int? = nil, delay: UInt32 = 0) throws {
         self.target = target
+        self.delay = delay
         self.tunnelTarget = tunnelTarget
         self.cutsLeft = cuts
         self.cutsPlanned = cuts
@@ -84,8 +87,9 @@ final class CutProxy: @unchecked Sendable {
             }
             guard connected == 0 else { close(client); close(upstream); continue }
             let shared = Budget(budget)
-            Thread.detachNewThread { Self.pump(from: client, to: upstream, budget: shared) }
-            Thread.detachNewThread { Self.pump(from: upstream, to: client, budget: shared) }
+            let delay = delay
+            Thread.detachNewThread { Self.pump(from: client, to: upstream, budget: shared, delay: delay) }
+            Thread.detachNewThread { Self.pump(from: upstream, to: client, budget: shared, delay: delay) }
         }
     }
 
@@ -129,11 +133,12 @@ final class CutProxy: @unchecked Sendable {
         }
     }
 
-    private static func pump(from source: Int32, to sink: Int32, budget: Budget) {
+    private static func pump(from source: Int32, to sink: Int32, budget: Budget, delay: UInt32) {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = read(source, &buffer, buffer.count)
             if count <= 0 { break }
+            if delay > 0 { usleep(delay) }
             let allowed = budget.take(count)
             if allowed > 0 { _ = buffer.withUnsafeBytes { write(sink, $0.baseAddress, allowed) } }
             if allowed < count { break }

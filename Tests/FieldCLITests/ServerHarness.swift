@@ -14,6 +14,8 @@ final class ServerHarness: @unchecked Sendable {
     let directory: URL
     /// Options `serve` runs with besides the store and port (`--tls-cert`, `--tls-key`).
     let serveArguments: [String]
+    /// The network namespace the server runs in (its own loopback), if not this one.
+    let namespace: String?
 
     enum Store: String, CaseIterable, Sendable {
         case sqlite, postgres
@@ -32,7 +34,9 @@ final class ServerHarness: @unchecked Sendable {
 
     /// `copying` names a SQLite store and its key file to start from (a copy; the originals are
     /// not touched), for a store an earlier version made.
-    init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true, copying seed: (store: URL, key: URL)? = nil) throws {
+    init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true, copying seed: (store: URL, key: URL)? = nil,
+         namespace: String? = nil) throws {
+        self.namespace = namespace
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let seed {
@@ -51,7 +55,7 @@ final class ServerHarness: @unchecked Sendable {
             database = try Self.freshPostgresDatabase()
         }
         self.serveArguments = serveArguments + ["--key-file", directory.appendingPathComponent("server.key").path]
-        (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments)
+        (process, url) = try Self.launch(database: database, port: 0, in: directory, extra: self.serveArguments, namespace: namespace)
         // Areas are checked against the region table, as a Dinas sets it up.
         guard loadRegions else { return }
         let regions = try admin("region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang")
@@ -74,10 +78,12 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Starts `field-server serve` and waits for the line that gives its address.
-    static func launch(database: String, port: Int, in directory: URL, extra: [String] = []) throws -> (Process, String) {
+    static func launch(database: String, port: Int, in directory: URL, extra: [String] = [],
+                       namespace: String? = nil) throws -> (Process, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--database", database, "--port", String(port)] + extra
+        if let namespace { Self.enter(namespace, process) }
         process.currentDirectoryURL = directory
         let out = Pipe()
         process.standardOutput = out
@@ -88,6 +94,13 @@ final class ServerHarness: @unchecked Sendable {
         process.standardError = errors
         try process.run()
         return (process, try address(printedBy: process, on: out) { (try? String(contentsOf: log, encoding: .utf8)) ?? "" })
+    }
+
+    /// Runs `process` in network namespace `name` (`ip netns exec` replaces itself with it, so
+    /// the process id and signals are the program's own).
+    static func enter(_ name: String, _ process: Process) {
+        process.arguments = ["netns", "exec", name, process.executableURL!.path] + (process.arguments ?? [])
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
     }
 
     /// The loopback address a server process prints on its first line; the process is stopped
@@ -114,7 +127,8 @@ final class ServerHarness: @unchecked Sendable {
         // The port can linger for a moment after a kill.
         for _ in 0..<50 {
             do {
-                let (started, address) = try Self.launch(database: database, port: port, in: directory, extra: serveArguments)
+                let (started, address) = try Self.launch(database: database, port: port, in: directory, extra: serveArguments,
+                                                         namespace: namespace)
                 precondition(address == url)
                 process = started
                 return
@@ -182,7 +196,8 @@ extension CLI {
     /// A laptop for `agent` in `area`, enrolled with `server`.
     static func enrolled(_ server: ServerHarness, agent: String, role: String = "psm", area: String, kelurahan: String) throws -> CLI {
         let code = try server.addAgent(id: agent, role: role, area: area)
-        let cli = try CLI()
+        var cli = try CLI()
+        cli.namespace = server.namespace
         try #require(try cli.run("init", "--name", agent, "--role", "psm", "--area", kelurahan, "--regions", semarangCSV,
                                  "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10").status == 0)
         let enrolled = try cli.run("enroll", "--server", server.url, "--code", code)
