@@ -90,13 +90,16 @@ struct HistoryCommand: ParsableCommand {
     }
 }
 
-/// For the crash test: saves households of three in a loop, printing `ACK <id>` after each
-/// commit, until killed.
+/// For the crash tests and the benchmarks: saves households (with three members by default) in
+/// a loop, one per transaction, printing `ACK <id>` after each commit, until killed or `count`.
+/// `--latencies FILE` writes how long each save took (milliseconds, one per line).
 struct StressWriteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "_stress-write", shouldDisplay: false)
 
     @OptionGroup var global: GlobalOptions
     @Option var count: Int = 1_000_000
+    @Option var members: Int = 3
+    @Option var latencies: String?
 
     func run() throws {
         try global.console.run { try write() }
@@ -105,16 +108,20 @@ struct StressWriteCommand: ParsableCommand {
     private func write() throws {
         let replica = try global.openReplica()
         var generator = SystemRandomNumberGenerator()
+        var took: [String] = []
+        defer { if let latencies { try? (took.joined(separator: "\n") + "\n").write(toFile: latencies, atomically: true, encoding: .utf8) } }
         for _ in 0..<count {
             let kk = "3374061203" + String(100_000 + generator.next() % 900_000)
             var household = Household(noKK: kk, address: "Jl. Uji \(generator.next() % 1000)", rt: "001", rw: "001",
                                       kelurahanID: replica.agent.areaID)
-            let people = (0..<3).map { index in
+            let people = (0..<members).map { index in
                 Person(nik: "", name: "Warga \(index)", sex: .l, birthDate: nil, relationship: index == 0 ? .kepala : .anak,
                        householdID: household.id, kelurahanID: household.kelurahanID)
             }
             household.members = Set(people.map(\.id))
+            let start = DispatchTime.now().uptimeNanoseconds
             _ = try replica.save([household] + people)
+            if latencies != nil { took.append(String(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)) }
             print("ACK \(household.id)")
             fflush(nil)
         }

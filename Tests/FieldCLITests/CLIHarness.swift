@@ -104,6 +104,15 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Runs a system tool (`mount`, `ip`), requiring it to succeed.
+    static func tool(_ path: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let result = try capture(process)
+        try #require(result.status == 0, "\(path) \(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+
     /// A PSM replica for Srondol Kulon with the Kota Semarang regions (fast KDF for tests).
     func initPSM(area: String = "Srondol Kulon") throws -> Result {
         try run("init", "--name", "Siti Aminah", "--role", "psm", "--area", area, "--ntr", "NTR-3374-0012",

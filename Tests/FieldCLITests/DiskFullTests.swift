@@ -24,13 +24,7 @@ struct DiskFullTests {
 
         func unmount() { _ = umount2(path, Int32(MNT_DETACH)) }
 
-        private static func mount(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/mount")
-            process.arguments = arguments
-            let result = try CLI.capture(process)
-            try #require(result.status == 0, "mount \(arguments.joined(separator: " ")): \(result.stderr)")
-        }
+        private static func mount(_ arguments: [String]) throws { try CLI.tool("/bin/mount", arguments) }
     }
 
     static func acknowledged(_ result: CLI.Result) -> Set<String> {

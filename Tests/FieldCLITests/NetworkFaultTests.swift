@@ -27,13 +27,7 @@ struct NetworkFaultTests {
 
         deinit { try? Self.ip(["netns", "del", name]) }
 
-        private static func ip(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = arguments
-            let result = try CLI.capture(process)
-            try #require(result.status == 0, "ip \(arguments.joined(separator: " ")): \(result.stderr)")
-        }
+        private static func ip(_ arguments: [String]) throws { try CLI.tool("/usr/sbin/ip", arguments) }
     }
 
     enum Fault: String, CaseIterable, Sendable {
