@@ -221,7 +221,7 @@ extension LocalReplica {
     public func ownDigests(of replica: ReplicaID, after counter: UInt64, limit: Int) throws -> [(counter: UInt64, digest: Data)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE replica = ? AND counter > ? ORDER BY counter LIMIT ?",
-                             arguments: [replica.rawValue, Int64(counter), Int64(min(limit, Int(Int64.max)))]).map {
+                             arguments: [replica.rawValue, Int64(counter), Int64(limit)]).map {
                 let change = try change(from: $0, in: db)
                 return (change.dot.counter, change.digest)
             }

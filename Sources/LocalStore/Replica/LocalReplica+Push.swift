@@ -60,14 +60,9 @@ struct LocalPush: PushSource {
 
     mutating func next(maxChanges: Int) throws -> SealedBatch {
         while position < keys.count {
-            var end = position
-            // Whole transactions, cut as `Batching` cuts them.
-            while end < keys.count {
-                var close = end + 1
-                while close < keys.count, keys[close].replica == keys[end].replica, keys[close].transaction == keys[end].transaction,
-                      keys[close].lamport == keys[end].lamport { close += 1 }
-                if end > position && close - position > maxChanges { break }
-                end = close
+            let keys = keys
+            let end = Batching.pageEnd(from: position, count: keys.count, maxChanges: maxChanges) {
+                keys[$0].replica == keys[$1].replica && keys[$0].transaction == keys[$1].transaction
             }
             let page = keys[position..<end]
             position = end

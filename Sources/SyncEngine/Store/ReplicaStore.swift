@@ -49,21 +49,28 @@ extension MergeRules {
 public enum Batching {
     public static func batches(_ changes: [Change], maxChanges: Int) -> [[Change]] {
         var batches: [[Change]] = []
-        var current: [Change] = []
-        var index = 0
-        while index < changes.count {
-            var end = index + 1
-            while end < changes.count && changes[end].transaction == changes[index].transaction { end += 1 }
-            let transaction = changes[index..<end]
-            if !current.isEmpty && current.count + transaction.count > maxChanges {
-                batches.append(current)
-                current = []
-            }
-            current += transaction
-            index = end
+        var start = 0
+        while start < changes.count {
+            let end = pageEnd(from: start, count: changes.count, maxChanges: maxChanges) { changes[$0].transaction == changes[$1].transaction }
+            batches.append(Array(changes[start..<end]))
+            start = end
         }
-        if !current.isEmpty { batches.append(current) }
         return batches
+    }
+
+    /// Where the batch that starts at item `start` (of `count`, a transaction's items next to
+    /// each other) ends: whole transactions, cut before one that would take the batch past
+    /// `maxChanges` (a transaction larger than that goes alone). `sameTransaction(i, j)` says
+    /// whether items i and j belong to one transaction. For a delta held as changes or as keys.
+    public static func pageEnd(from start: Int, count: Int, maxChanges: Int, sameTransaction: (Int, Int) -> Bool) -> Int {
+        var end = start
+        while end < count {
+            var close = end + 1
+            while close < count && sameTransaction(end, close) { close += 1 }
+            if end > start && close - start > maxChanges { break }
+            end = close
+        }
+        return end
     }
 }
 
