@@ -4,8 +4,9 @@ import Logging
 import NIOSSL
 import PostgresNIO
 
-/// The production store: PostgreSQL through PostgresNIO's connection pool. Pushes take a
-/// transaction-scoped advisory lock, so batches apply one after another as on SQLite.
+/// The production store: PostgreSQL through PostgresNIO's connection pool. A push takes
+/// transaction-scoped advisory locks on the replicas and records it writes
+/// (`ServerStore.writeLocks`), so pushes about different replicas and records commit in parallel.
 final class PostgresDatabase: SQLDatabase {
     let dialect = SQLDialect.postgres
     let client: PostgresClient

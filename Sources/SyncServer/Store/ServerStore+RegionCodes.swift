@@ -6,9 +6,10 @@ import SyncEngine
 /// (`3374/banyumanik/srondol-kulon`, now `33.74.11.1006`): the region table, agents (area and
 /// former areas), each change's filed and stated area and its body (area and region-valued
 /// fields, re-sealed when sensitive, digest recomputed), each record's area and the areas it was
-/// in. Origin seals stay as signed; whoever checks or forwards one asks for the changes as then
-/// written (`LegacyAreas`). Runs at open, after the key is read (sealed bodies must be opened),
-/// in one transaction, once: `server_meta` notes that it ran, so later opens skip it.
+/// in, and the pull's index of writers by area (`replica_areas`, `moved_records`). Origin seals
+/// stay as signed; whoever checks or forwards one asks for the changes as then written
+/// (`LegacyAreas`). Runs at open, after the key is read (sealed bodies must be opened), in one
+/// transaction, once: `server_meta` notes that it ran, so later opens skip it.
 extension ServerStore {
     @discardableResult
     func recodeRegions() async throws -> Int {
@@ -33,6 +34,8 @@ extension ServerStore {
                 try await db.execute("UPDATE records SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
                 try await db.execute("UPDATE record_areas SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
                 try await db.execute("UPDATE former_areas SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
+                try await db.execute("UPDATE replica_areas SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
+                try await db.execute("UPDATE moved_records SET area = ? WHERE area = ?", [.text(new), .text(legacy)])
             }
             for agent in try await db.query("SELECT id, previous_areas FROM agents WHERE previous_areas <> ''") {
                 let previous = try agent.text("previous_areas").split(separator: ",").map { codes[String($0)] ?? String($0) }

@@ -150,6 +150,9 @@ extension ServerStore {
                                  [.text(place.area)] + head + [.text(id)])
             if storedArea != place.area {
                 try await db.execute("UPDATE changes SET area = ? WHERE record_id = ?", [.text(place.area), .text(id)])
+                try await db.execute("""
+                    INSERT INTO moved_records (record_id, area) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET area = excluded.area
+                    """, [.text(id), .text(place.area)])
             }
         }
     }

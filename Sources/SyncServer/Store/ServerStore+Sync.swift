@@ -55,7 +55,7 @@ extension ServerStore {
         let encoded = try request.changes.map { change in (change, try self.stored(change)) }
         let batchDigest = Data(SHA256.hash(data: Data(encoded.map(\.1.digest).joined().utf8))).hex
         return try await database.transaction { db in
-            if self.database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7419)") }
+            if self.database.dialect == .postgres { try await db.execute(Self.writeLocks(request.changes)) }
             if let row = try await db.query("SELECT device_id, digest, accepted FROM batches WHERE id = ?", [.text(request.batch)]).first {
                 guard try row.text("digest") == batchDigest else {
                     throw ServerError(.batchReused, .conflict,
@@ -90,6 +90,10 @@ extension ServerStore {
                                      .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)]
                                 }, "ON CONFLICT (replica, counter) DO NOTHING")
             try await self.index(fresh.map(\.0), in: db)
+            let filed = Set(fresh.map { WriterArea(area: places[$0.0.recordID]?.area ?? $0.0.area, replica: $0.0.dot.replica.rawValue) })
+            try await db.insert(into: "replica_areas", columns: ["area", "replica"],
+                                rows: filed.sorted { ($0.area, $0.replica) < ($1.area, $1.replica) }.map { [.text($0.area), .text($0.replica)] },
+                                "ON CONFLICT (area, replica) DO NOTHING")
             let areas = Set(fresh.map { RecordArea(record: $0.0.recordID, area: $0.0.area) })
             try await db.insert(into: "record_areas", columns: ["record_id", "area"],
                                 rows: areas.sorted { ($0.record, $0.area) < ($1.record, $1.area) }.map { [.text($0.record), .text($0.area)] },
@@ -121,6 +125,48 @@ extension ServerStore {
                                  [.text(request.batch), .text(device.id), .text(batchDigest), .int(Int64(accepted)), .int(now)])
             return PushResponse(batch: request.batch, accepted: accepted, duplicate: false)
         }
+    }
+
+    /// On PostgreSQL, what a push must not share with another push running beside it, locked
+    /// for its transaction before it reads anything: each replica whose dots it carries (two
+    /// pushes of one dot, say a laptop and the TKSK relaying it, must not both find it new, and
+    /// a replica's vector entry rises in order) and each record it writes or reads a household
+    /// link of (where a record lies, its areas and family are read, judged and written in one
+    /// go). Transaction-scoped advisory locks on hashed keys, taken in one statement in one
+    /// global order, so two pushes never wait on each other in a cycle; pushes of different
+    /// replicas about different records commit in parallel. (SQLite has one writer anyway.)
+    static func writeLocks(_ changes: [Change]) -> String {
+        let replicas = Set(changes.map { LockKey.hash($0.dot.replica.rawValue) }).map { LockKey(space: LockKey.replicas, key: $0) }
+        let records = Set(changes.map(\.recordID)).union(FamilyLinks.lookups(for: changes)).map { LockKey(space: LockKey.records, key: LockKey.hash($0)) }
+        let keys = Set(replicas + records).sorted()
+        guard !keys.isEmpty else { return "SELECT 1" }
+        let values = keys.map { "(\($0.space), \($0.key))" }.joined(separator: ", ")
+        return """
+            SELECT COUNT(pg_advisory_xact_lock(space, key)) AS locked
+            FROM (SELECT space, key FROM (VALUES \(values)) AS k(space, key) ORDER BY space, key) AS ordered
+            """
+    }
+
+    /// A two-part advisory lock key: a space (replicas or records) and a 32-bit hash in it.
+    struct LockKey: Hashable, Comparable {
+        static let replicas: Int32 = 7420
+        static let records: Int32 = 7421
+        var space: Int32
+        var key: Int32
+
+        static func < (a: LockKey, b: LockKey) -> Bool { (a.space, a.key) < (b.space, b.key) }
+
+        /// FNV-1a of the UTF-8 bytes: the same on every server process and every run.
+        static func hash(_ text: String) -> Int32 {
+            var hash: UInt32 = 2_166_136_261
+            for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            return Int32(bitPattern: hash)
+        }
+    }
+
+    private struct WriterArea: Hashable {
+        var area: String
+        var replica: String
     }
 
     private struct RecordArea: Hashable {
@@ -246,10 +292,11 @@ extension ServerStore {
             """, [.text(replica.rawValue), .int(counter)])
     }
 
-    /// The replicas of `vector` that wrote something `scope` covers: for an area, one index
-    /// probe per replica (`changes_replica_area`, `former_areas`) by the ids the area covers,
-    /// never a read of the area's changes, so a sync with nothing new costs the same in a full
-    /// kelurahan as in an empty one. Every record's area is a region of the table (`checkArea`).
+    /// The replicas of `vector` that wrote something `scope` covers. For an area, one query of
+    /// index searches (`writersQuery`), never a read of the area's changes nor a query per
+    /// replica, so a pull costs the same in a full kelurahan as in an empty one and the same
+    /// with 500 replicas in the city as with 5. Every record's area is a region of the table
+    /// (`checkArea`).
     static func writers(in scope: SyncScope, among vector: VersionVector, in db: any SQLConnection) async throws -> Set<ReplicaID> {
         let replicas = Set(vector.counters.keys).union(vector.beyond.map(\.replica))
         switch scope.kind {
@@ -258,28 +305,26 @@ extension ServerStore {
         case .area:
             let areas = try await [scope.area] + db.query("SELECT id FROM regions WHERE id LIKE ?", [.text(scope.area + RegionPath.separator + "%")])
                 .map { try $0.text("id") }
-            var out = Set<ReplicaID>()
-            for replica in replicas.sorted() {
-                let (sql, binds) = writerProbe(replica, areas: areas)
-                if !(try await db.query(sql, binds)).isEmpty { out.insert(replica) }
-            }
-            return out
+            let (sql, binds) = writersQuery(areas: areas)
+            return Set(try await db.query(sql, binds).map { ReplicaID(try $0.text("replica")) }).intersection(replicas)
         case .families:
             let (filter, binds) = sqlFilter(scope)
             return Set(try await db.query("SELECT DISTINCT replica FROM changes WHERE \(filter)", binds).map { ReplicaID(try $0.text("replica")) })
         }
     }
 
-    /// One row when `replica` wrote a change filed under one of `areas`, or a move of a record
-    /// that was in one of them; each half an index search (see `writers`).
-    static func writerProbe(_ replica: ReplicaID, areas: [String]) -> (String, [SQLValue]) {
+    /// The replicas with changes filed under one of `areas` (`replica_areas`), with a move of
+    /// a record that left one of them (`former_areas`: where its moves must still reach), or
+    /// with changes of a record that moved into one of them (`moved_records`: its history is
+    /// filed there now). Each part an index search; the last two read only moved records.
+    static func writersQuery(areas: [String]) -> (String, [SQLValue]) {
         let list = Array(repeating: "?", count: areas.count).joined(separator: ", ")
         let binds = areas.map(SQLValue.text)
         return ("""
-            SELECT 1 AS hit WHERE EXISTS (SELECT 1 FROM changes WHERE replica = ? AND area IN (\(list)))
-               OR EXISTS (SELECT 1 FROM former_areas f WHERE f.area IN (\(list)) AND EXISTS (
-                          SELECT 1 FROM changes c WHERE c.record_id = f.record_id AND c.replica = ? AND c.place = 1))
-            """, [.text(replica.rawValue)] + binds + binds + [.text(replica.rawValue)])
+            SELECT replica FROM replica_areas WHERE area IN (\(list))
+            UNION SELECT c.replica FROM former_areas f JOIN changes c ON c.record_id = f.record_id WHERE f.area IN (\(list)) AND c.place = 1
+            UNION SELECT c.replica FROM moved_records m JOIN changes c ON c.record_id = m.record_id WHERE m.area IN (\(list))
+            """, binds + binds + binds)
     }
 
     private static func sqlFilter(_ scope: SyncScope) -> (String, [SQLValue]) {
