@@ -22,4 +22,29 @@ struct PullCostTests {
             }
         }
     }
+
+    @Test("The dots beyond the vector are found from the vector, one search per replica, on both engines; the change log is never read whole",
+          arguments: StoreKind.available)
+    func beyondFromTheVector(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let sql = ServerStore.beyondQuery(store.database.dialect)
+            let plan = try await store.database.transaction { db in
+                if kind == .postgres {
+                    // An empty table is cheapest to scan; what matters is that the plan can
+                    // drive from the vector at all, which a plain join would not promise.
+                    try await db.execute("SET LOCAL enable_seqscan = off")
+                    return try await db.query("EXPLAIN " + sql).map { try $0.text("QUERY PLAN") }
+                }
+                return try await db.query("EXPLAIN QUERY PLAN " + sql).map { try $0.text("detail") }
+            }
+            switch kind {
+            case .sqlite:
+                #expect(plan.first?.hasPrefix("SCAN v") == true, "\(plan)")
+                #expect(plan.contains { $0.hasPrefix("SEARCH c USING") && $0.contains("replica=? AND counter>?") }, "\(plan)")
+            case .postgres:
+                // The search into the change log is keyed by each vector row.
+                #expect(plan.contains { $0.contains("Index Cond") && $0.contains("v.replica") && $0.contains("v.counter") }, "\(plan)")
+            }
+        }
+    }
 }

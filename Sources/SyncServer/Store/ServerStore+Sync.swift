@@ -7,18 +7,32 @@ import SyncEngine
 extension ServerStore {
     /// Everything the server holds: gap-free counters, and the dots held beyond a gap.
     func vector() async throws -> VersionVector {
-        try await database.transaction { db in try await Self.vector(in: db) }
+        try await database.transaction { db in try await self.vector(in: db) }
     }
 
-    static func vector(in db: any SQLConnection) async throws -> VersionVector {
+    /// The vector: one row per replica, and the dots held beyond each one's gap-free counter,
+    /// found by one index search per replica from the vector, never by reading the change log
+    /// (a join PostgreSQL's planner would drive from the log, as SQLite's did on laptops).
+    func vector(in db: any SQLConnection) async throws -> VersionVector {
         var counters: [ReplicaID: UInt64] = [:]
         for row in try await db.query("SELECT replica, counter FROM server_vector") {
             counters[ReplicaID(try row.text("replica"))] = UInt64(try row.int("counter"))
         }
-        let beyond = try await db.query("""
-            SELECT c.replica, c.counter FROM changes c JOIN server_vector v ON c.replica = v.replica AND c.counter > v.counter
-            """).map { Dot(ReplicaID(try $0.text("replica")), UInt64(try $0.int("counter"))) }
+        let beyond = try await db.query(Self.beyondQuery(database.dialect)).map { Dot(ReplicaID(try $0.text("replica")), UInt64(try $0.int("counter"))) }
         return VersionVector(counters, beyond: Set(beyond))
+    }
+
+    /// The changes held beyond each replica's gap-free counter, the vector the outer loop.
+    static func beyondQuery(_ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .postgres:
+            """
+            SELECT v.replica, c.counter FROM server_vector v
+            CROSS JOIN LATERAL (SELECT counter FROM changes WHERE replica = v.replica AND counter > v.counter) AS c
+            """
+        case .sqlite:
+            "SELECT v.replica, c.counter FROM server_vector v CROSS JOIN changes c ON c.replica = v.replica AND c.counter > v.counter"
+        }
     }
 
     /// The entries of `vector` for `replicas` only: a device learns how much the replicas it
@@ -38,7 +52,7 @@ extension ServerStore {
             let own = try await self.ownReplicas(of: device, in: db)
             let named = Set(request.replicas ?? []).union(own.map(\.replica))
             return SessionResponse(device: device.id, agent: agent, scope: agent.scope,
-                                   serverVector: Self.restricted(try await Self.vector(in: db), to: named),
+                                   serverVector: Self.restricted(try await self.vector(in: db), to: named),
                                    maxBatchChanges: WireProtocol.maxBatchChanges, own: own,
                                    grant: try self.authority.grant(agent: agent.id, scope: agent.scope, issuedAt: now))
         }
@@ -202,7 +216,7 @@ extension ServerStore {
                 upTo = given
             } else {
                 // Only what the caller may learn: replicas with changes in its scope.
-                let vector = try await Self.vector(in: db)
+                let vector = try await self.vector(in: db)
                 upTo = Self.restricted(vector, to: try await Self.writers(in: scope, among: vector, in: db))
             }
             var out: [Change] = []
