@@ -81,12 +81,13 @@ def parallel(jobs, work):
 with open(REGIONS, newline="") as f:
     kelurahan = [(row["kecamatan"], row["kelurahan"], row["kode"]) for row in csv.DictReader(f)]
 kecamatan = sorted({code.rsplit(".", 1)[0] for _, _, code in kelurahan})
-psm = [{"name": f"psm{i:03d}", "area": kelurahan[i % len(kelurahan)][2], "kelurahan": kelurahan[i % len(kelurahan)][1]}
+# `kelurahan` is the code `field init` starts the laptop in (names repeat: two Purwosari).
+psm = [{"name": f"psm{i:03d}", "area": kelurahan[i % len(kelurahan)][2], "kelurahan": kelurahan[i % len(kelurahan)][2]}
        for i in range(DEVICES)]
 for device in psm:
     device["kecamatan"] = device["area"].rsplit(".", 1)[0]
 tksk = {code: {"name": f"tksk{code.replace('.', '')}", "area": code,
-               "kelurahan": next(name for _, name, c in kelurahan if c.startswith(code + "."))} for code in kecamatan}
+               "kelurahan": next(c for _, _, c in kelurahan if c.startswith(code + "."))} for code in kecamatan}
 households = math.ceil(CHANGES / CHANGES_PER_HOUSEHOLD / DEVICES)
 log(f"city: {len(kecamatan)} kecamatan, {len(kelurahan)} kelurahan, {DEVICES} PSM laptops and {len(tksk)} TKSK, "
     f"{households} households each; seed {SEED}")

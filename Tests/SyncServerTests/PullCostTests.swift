@@ -31,7 +31,7 @@ struct PullCostTests {
             let plan = try await store.database.transaction { db in
                 if kind == .postgres {
                     // An empty table is cheapest to scan; what matters is that the plan can
-                    // drive from the vector at all, which a plain join would not promise.
+                    // only drive from the vector, which a plain join would not promise.
                     try await db.execute("SET LOCAL enable_seqscan = off")
                     return try await db.query("EXPLAIN " + sql).map { try $0.text("QUERY PLAN") }
                 }

@@ -129,6 +129,11 @@ enum ServerSchema {
             SELECT r.record_id, r.area FROM records r WHERE EXISTS (SELECT 1 FROM former_areas f WHERE f.record_id = r.record_id)
             """,
         ]),
+        ("v12-drop-writer-probe-index", [
+            // Only the per-replica writer probe that `replica_areas` replaced searched it; every
+            // push paid for it.
+            "DROP INDEX IF EXISTS changes_replica_area",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -22,13 +22,15 @@ extension ServerStore {
         return VersionVector(counters, beyond: Set(beyond))
     }
 
-    /// The changes held beyond each replica's gap-free counter, the vector the outer loop.
+    /// The changes held beyond each replica's gap-free counter, the vector the outer loop. On
+    /// PostgreSQL `OFFSET 0` keeps the lateral subquery from being flattened into a join the
+    /// planner may then drive from the change log.
     static func beyondQuery(_ dialect: SQLDialect) -> String {
         switch dialect {
         case .postgres:
             """
             SELECT v.replica, c.counter FROM server_vector v
-            CROSS JOIN LATERAL (SELECT counter FROM changes WHERE replica = v.replica AND counter > v.counter) AS c
+            CROSS JOIN LATERAL (SELECT counter FROM changes WHERE replica = v.replica AND counter > v.counter OFFSET 0) AS c
             """
         case .sqlite:
             "SELECT v.replica, c.counter FROM server_vector v CROSS JOIN changes c ON c.replica = v.replica AND c.counter > v.counter"
