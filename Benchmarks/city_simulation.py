@@ -19,6 +19,7 @@ import json
 import math
 import os
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -68,7 +69,6 @@ def server_admin(*args):
 
 
 def code_of(text):
-    import re
     return re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", text).group(0)
 
 
@@ -88,6 +88,8 @@ for device in psm:
     device["kecamatan"] = device["area"].rsplit(".", 1)[0]
 tksk = {code: {"name": f"tksk{code.replace('.', '')}", "area": code,
                "kelurahan": next(c for _, _, c in kelurahan if c.startswith(code + "."))} for code in kecamatan}
+# Each kecamatan's PSM laptops, in a fixed order.
+members = {code: [d for d in psm if d["kecamatan"] == code] for code in kecamatan}
 households = math.ceil(CHANGES / CHANGES_PER_HOUSEHOLD / DEVICES)
 log(f"city: {len(kecamatan)} kecamatan, {len(kelurahan)} kelurahan, {DEVICES} PSM laptops and {len(tksk)} TKSK, "
     f"{households} households each; seed {SEED}")
@@ -132,9 +134,9 @@ try:
         return report["pushed"] + report["pulled"]
 
     # The random rounds, kecamatan by kecamatan (laptops of one kecamatan share their TKSK).
-    plan = [{code: [(d, rng.choices([c for c, _ in CHOICES], [w for _, w in CHOICES])[0]) for d in rng.sample(
-        [d for d in psm if d["kecamatan"] == code], len([d for d in psm if d["kecamatan"] == code]))] + [(tksk[code], "relay" if rng.random() < TKSK_ONLINE else "offline")]
-        for code in kecamatan} for _ in range(ROUNDS)]
+    plan = [{code: [(d, rng.choices([c for c, _ in CHOICES], [w for _, w in CHOICES])[0]) for d in rng.sample(members[code], len(members[code]))]
+             + [(tksk[code], "relay" if rng.random() < TKSK_ONLINE else "offline")]
+             for code in kecamatan} for _ in range(ROUNDS)]
     answers = {}  # the last bundle each PSM laptop received from its TKSK
 
     def bundle_trade(device, round_number):
@@ -167,7 +169,7 @@ try:
     last_moving_end = time.time()
     while True:
         settle += 1
-        moved = sum(parallel(kecamatan, lambda code: sum(sync(l["name"]) for l in [d for d in psm if d["kecamatan"] == code] + [tksk[code]])))
+        moved = sum(parallel(kecamatan, lambda code: sum(sync(l["name"]) for l in members[code] + [tksk[code]])))
         log(f"settling round {settle}: {moved} changes moved, {time.time() - started:.0f} s")
         if moved == 0:
             break
@@ -209,9 +211,10 @@ try:
             held = db.execute("SELECT COUNT(*) FROM record WHERE type IN ('household', 'person')").fetchone()[0]
             return {"per_record": (pages - values) / max(held, 1), "plain_per_record": plain / max(held, 1), "vector": vector, "records": held}
 
-    psm_meta = metadata(psm[0]["name"])
-    tksk_meta = max((metadata(l["name"]) for l in tksk.values()), key=lambda m: m["records"])
-    vectors = [metadata(l["name"])["vector"] for l in laptops]
+    measured = {l["name"]: metadata(l["name"]) for l in laptops}
+    psm_meta = measured[psm[0]["name"]]
+    tksk_meta = max((measured[l["name"]] for l in tksk.values()), key=lambda m: m["records"])
+    vectors = [measured[l["name"]]["vector"] for l in laptops]
     server.terminate()
     server.wait()
     with sqlite3.connect(os.path.join(DIR, "server.sqlite")) as db:

@@ -97,16 +97,19 @@ extension ServerStore {
             let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
             let moves = Placement.moves(admitted.changes)
             let fresh = encoded.filter { held[$0.0.dot] == nil }
+            // Where a change is filed: its record's area after the batch. `replica_areas` must
+            // name the same area as the change's row, or a pull would miss its writer.
+            let filedArea = { (change: Change) in places[change.recordID]?.area ?? change.area }
             try await db.insert(into: "changes", columns: ["replica", "counter", "tx_counter", "record_type", "record_id", "area", "family",
                                                            "body", "digest", "batch_id", "place", "stated"],
                                 rows: fresh.map { change, coded in
                                     [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
-                                     .text(change.recordType.rawValue), .text(change.recordID), .text(places[change.recordID]?.area ?? change.area),
+                                     .text(change.recordType.rawValue), .text(change.recordID), .text(filedArea(change)),
                                      families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
                                      .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)]
                                 }, "ON CONFLICT (replica, counter) DO NOTHING")
             try await self.index(fresh.map(\.0), in: db)
-            let filed = Set(fresh.map { WriterArea(area: places[$0.0.recordID]?.area ?? $0.0.area, replica: $0.0.dot.replica.rawValue) })
+            let filed = Set(fresh.map { WriterArea(area: filedArea($0.0), replica: $0.0.dot.replica.rawValue) })
             try await db.insert(into: "replica_areas", columns: ["area", "replica"],
                                 rows: filed.sorted { ($0.area, $0.replica) < ($1.area, $1.replica) }.map { [.text($0.area), .text($0.replica)] },
                                 "ON CONFLICT (area, replica) DO NOTHING")
