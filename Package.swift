@@ -9,7 +9,9 @@ import PackageDescription
 //   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store)
 //   CCurl       → the system libcurl (thin C wrappers for its variadic calls)
 //   Spreadsheet → the system libxlsxwriter (writing XLSX), ZIPFoundation + FoundationXML (reading it)
-//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, Spreadsheet, ArgumentParser
+//   CPhoto      → the system libvips (with libheif) and libexif (thin C wrappers: vips calls are variadic)
+//   Imaging     → CPhoto, FieldModels, swift-crypto (photo checks, re-encoding and content addresses)
+//   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, Spreadsheet, Imaging, ArgumentParser
 let package = Package(
     name: "FieldSync",
     platforms: [.macOS(.v14)],
@@ -40,6 +42,10 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .systemLibrary(name: "CXLSXWriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Spreadsheet", dependencies: ["CXLSXWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .systemLibrary(name: "CVipsSystem", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CExifSystem", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .target(name: "CPhoto", dependencies: ["CVipsSystem", "CExifSystem"]),
+        .target(name: "Imaging", dependencies: ["CPhoto", "FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WireCodec", dependencies: ["CSystemZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "LocalStore",
@@ -53,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "FieldCLI",
             dependencies: [
-                "FieldModels", "SyncEngine", "LocalStore", "WireCodec", "CCurl", "Spreadsheet",
+                "FieldModels", "SyncEngine", "LocalStore", "WireCodec", "CCurl", "Spreadsheet", "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +82,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPhoto", "CSystemZlib", "FieldModels"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore"], path: "Tests/SyncTestSupport"),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncTestSupport"]),
@@ -85,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "FieldCLITests",
             dependencies: [
-                "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine", "SyncTestSupport",
+                "FieldCLI", "SyncServer", "LocalStore", "FieldModels", "SyncEngine", "SyncTestSupport", "Imaging",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

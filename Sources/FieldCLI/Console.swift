@@ -190,3 +190,8 @@ enum Terminal {
         return readLine()
     }
 }
+
+/// A byte count as people read it: `0 bytes`, `817 bytes`, `96 KB`, `1.2 MB` (never "Zero KB").
+func byteCount(_ bytes: Int) -> String {
+    bytes < 1000 ? "\(bytes) bytes" : ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
+}

@@ -145,6 +145,7 @@ struct VisitCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Tujuan rujukan.", "Referral destination."))) var referral: ReferralDestination?
         @Option(name: .customLong("referral-status"), help: ArgumentHelp(L("Status rujukan.", "Referral status."))) var referralStatus: ReferralStatus?
         @Option(name: .customLong("follow-up"), help: ArgumentHelp(L("Tanggal tindak lanjut.", "Follow-up date."))) var followUp: String?
+        @OptionGroup var place: LocationOptions
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -152,7 +153,7 @@ struct VisitCommand: ParsableCommand {
                 let householdID = try household.map { try replica.resolveID($0, type: .household) }
                 let personID = try person.map { try replica.resolveID($0, type: .person) }
                 let kelurahan = try Parse.kelurahan(ofPerson: personID, household: householdID, replica: replica)
-                let visit = HomeVisit(
+                var visit = HomeVisit(
                     date: try Parse.date(date, flag: "date") ?? CivilDate(Date()), agentID: replica.agent.id,
                     householdID: householdID, personID: personID,
                     purpose: purpose ?? (interactive ? Terminal.ask(L("Tujuan kunjungan", "Purpose")) ?? "" : ""),
@@ -160,6 +161,7 @@ struct VisitCommand: ParsableCommand {
                     needs: Set(need), referral: referral, referralStatus: referralStatus,
                     followUpDate: try Parse.date(followUp, flag: "follow-up"),
                     kelurahanID: kelurahan)
+                visit.location = try place.resolve()
                 try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)
             }
         }

@@ -42,6 +42,7 @@ struct HouseholdCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Anggota: \"NAMA;JK;TGL-LAHIR;HUBUNGAN;NIK\"; boleh diulang.",
                                      "Member: \"NAME;SEX;BIRTH-DATE;RELATIONSHIP;NIK\"; may be repeated."))) var member: [String] = []
         @OptionGroup var contact: HouseholdContact
+        @OptionGroup var place: LocationOptions
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -55,6 +56,7 @@ struct HouseholdCommand: ParsableCommand {
                                           rt: Parse.rtrw(field(rt, "RT")) ?? "", rw: Parse.rtrw(field(rw, "RW")) ?? "",
                                           kelurahanID: try Parse.kelurahan(kelurahan, replica: replica))
                 contact.apply(to: &household)
+                household.location = try place.resolve()
                 var members = try member.enumerated().map { index, text in
                     try MemberSpec.parse(text, index: index + 1, household: household)
                 }
@@ -87,12 +89,13 @@ struct HouseholdCommand: ParsableCommand {
         @Option var rt: String?
         @Option var rw: String?
         @OptionGroup var contact: HouseholdContact
+        @OptionGroup var place: LocationOptions
 
         func run() throws {
             try global.withReplica { replica, console in
                 let id = try replica.resolveID(self.id, type: .household)
                 var household = try replica.existing(Household.self, id: id).record
-                if [kk, address, rt, rw, contact.dtks, contact.phone].allSatisfy({ $0 == nil }) {
+                if [kk, address, rt, rw, contact.dtks, contact.phone].allSatisfy({ $0 == nil }) && !place.given {
                     guard Terminal.isInteractive && !global.json else {
                         throw CLIError("Sebutkan yang diubah, mis. --address atau --rt. Lihat: field household edit --help",
                                        "Say what to change, e.g. --address or --rt. See: field household edit --help")
@@ -107,6 +110,7 @@ struct HouseholdCommand: ParsableCommand {
                     household.rt = Parse.rtrw(rt) ?? household.rt
                     household.rw = Parse.rtrw(rw) ?? household.rw
                     contact.apply(to: &household)
+                    if place.given { household.location = try place.resolve() }
                 }
                 try console.reportSaved(try replica.save([household]), id: id, what: RecordType.household.name, created: false)
             }

@@ -104,6 +104,9 @@ struct HouseholdRow: Encodable {
 
 struct HouseholdView: Encodable {
     var id, noKK, address, rt, rw, kelurahan, regionCode, dtks, phone: String
+    /// The location, shown to about 1 km unless revealed (`-`: none).
+    var location: String
+    var photos: [PhotoRow]
     var deleted: Bool
     var members: [PersonRow]
     var entries: [EntryRow]
@@ -122,6 +125,10 @@ struct HouseholdView: Encodable {
         regionCode = household.regionCode.isEmpty ? "-" : household.regionCode
         dtks = shown(household.dtksID, reveal: reveal)
         phone = shown(household.phone, reveal: reveal)
+        location = household.location.map { point in
+            reveal ? point.display.text : String(format: "%.2f…, %.2f… (--reveal)", point.latitude, point.longitude)
+        } ?? "-"
+        photos = try PhotoRow.rows(of: household, replica: replica)
         deleted = stored.deleted
         let order = FamilyRelationship.allCases
         let people = try household.members.compactMap { try replica.record(Person.self, id: $0) }.filter { !$0.deleted || stored.deleted }.sorted {
@@ -145,6 +152,11 @@ struct HouseholdView: Encodable {
         console.line("  No. KK   : \(noKK)")
         console.line("  \(L("Alamat   ", "Address  ")): \(address), RT \(rt)/RW \(rw), \(kelurahan) (\(regionCode))")
         if dtks != "-" || phone != "-" { console.line("  DTKS     : \(dtks)   \(L("Telepon", "Phone")): \(phone)") }
+        if location != "-" { console.line("  \(L("Lokasi   ", "Location ")): \(location)") }
+        if !photos.isEmpty {
+            console.line(L("Foto (\(photos.count)):", "Photos (\(photos.count)):"))
+            for photo in photos { console.line(photo.line) }
+        }
         console.line(L("Anggota (\(members.count)):", "Members (\(members.count)):"))
         for member in members { console.line(member.line) }
         if !entries.isEmpty {

@@ -15,6 +15,13 @@ final class CutProxy: @unchecked Sendable {
     private var cutsLeft: Int
     private var generator: UInt64
     private(set) var connections = 0
+    private var bytesForwarded = 0
+    /// Bytes passed on so far, both ways together: what crossed the link.
+    var forwarded: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytesForwarded
+    }
     private var tunnelled: [String] = []
     /// The `host:port` of each CONNECT request, in order.
     var tunnels: [String] {
@@ -88,8 +95,8 @@ final class CutProxy: @unchecked Sendable {
             guard connected == 0 else { close(client); close(upstream); continue }
             let shared = Budget(budget)
             let delay = delay
-            Thread.detachNewThread { Self.pump(from: client, to: upstream, budget: shared, delay: delay) }
-            Thread.detachNewThread { Self.pump(from: upstream, to: client, budget: shared, delay: delay) }
+            Thread.detachNewThread { [self] in Self.pump(from: client, to: upstream, budget: shared, delay: delay, tally: count) }
+            Thread.detachNewThread { [self] in Self.pump(from: upstream, to: client, budget: shared, delay: delay, tally: count) }
         }
     }
 
@@ -133,14 +140,20 @@ final class CutProxy: @unchecked Sendable {
         }
     }
 
-    private static func pump(from source: Int32, to sink: Int32, budget: Budget, delay: UInt32) {
+    private func count(_ bytes: Int) {
+        lock.lock()
+        bytesForwarded += bytes
+        lock.unlock()
+    }
+
+    private static func pump(from source: Int32, to sink: Int32, budget: Budget, delay: UInt32, tally: (Int) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = read(source, &buffer, buffer.count)
             if count <= 0 { break }
             if delay > 0 { usleep(delay) }
             let allowed = budget.take(count)
-            if allowed > 0 { _ = buffer.withUnsafeBytes { write(sink, $0.baseAddress, allowed) } }
+            if allowed > 0 { tally(max(0, buffer.withUnsafeBytes { write(sink, $0.baseAddress, allowed) })) }
             if allowed < count { break }
         }
         shutdown(source, Int32(SHUT_RDWR))

@@ -42,7 +42,8 @@ struct OpenAPITests {
         let store = try await StoreKind.sqlite.openStore()
         let app = Application(router: SyncRoutes(store: store).router())
         let operations = Self.documentedOperations()
-        #expect(Set(operations.keys) == ["/openapi.yaml", "/v1/info", "/v1/enroll", "/v1/session", "/v1/push", "/v1/pull", "/v1/digests", "/v1/nonce"])
+        #expect(Set(operations.keys) == ["/openapi.yaml", "/v1/info", "/v1/enroll", "/v1/session", "/v1/push", "/v1/pull", "/v1/digests", "/v1/nonce",
+                                         "/v1/attachments/offer", "/v1/attachments/chunk/{digest}/{offset}", "/v1/attachments/want", "/v1/attachments/fetch"])
         try await app.test(.router) { client in
             for (path, methods) in operations {
                 for method in methods {

@@ -198,7 +198,7 @@ struct BundleCommand: ParsableCommand {
                     written.append(path)
                 }
                 let name = recipient?.agent ?? L("siapa saja", "anyone")
-                let size = ByteCountFormatter.string(fromByteCount: Int64(made.files.reduce(0) { $0 + $1.count }), countStyle: .file)
+                let size = byteCount(made.files.reduce(0) { $0 + $1.count })
                 console.say("Bundel untuk \(name): \(made.changes) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
                             "Bundle for \(name): \(made.changes) changes, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
                 console.say("Di laptop penerima: field bundle import \(written.joined(separator: " "))",

@@ -69,10 +69,34 @@ final class HTTPTransport: @unchecked Sendable {
 
     /// POSTs a body already encoded as JSON.
     func call<Response: Decodable>(_ path: String, json: Data, as: Response.Type = Response.self) throws -> Response {
+        try retrying { try decoded(try once(path, json)) }
+    }
+
+    /// POSTs raw bytes (an attachment chunk, never compressed: a JPEG does not shrink) and
+    /// decodes the JSON answer.
+    func upload<Response: Decodable>(_ path: String, bytes: Data, as: Response.Type = Response.self) throws -> Response {
+        try retrying { try decoded(try once(path, bytes, contentType: "application/octet-stream")) }
+    }
+
+    /// POSTs JSON and returns the answer's raw bytes (an attachment chunk).
+    func download(_ path: String, _ body: some Encodable) throws -> Data {
+        let json = try JSONEncoder().encode(body)
+        return try retrying { try once(path, json) }
+    }
+
+    private func decoded<Response: Decodable>(_ payload: Data) throws -> Response {
+        do {
+            return try JSONDecoder().decode(Response.self, from: payload)
+        } catch {
+            throw Failure.retryable("jawaban tidak utuh / incomplete answer")
+        }
+    }
+
+    private func retrying<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                return try once(path, json)
+                return try body()
             } catch Failure.retryable(let reason) where attempt < retries {
                 attempt += 1
                 onRetry(attempt, reason)
@@ -94,15 +118,17 @@ final class HTTPTransport: @unchecked Sendable {
             self.nonce = nil
             return nonce
         }
-        let answer: NonceResponse = try once("/v1/nonce", Data("{}".utf8), signed: false)
+        let answer: NonceResponse = try decoded(try once("/v1/nonce", Data("{}".utf8), signed: false))
         clockOffset = answer.serverTime - Int64(Date().timeIntervalSince1970 * 1000)
         return answer.nonce
     }
 
-    private func once<Response: Decodable>(_ path: String, _ json: Data, signed: Bool = true) throws -> Response {
-        var headers = ["Content-Type": "application/json", "Accept-Encoding": "gzip"]
+    /// One POST; the answer's body, inflated. `json` is the body as signed (JSON, gzipped on the
+    /// way when large, or raw bytes with another `contentType`).
+    private func once(_ path: String, _ json: Data, contentType: String = "application/json", signed: Bool = true) throws -> Data {
+        var headers = ["Content-Type": contentType, "Accept-Encoding": "gzip"]
         var body = json
-        if json.count > 1024 {
+        if json.count > 1024, contentType == "application/json" {
             body = try Gzip.compress(json)
             headers["Content-Encoding"] = "gzip"
         }
@@ -131,11 +157,7 @@ final class HTTPTransport: @unchecked Sendable {
             throw RemoteRefusal(status: answer.status, code: "http_\(answer.status)",
                                 text: LocalizedText(id: "Server menjawab HTTP \(answer.status).", en: "The server answered HTTP \(answer.status)."))
         }
-        do {
-            return try JSONDecoder().decode(Response.self, from: payload)
-        } catch {
-            throw Failure.retryable("jawaban tidak utuh / incomplete answer")
-        }
+        return payload
     }
 
     private func perform(_ path: String, headers: [String: String], body: Data) throws -> CurlSession.Answer {

@@ -36,6 +36,11 @@ struct StatusCommand: ParsableCommand {
         /// This laptop's own changes the server did not hold at the last sync.
         var unsent: Int
         var peers: [PeerStatus]
+        /// Photos held here the server has not acknowledged, their bytes, and photos of records
+        /// here not received yet.
+        var photosToSend: Int
+        var photoBytesToSend: Int
+        var photosToReceive: Int
     }
 
     func run() throws {
@@ -44,12 +49,14 @@ struct StatusCommand: ParsableCommand {
                 PeerStatus(agent: peer.agent, replica: peer.replica.rawValue, heardAt: peer.heardAt, sentAt: peer.sentAt,
                            lacks: try replica.changes(for: peer.scope, notIn: peer.knowledge).changes.count)
             }
+            let queue = try replica.attachmentQueue()
             let status = Status(replica: replica.replicaID.rawValue, agent: replica.agent.id, area: replica.agent.areaID,
                                 server: try replica.enrolment()?.server,
                                 records: Dictionary(uniqueKeysWithValues: try replica.recordCounts().map { ($0.key.rawValue, $0.value) }),
                                 conflicts: try replica.conflictCount(),
                                 lastSync: try replica.syncState("last").flatMap { Int64($0) }, unsent: try replica.unsentOwnChanges(),
-                                peers: peers)
+                                peers: peers, photosToSend: queue.toSend, photoBytesToSend: queue.toSendBytes,
+                                photosToReceive: queue.toReceive)
             let counts = try replica.recordCounts()
             console.say("Replika \(status.replica) — \(status.agent), wilayah \(status.area)",
                         "Replica \(status.replica) — \(status.agent), area \(status.area)")
@@ -62,6 +69,11 @@ struct StatusCommand: ParsableCommand {
             } else {
                 console.say("  Server   : belum terdaftar (field enroll); \(status.unsent) perubahan sendiri belum terkirim",
                             "  Server   : not enrolled (field enroll); \(status.unsent) own changes not sent yet")
+            }
+            if queue.toSend + queue.toReceive > 0 {
+                let bytes = byteCount(queue.toSendBytes)
+                console.say("  Foto     : \(queue.toSend) foto menunggu dikirim (\(bytes)), \(queue.toReceive) foto menunggu diterima",
+                            "  Photos   : \(queue.toSend) photos waiting to be sent (\(bytes)), \(queue.toReceive) photos waiting to be received")
             }
             for peer in peers {
                 let sent = peer.sentAt.map(Self.time) ?? L("belum pernah", "never")

@@ -41,6 +41,8 @@ struct SyncClient {
         var newReplica: String?
         /// Own changes moved to the new id, because the server held other content under their dots.
         var reissued = 0
+        /// The photos moved after the records (absent with `--records-only`).
+        var photos: AttachmentSync.Report?
     }
 
     func run(maxRounds: Int = 5) throws -> Report {
@@ -161,19 +163,21 @@ final class ProgressBar {
     let enabled: Bool
     private var label = ""
     private var total: Int?
+    private var unit = ""
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    func start(_ label: String, total: Int?, bytes: Int) {
+    func start(_ label: String, total: Int?, bytes: Int, unit: String = L("perubahan", "changes")) {
         self.label = label
         self.total = total
+        self.unit = unit
         update(done: 0, bytes: bytes)
     }
 
     func update(done: Int, bytes: Int) {
         guard enabled else { return }
         // The formatter spells nothing as "Zero KB"; a count reads better and lines up with the rest.
-        let size = bytes < 1000 ? "\(bytes) bytes" : ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
+        let size = byteCount(bytes)
         var line = "\r\(label.padding(toLength: 7, withPad: " ", startingAt: 0)) "
         if let total, total > 0 {
             let filled = min(30, done * 30 / total)
@@ -181,7 +185,7 @@ final class ProgressBar {
         } else {
             line += "\(done)"
         }
-        line += " " + L("perubahan", "changes") + ", \(size)   "
+        line += " " + unit + ", \(size)   "
         FileHandle.standardError.write(Data(line.utf8))
     }
 

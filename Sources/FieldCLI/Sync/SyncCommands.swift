@@ -141,6 +141,15 @@ struct SyncCommand: ParsableCommand {
     @Option(help: ArgumentHelp(L("Bertukar dengan laptop TKSK yang menjalankan field serve-local, tanpa server.",
                                  "Exchange with a TKSK laptop running field serve-local, with no server."), valueName: "URL"))
     var peer: String?
+    @Flag(name: .customLong("records-only"),
+          help: ArgumentHelp(L("Hanya data, tanpa foto (foto menunggu sinkronisasi berikutnya).",
+                               "Records only, no photos (the photos wait for the next sync).")))
+    var recordsOnly = false
+    @Option(name: .customLong("max-photo-bytes"),
+            help: ArgumentHelp(L("Paling banyak sekian bait foto dalam sinkronisasi ini (mis. 5000000 di hotspot ponsel); sisanya menunggu.",
+                                 "At most this many bytes of photos in this sync (e.g. 5000000 on a phone hotspot); the rest waits."),
+                               valueName: "BYTES"))
+    var maxPhotoBytes: Int?
 
     func validate() throws {
         guard (1...WireProtocol.maxBatchChanges).contains(batchSize) else {
@@ -148,6 +157,9 @@ struct SyncCommand: ParsableCommand {
         }
         guard (1...3600).contains(timeout) else { throw ValidationError(L("--timeout harus 1 sampai 3600 detik.", "--timeout must be 1 to 3600 seconds.")) }
         guard (0...100).contains(retries) else { throw ValidationError(L("--retries harus 0 sampai 100.", "--retries must be 0 to 100.")) }
+        if let maxPhotoBytes, maxPhotoBytes < 0 {
+            throw ValidationError(L("--max-photo-bytes tidak boleh negatif.", "--max-photo-bytes may not be negative."))
+        }
     }
 
     func run() throws {
@@ -167,9 +179,13 @@ struct SyncCommand: ParsableCommand {
             }
             var client = SyncClient(replica: replica, transport: transport, progress: ProgressBar(enabled: terminal))
             client.batchSize = batchSize
-            let report: SyncClient.Report
+            var report: SyncClient.Report
             do {
                 report = try client.run()
+                if !recordsOnly {
+                    report.photos = try AttachmentSync(replica: replica, transport: transport, budget: maxPhotoBytes,
+                                                       progress: ProgressBar(enabled: terminal)).run()
+                }
             } catch let refusal as RemoteRefusal {
                 throw CLIError(refusal.text.id + " [\(refusal.code)]", refusal.text.en + " [\(refusal.code)]", code: Exit.serverRefused)
             }
@@ -178,8 +194,8 @@ struct SyncCommand: ParsableCommand {
                 console.warn(L("Jam laptop ini berbeda sekitar \(days) hari dari server. Sinkronisasi tidak terpengaruh, tetapi waktu di riwayat memakai jam laptop: perbaiki jam bila bisa.",
                                "This laptop's clock is about \(days) days off the server's. Sync is not affected, but times in the history use the laptop's clock: set it right if you can."))
             }
-            let sent = ByteCountFormatter.string(fromByteCount: Int64(report.bytesSent), countStyle: .file)
-            let received = ByteCountFormatter.string(fromByteCount: Int64(report.bytesReceived), countStyle: .file)
+            let sent = byteCount(report.bytesSent)
+            let received = byteCount(report.bytesReceived)
             console.say("Terkirim \(report.pushed) perubahan (\(report.accepted) baru bagi server, \(sent)); diterima \(report.pulled) perubahan (\(received)).",
                         "Sent \(report.pushed) changes (\(report.accepted) new to the server, \(sent)); received \(report.pulled) changes (\(received)).")
             if let fresh = report.newReplica {
@@ -196,6 +212,7 @@ struct SyncCommand: ParsableCommand {
                 console.say("Wilayah tugas berubah: \(report.removedOutsideScope) catatan wilayah lama dihapus dari laptop ini (sudah aman di server).",
                             "The assigned area changed: \(report.removedOutsideScope) records of the old area were removed from this laptop (safe on the server).")
             }
+            PhotoSummary.say(report.photos, recordsOnly: recordsOnly, replica: replica, console: console)
             if report.conflicts > 0 {
                 console.say("\(report.conflicts) konflik perlu diputuskan: field conflicts list",
                             "\(report.conflicts) conflicts need a decision: field conflicts list")

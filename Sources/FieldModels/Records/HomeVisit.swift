@@ -1,7 +1,7 @@
 /// A home visit (kunjungan rumah): who went, to whom, what was found, needed and referred.
 public struct HomeVisit: FieldRecord, Hashable {
     public static let recordType = RecordType.visit
-    public static let sensitiveFields: Set<String> = ["findings"]
+    public static let sensitiveFields: Set<String> = ["findings", "location"]
 
     public var id: String
     public var date: CivilDate?
@@ -17,6 +17,10 @@ public struct HomeVisit: FieldRecord, Hashable {
     public var referralStatus: ReferralStatus?
     public var followUpDate: CivilDate?
     public var kelurahanID: String
+    /// Where the visit took place (sealed at rest): with the date, the proof of the visit.
+    public var location: GeoPoint?
+    /// Photos taken on the visit, by content address; merges as a set.
+    public var photos: Set<String> = []
 
     public init(id: String = RecordID.make(.visit), date: CivilDate?, agentID: String, householdID: String? = nil,
                 personID: String? = nil, purpose: String, findings: String = "", needs: Set<SPMService> = [],
@@ -45,8 +49,10 @@ public struct HomeVisit: FieldRecord, Hashable {
             "referral": referral.map { .text($0.rawValue) } ?? .null,
             "referralStatus": referralStatus.map { .text($0.rawValue) } ?? .null,
             "followUpDate": FieldValue(followUpDate), "kelurahan": .text(kelurahanID),
+            "location": FieldValue(location),
         ]
         map.setElements("needs", Set(needs.map(\.rawValue)))
+        map.setElements("photos", photos)
         return map
     }
 
@@ -58,5 +64,7 @@ public struct HomeVisit: FieldRecord, Hashable {
                   referral: ReferralDestination(rawValue: fields.string("referral")),
                   referralStatus: ReferralStatus(rawValue: fields.string("referralStatus")),
                   followUpDate: fields["followUpDate"]?.date, kelurahanID: fields.string("kelurahan"))
+        location = fields["location"]?.geoPoint
+        photos = fields.setElements("photos")
     }
 }

@@ -1,7 +1,7 @@
 /// A household as on its family card (Kartu Keluarga): the card number, the address and its members.
 public struct Household: FieldRecord, Hashable {
     public static let recordType = RecordType.household
-    public static let sensitiveFields: Set<String> = ["noKK", "phone", "dtks"]
+    public static let sensitiveFields: Set<String> = ["noKK", "phone", "dtks", "location"]
 
     public var id: String
     /// No. KK, the 16-digit family card number.
@@ -20,6 +20,11 @@ public struct Household: FieldRecord, Hashable {
     public var dtksID = ""
     /// A contact phone for the household, in the national form `08…`.
     public var phone: String = "" { didSet { if phone != PhoneRules.normalised(phone) { phone = PhoneRules.normalised(phone) } } }
+    /// Where the house stands (sealed at rest).
+    public var location: GeoPoint?
+    /// The photos of the household (the front of the house for DTKS/DTSEN verification), by
+    /// content address; merges as a set.
+    public var photos: Set<String> = []
 
     public init(id: String = RecordID.make(.household), noKK: String, address: String, rt: String, rw: String,
                 kelurahanID: String, members: Set<String> = []) {
@@ -38,8 +43,10 @@ public struct Household: FieldRecord, Hashable {
         var map: FieldMap = [
             "noKK": .text(noKK), "address": .text(address), "rt": .text(rt), "rw": .text(rw),
             "kelurahan": .text(kelurahanID), "regionCode": .text(regionCode), "dtks": .text(dtksID), "phone": .text(phone),
+            "location": FieldValue(location),
         ]
         map.setElements("members", members)
+        map.setElements("photos", photos)
         return map
     }
 
@@ -49,6 +56,8 @@ public struct Household: FieldRecord, Hashable {
         regionCode = fields.string("regionCode")
         dtksID = fields.string("dtks")
         phone = PhoneRules.normalised(fields.string("phone"))
+        location = fields["location"]?.geoPoint
+        photos = fields.setElements("photos")
     }
 }
 

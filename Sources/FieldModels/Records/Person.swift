@@ -62,6 +62,8 @@ public struct Person: FieldRecord, Hashable {
     public var disabilities: Set<DisabilityType> = []
     /// Date of death, when the status is meninggal.
     public var deathDate: CivilDate?
+    /// Photos of the person, by content address; merges as a set.
+    public var photos: Set<String> = []
 
     public init(id: String = RecordID.make(.person), nik: String, name: String, sex: Sex?, birthDate: CivilDate?,
                 relationship: FamilyRelationship?, status: LifeStatus = .hidup, householdID: String,
@@ -81,7 +83,7 @@ public struct Person: FieldRecord, Hashable {
     public var area: String { kelurahanID }
 
     public var fields: FieldMap {
-        [
+        var map: FieldMap = [
             "nik": .text(nik), "name": .text(name), "sex": sex.map { .text($0.rawValue) } ?? .null,
             "birthDate": FieldValue(birthDate), "relationship": relationship.map { .text($0.rawValue) } ?? .null,
             "status": .text(status.rawValue), "household": .text(householdID), "kelurahan": .text(kelurahanID),
@@ -91,6 +93,8 @@ public struct Person: FieldRecord, Hashable {
             "programmes": .text(CodeList.text(programmes)), "bpjs": .text(bpjsNumber), "phone": .text(phone),
             "disability": .text(CodeList.text(disabilities)), "deathDate": FieldValue(deathDate),
         ]
+        map.setElements("photos", photos)
+        return map
     }
 
     public init(id: String, fields: FieldMap) {
@@ -110,6 +114,7 @@ public struct Person: FieldRecord, Hashable {
         phone = PhoneRules.normalised(fields.string("phone"))
         disabilities = CodeList.values(fields.string("disability"))
         deathDate = fields["deathDate"]?.date
+        photos = fields.setElements("photos")
     }
 
     /// Age in whole years on `date`, when the birth date is known.

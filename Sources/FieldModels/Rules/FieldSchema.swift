@@ -26,6 +26,10 @@ public struct FieldSpec: Sendable, Hashable {
         /// One of a fixed list of codes, or (`multiple`) several of them joined with commas,
         /// sorted: `fisik,sensorik-netra`.
         case choice(Set<String>, multiple: Bool)
+        /// A place, `LAT,LON,ACCURACY,SOURCE` inside Indonesia (`GeoPoint`).
+        case location
+        /// A SHA-256 digest in lower-case hex: the content address of an attachment.
+        case digest
     }
 
     public var kind: Kind
@@ -42,6 +46,7 @@ public struct FieldSpec: Sendable, Hashable {
     public static func code(_ max: Int) -> FieldSpec { FieldSpec(.code(max: max)) }
     public static let date = FieldSpec(.date)
     public static let area = FieldSpec(.area)
+    public static let location = FieldSpec(.location)
     public static let flag = FieldSpec(.bool, nullable: false)
     public static func reference(_ type: RecordType) -> FieldSpec { FieldSpec(.reference(type)) }
     public static func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, multiple: Bool = false) -> FieldSpec
@@ -75,8 +80,8 @@ extension RecordType {
         switch self {
         case .household:
             RecordSchema(fields: ["noKK": .code(20), "address": .text(200), "rt": .code(5), "rw": .code(5), "kelurahan": .area, "movedTo": .area,
-                                  "regionCode": .code(13), "dtks": .code(40), "phone": .code(16)],
-                         sets: ["members": .reference(.person)])
+                                  "regionCode": .code(13), "dtks": .code(40), "phone": .code(16), "location": .location],
+                         sets: ["members": .reference(.person), "photos": .digest])
         case .person:
             RecordSchema(fields: [
                 "nik": .code(20), "name": .text(120), "sex": .code(2), "birthDate": .date, "relationship": .code(20),
@@ -84,7 +89,7 @@ extension RecordType {
                 "birthPlace": .text(80), "marital": .choice(MaritalStatus.self), "occupation": .text(80),
                 "education": .choice(Education.self), "dtks": .code(40), "programmes": .choice(SocialProgramme.self, multiple: true),
                 "bpjs": .code(16), "phone": .code(16), "disability": .choice(DisabilityType.self, multiple: true), "deathDate": .date,
-            ], sets: [:])
+            ], sets: ["photos": .digest])
         case .socialMap:
             RecordSchema(fields: [
                 "kind": .code(10), "category": .code(60), "person": .reference(.person), "household": .reference(.household),
@@ -94,8 +99,8 @@ extension RecordType {
             RecordSchema(fields: [
                 "date": .date, "agent": .reference(.agent), "household": .reference(.household), "person": .reference(.person),
                 "purpose": .text(200), "findings": .notes(4000), "referral": .code(40), "referralStatus": .code(40),
-                "followUpDate": .date, "kelurahan": .area, "movedTo": .area,
-            ], sets: ["needs": .code(max: 40)])
+                "followUpDate": .date, "kelurahan": .area, "movedTo": .area, "location": .location,
+            ], sets: ["needs": .code(max: 40), "photos": .digest])
         case .report:
             RecordSchema(fields: [
                 "agent": .reference(.agent), "period": .code(7), "lastMonth": .notes(8000), "nextMonthPlan": .notes(8000),
@@ -151,6 +156,10 @@ public enum FieldSchemaCheck {
             let elements = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard multiple || elements.count == 1 else { return false }
             return elements == elements.sorted() && Set(elements).count == elements.count && elements.allSatisfy(allowed.contains)
+        case (.location, .text(let text)):
+            return GeoPoint(text)?.description == text
+        case (.digest, .text(let text)):
+            return Grammar.isDigest(text)
         default:
             return false
         }
@@ -166,6 +175,8 @@ public enum FieldSchemaCheck {
         case .replica: LocalizedText(id: "id replika", en: "a replica id")
         case .integer(let range): LocalizedText(id: "bilangan bulat \(range.lowerBound)…\(range.upperBound)", en: "an integer \(range.lowerBound)…\(range.upperBound)")
         case .bool: LocalizedText(id: "true/false", en: "true/false")
+        case .location: LocalizedText(id: "titik di Indonesia LINTANG,BUJUR,AKURASI,SUMBER", en: "a point in Indonesia LAT,LON,ACCURACY,SOURCE")
+        case .digest: LocalizedText(id: "SHA-256 heksadesimal", en: "a hex SHA-256 digest")
         case .choice(let allowed, let multiple):
             LocalizedText(id: "\(multiple ? "beberapa dari" : "salah satu dari"): \(allowed.sorted().joined(separator: ", "))",
                           en: "\(multiple ? "some of" : "one of"): \(allowed.sorted().joined(separator: ", "))")

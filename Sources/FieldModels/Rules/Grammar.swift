@@ -43,6 +43,11 @@ public enum Grammar {
         return bytes[3...].allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
+    /// A SHA-256 digest in lower-case hex (64 characters): an attachment's content address.
+    public static func isDigest(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     /// A batch id chosen by a client: 1–100 ASCII letters, digits, dashes and underscores.
     public static func isBatchID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

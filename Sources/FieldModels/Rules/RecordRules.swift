@@ -14,6 +14,10 @@ extension Household {
         }
         if let problem = PhoneRules.problem(phone, field: "phone") { issues.append(problem) }
         issues += DetailRules.regionCodeIssues(self, kelurahanCode: context.regionCodeOf(kelurahanID))
+        issues += LocationRules.issues(location)
+        if let far = LocationRules.farFromNeighbours(location, neighbours: context.householdLocations(kelurahanID, id)) {
+            issues.append(far)
+        }
         return issues
     }
 }
@@ -135,7 +139,7 @@ public enum CategoryRules {
 
 extension HomeVisit {
     public func validate(in context: ValidationContext) -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
+        var issues = LocationRules.issues(location)
         if date == nil {
             issues.append(.error("date", "date.required", id: "Tanggal kunjungan wajib diisi (--date YYYY-MM-DD).",
                                  en: "Visit date is required (--date YYYY-MM-DD)."))

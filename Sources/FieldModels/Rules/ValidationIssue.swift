@@ -42,14 +42,18 @@ public struct ValidationContext: Sendable {
     public var person: @Sendable (String) -> Person?
     /// The Kemendagri code of a kelurahan's region path, when the replica knows it.
     public var regionCodeOf: @Sendable (String) -> String?
+    /// The locations of a kelurahan's households other than the one named (the second argument).
+    public var householdLocations: @Sendable (_ kelurahan: String, _ excluding: String) -> [GeoPoint]
 
     public init(today: CivilDate, kotaCodeOf: @escaping @Sendable (String) -> String? = { _ in nil },
                 person: @escaping @Sendable (String) -> Person? = { _ in nil },
-                regionCodeOf: @escaping @Sendable (String) -> String? = { _ in nil }) {
+                regionCodeOf: @escaping @Sendable (String) -> String? = { _ in nil },
+                householdLocations: @escaping @Sendable (String, String) -> [GeoPoint] = { _, _ in [] }) {
         self.today = today
         self.kotaCodeOf = kotaCodeOf
         self.person = person
         self.regionCodeOf = regionCodeOf
+        self.householdLocations = householdLocations
     }
 }
 

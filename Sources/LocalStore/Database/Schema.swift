@@ -97,6 +97,21 @@ enum Schema {
             // `33.74.11.1006`) wherever the replica keeps one; see `RegionCodeMigration`.
             try RegionCodeMigration.run(db)
         }
+        migrator.registerMigration("v8-attachments") { db in
+            // Photos, by the SHA-256 of their bytes: the bytes and what is said of them sealed
+            // (a photo is as personal as the NIK), the original file only when the agent asked to
+            // keep it, and whether the server has acknowledged holding all of it.
+            // A download under way keeps its chunks in `attachment_part` until the last is in.
+            try db.execute(sql: """
+                CREATE TABLE attachment (
+                    digest TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, media_type TEXT NOT NULL,
+                    added_at INTEGER NOT NULL, info BLOB NOT NULL, body BLOB NOT NULL, original BLOB,
+                    uploaded INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE attachment_part (
+                    digest TEXT NOT NULL, start_at INTEGER NOT NULL, length INTEGER NOT NULL, body BLOB NOT NULL, info BLOB NOT NULL,
+                    PRIMARY KEY (digest, start_at));
+                """)
+        }
         return migrator
     }
 }

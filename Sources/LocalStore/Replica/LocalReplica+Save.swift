@@ -134,9 +134,31 @@ extension LocalReplica {
             guard let entry = record as? SocialMapEntry, let personID = entry.personID, persons[personID] == nil else { continue }
             if let fields = try currentFields(recordID: personID, in: db) { persons[personID] = Person(id: personID, fields: fields) }
         }
-        let kotaByArea = kota, personByID = persons, codeByArea = codes
+        // Located households: the other located households of their kelurahan, for the distance rule.
+        var located: [String: [(id: String, point: GeoPoint)]] = [:]
+        for area in Set(records.compactMap { ($0 as? Household)?.location == nil ? nil : $0.area }) {
+            located[area] = try householdLocations(in: area, db: db)
+        }
+        let kotaByArea = kota, personByID = persons, codeByArea = codes, locatedByArea = located
         return ValidationContext(today: CivilDate(now), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] },
-                                 regionCodeOf: { codeByArea[$0] })
+                                 regionCodeOf: { codeByArea[$0] },
+                                 householdLocations: { area, id in (locatedByArea[area] ?? []).filter { $0.id != id }.map(\.point) })
+    }
+
+    /// The shown location of every live household of a kelurahan that has one (unsealed here,
+    /// in memory only).
+    func householdLocations(in area: String, db: Database) throws -> [(id: String, point: GeoPoint)] {
+        var out: [String: (lamport: Int64, point: GeoPoint)] = [:]
+        for row in try db.rows("""
+            SELECT f.record_id, f.lamport, f.value, f.sealed FROM record r JOIN field_value f ON f.record_id = r.id
+            WHERE r.type = 'household' AND r.area = ? AND r.deleted = 0 AND f.field = 'location'
+            """, [area]) {
+            let id: String = row["record_id"], lamport: Int64 = row["lamport"]
+            guard let point = try decodeFromRest(text: row["value"], sealed: row["sealed"], recordID: id, field: "location").geoPoint,
+                  lamport >= out[id]?.lamport ?? .min else { continue }
+            out[id] = (lamport, point)
+        }
+        return out.map { ($0.key, $0.value.point) }
     }
 
     /// Households carry their kelurahan's Kemendagri code, filled in (and kept in step when the

@@ -55,6 +55,12 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case unknownAgent = "unknown_agent"
     case configuration
     case `internal`
+    // Attachments
+    case badAttachment = "bad_attachment"
+    case unreferencedAttachment = "unreferenced_attachment"
+    case attachmentOffset = "attachment_offset"
+    case attachmentDigestMismatch = "attachment_digest_mismatch"
+    case unknownAttachment = "unknown_attachment"
 
     /// Whether a refused change is refused for its shape (HTTP 400) rather than for the
     /// writer's rights (403) or a clash with what is held (409).

@@ -103,6 +103,7 @@ final class PostgresDatabase: SQLDatabase {
                 case .null: bindings.appendNull()
                 case .int(let int): bindings.append(int)
                 case .text(let text): bindings.append(text)
+                case .bytes(let data): bindings.append(ByteBuffer(bytes: data))
                 }
             }
             let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: Self.logger)
@@ -117,6 +118,7 @@ final class PostgresDatabase: SQLDatabase {
                     switch cell.dataType {
                     case .int2, .int4, .int8, .numeric: values[cell.columnName] = .int(try cell.decode(Int64.self))
                     case .bool: values[cell.columnName] = .int(try cell.decode(Bool.self) ? 1 : 0)
+                    case .bytea: values[cell.columnName] = .bytes(Data(try cell.decode(ByteBuffer.self).readableBytesView))
                     default: values[cell.columnName] = .text(try cell.decode(String.self))
                     }
                 }

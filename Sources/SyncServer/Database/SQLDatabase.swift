@@ -5,8 +5,11 @@ enum SQLValue: Sendable, Hashable {
     case null
     case int(Int64)
     case text(String)
+    /// Bytes: a BLOB on SQLite, a BYTEA on PostgreSQL (attachment chunks).
+    case bytes(Data)
 
     var string: String? { if case .text(let value) = self { value } else { nil } }
+    var data: Data? { if case .bytes(let value) = self { value } else { nil } }
     var integer: Int64? { if case .int(let value) = self { value } else { nil } }
 }
 

@@ -76,7 +76,7 @@ final class SQLiteDatabase: SQLDatabase {
                         case .int64(let int): values[column] = .int(int)
                         case .double(let double): values[column] = .int(Int64(double))
                         case .string(let string): values[column] = .text(string)
-                        case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
+                        case .blob(let data): values[column] = .bytes(data)
                         }
                     }
                     return SQLRow(values: values)
@@ -95,6 +95,7 @@ final class SQLiteDatabase: SQLDatabase {
             case .null: .null
             case .int(let int): int.databaseValue
             case .text(let text): text.databaseValue
+            case .bytes(let data): data.databaseValue
             }
         }
     }

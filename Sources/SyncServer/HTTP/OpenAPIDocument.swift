@@ -1,6 +1,7 @@
 import SyncEngine
 
-/// The API as OpenAPI 3.0, served at `/openapi.yaml`. `OpenAPITests` checks that it names
+/// The API as OpenAPI 3.0, served at `/openapi.yaml` (the attachment operations and schemas
+/// are in `OpenAPIAttachments`). `OpenAPITests` checks that it names
 /// exactly the routes the router answers and that real responses fit its schemas; CI runs
 /// schemathesis against it.
 enum OpenAPIDocument {
@@ -165,6 +166,7 @@ enum OpenAPIDocument {
             "403": {$ref: "#/components/responses/Error"}
             "413": {$ref: "#/components/responses/Error"}
             "415": {$ref: "#/components/responses/Error"}
+    """ + "\n" + OpenAPIAttachments.paths + "\n" + """
     components:
       parameters:
         Device:
@@ -391,5 +393,5 @@ enum OpenAPIDocument {
             upTo: {$ref: "#/components/schemas/VersionVector"}
             next: {$ref: "#/components/schemas/Dot"}
             scope: {$ref: "#/components/schemas/SyncScope"}
-    """
+    """ + "\n" + OpenAPIAttachments.schemas
 }

@@ -8,7 +8,7 @@ import SyncEngine
 import WireCodec
 
 /// The HTTP API: `/v1/info`, `/v1/enroll`, and the signed `/v1/session`, `/v1/push`,
-/// `/v1/pull`, `/v1/digests`; `/openapi.yaml` describes them all.
+/// `/v1/pull`, `/v1/digests` and `/v1/attachments/…`; `/openapi.yaml` describes them all.
 struct SyncRoutes: Sendable {
     let store: ServerStore
     /// Milliseconds since 1970; injected so tests can move time.
@@ -70,6 +70,30 @@ struct SyncRoutes: Sendable {
             }
             return try answer(try await store.pull(pull, scope: agent.scope), for: request)
         }
+        router.post("/v1/attachments/offer") { request, _ in
+            let (offer, device, agent) = try await signed(AttachmentOffer.self, request)
+            return try answer(try await store.offer(offer, device: device, scope: agent.scope, now: now()), for: request)
+        }
+        router.post("/v1/attachments/chunk/:digest/:offset") { request, context in
+            let (bytes, _, agent) = try await signedBytes(request)
+            guard let digest = context.parameters.get("digest"), let offset = context.parameters.get("offset").flatMap(Int.init) else {
+                throw ServerError.badRequest(.badAttachment, id: "Alamat potongan harus /v1/attachments/chunk/DIGEST/POSISI.",
+                                             en: "A chunk's address must be /v1/attachments/chunk/DIGEST/OFFSET.")
+            }
+            return try answer(try await store.chunk(digest, offset: offset, bytes: bytes, scope: agent.scope), for: request)
+        }
+        router.post("/v1/attachments/want") { request, _ in
+            let (want, _, agent) = try await signed(AttachmentWant.self, request)
+            return try answer(try await store.want(want, scope: agent.scope), for: request)
+        }
+        router.post("/v1/attachments/fetch") { request, _ in
+            let (fetch, _, agent) = try await signed(AttachmentFetch.self, request)
+            let bytes = try await store.fetch(fetch, scope: agent.scope)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            headers[HTTPField.Name(RequestSignature.nextNonceHeader)!] = store.issueNonce(now: now())
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         return router
     }
 
@@ -98,6 +122,12 @@ struct SyncRoutes: Sendable {
     /// that it is not revoked, and uses the nonce up; returns the decoded body with the device
     /// and its agent.
     private func signed<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> (T, DeviceAccount, AgentProfile) {
+        let (body, device, agent) = try await signedBytes(request)
+        return (try WireBody.decode(type, from: body), device, agent)
+    }
+
+    /// `signed` for a body of raw bytes (an attachment chunk).
+    private func signedBytes(_ request: Request) async throws -> (Data, DeviceAccount, AgentProfile) {
         let body = try await WireBody.read(request)
         guard let deviceID = request.headers[HTTPField.Name(RequestSignature.deviceHeader)!],
               let nonce = request.headers[HTTPField.Name(RequestSignature.nonceHeader)!],
@@ -114,7 +144,7 @@ struct SyncRoutes: Sendable {
         guard device.revokedAt == nil else { throw ServerError.deviceRevoked }
         try await store.consumeNonce(nonce, now: now())
         guard let agent = try await store.agent(device.agentID) else { throw ServerError.unknownDevice }
-        return (try WireBody.decode(type, from: body), device, agent)
+        return (body, device, agent)
     }
 }
 

@@ -134,6 +134,17 @@ enum ServerSchema {
             // push paid for it.
             "DROP INDEX IF EXISTS changes_replica_area",
         ]),
+        ("v13-attachments", [
+            // Photos: what was offered and how much of it is in (`received`), the chunks as they
+            // came, sealed (BYTEA; on SQLite a BLOB in a column of that name), and which records
+            // refer to which photo, for the scope checks.
+            """
+            CREATE TABLE attachments (digest TEXT PRIMARY KEY, size BIGINT NOT NULL, media_type TEXT NOT NULL, info TEXT NOT NULL,
+                received BIGINT NOT NULL, complete INTEGER NOT NULL, created_at BIGINT NOT NULL, device_id TEXT NOT NULL)
+            """,
+            "CREATE TABLE attachment_chunks (digest TEXT NOT NULL, start_at BIGINT NOT NULL, body BYTEA NOT NULL, PRIMARY KEY (digest, start_at))",
+            "CREATE TABLE attachment_refs (digest TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (digest, record_id))",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must
