@@ -1,5 +1,6 @@
 @testable import FieldCLI
 import FieldModels
+import LocalStore
 import Foundation
 import Imaging
 @testable import SyncServer
@@ -129,5 +130,59 @@ struct AttachmentDoorTests {
             let _: AttachmentOfferResponse = try mallory.transport.call("/v1/attachments/offer",
                 AttachmentOffer(attachments: Array(repeating: info, count: AttachmentProtocol.maxPerRequest + 1)))
         } == "bad_attachment")
+    }
+
+    @Test("A laptop answering a peer (serve-local) takes only photos its records in the asker's area refer to, refuses forged bytes, and gives nothing outside the asker's area")
+    func peerDoor() throws {
+        let cli = try CLI()
+        try #require(try cli.run("init", "--name", "Bambang", "--role", "psm", "--area", "Srondol Kulon", "--regions", CLI.semarangCSV,
+                                 "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10").status == 0)
+        let replica = try cli.openReplica()
+        let photo = try PhotoIntake.prepare(try TestPicture.make(width: 1600, height: 1200, seed: 21)).bytes
+        let digest = PhotoIntake.digest(photo)
+        let info = AttachmentInfo(digest: digest, size: photo.count)
+        let srondol = SyncScope(kind: .area, area: Self.srondol), pudak = SyncScope(kind: .area, area: Self.pudak)
+        func state(_ answer: AttachmentAnswer) throws -> AttachmentState {
+            switch answer {
+            case .offer(let response): return try #require(response.attachments.first)
+            case .chunk(let state): return state
+            default: throw CLIHarnessError.adminFailed("unexpected answer")
+            }
+        }
+        #expect(try state(replica.answer(.offer(AttachmentOffer(attachments: [info])), scope: srondol)).refused?.code == "unreferenced_attachment")
+        // A household here refers to it (its record came first); the photo itself is not here yet.
+        var household = Household(noKK: "3374061203150007", address: "Jl. Rujukan 1", rt: "1", rw: "2", kelurahanID: Self.srondol)
+        household.photos = [digest]
+        _ = try replica.save([household])
+        #expect(try state(replica.answer(.offer(AttachmentOffer(attachments: [info])), scope: pudak)).refused?.code == "unreferenced_attachment")
+        #expect(try state(replica.answer(.offer(AttachmentOffer(attachments: [AttachmentInfo(digest: digest, size: 0)])), scope: srondol))
+            .refused?.code == "bad_attachment")
+        #expect(try state(replica.answer(.offer(AttachmentOffer(attachments: [info])), scope: srondol)) == AttachmentState(digest: digest, received: 0, complete: false))
+        // Forged bytes of the right size: refused when the last is in, nothing kept.
+        let forged = Data(photo.reversed())
+        var offset = 0, last = AttachmentState(digest: digest, received: 0, complete: false)
+        while offset < forged.count, last.refused == nil {
+            let end = min(offset + AttachmentProtocol.chunkBytes, forged.count)
+            last = try state(replica.answer(.chunk(AttachmentChunk(info: info, offset: offset, bytes: forged.subdata(in: offset..<end))), scope: srondol))
+            offset = end
+        }
+        #expect(last.refused?.code == "attachment_digest_mismatch")
+        #expect(try replica.partialAttachment(digest) == 0 && replica.attachment(digest) == nil)
+        // A chunk at the wrong place changes nothing.
+        #expect(try state(replica.answer(.chunk(AttachmentChunk(info: info, offset: 4096, bytes: photo.subdata(in: 4096..<8192))), scope: srondol)).received == 0)
+        // The true bytes: kept, and then given to the same area only.
+        offset = 0
+        while offset < photo.count {
+            let end = min(offset + AttachmentProtocol.chunkBytes, photo.count)
+            last = try state(replica.answer(.chunk(AttachmentChunk(info: info, offset: offset, bytes: photo.subdata(in: offset..<end))), scope: srondol))
+            offset = last.received
+        }
+        #expect(try last.complete && replica.attachmentBytes(digest) == photo)
+        #expect(try replica.attachmentsToUpload().map(\.info.digest) == [digest], "a photo from a peer goes on to the server")
+        guard case .want(let theirs) = try replica.answer(.want(AttachmentWant(digests: [digest])), scope: pudak) else { throw CLIHarnessError.adminFailed("want") }
+        #expect(theirs.attachments.isEmpty)
+        #expect(throws: StoreError.self) { try replica.answer(.fetch(AttachmentFetch(digest: digest, offset: 0)), scope: pudak) }
+        guard case .fetch(let bytes) = try replica.answer(.fetch(AttachmentFetch(digest: digest, offset: 0)), scope: srondol) else { throw CLIHarnessError.adminFailed("fetch") }
+        #expect(bytes == photo.prefix(AttachmentProtocol.chunkBytes))
     }
 }

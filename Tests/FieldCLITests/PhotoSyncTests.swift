@@ -167,4 +167,48 @@ struct PhotoSyncTests {
         #expect(try theirs.missingAttachments().isEmpty)
         for held in queued { #expect(try theirs.attachmentBytes(held.info.digest) == replica.attachmentBytes(held.info.digest)) }
     }
+
+    @Test("Photos relayed by the TKSK, from the office network and by bundle file, reach the server once, however many paths they take, and the Dinas receives them",
+          arguments: ServerHarness.Store.available)
+    func relayedByTheTKSK(store: ServerHarness.Store) async throws {
+        let server = try ServerHarness(store)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
+        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
+        let household = try Self.addHousehold(siti, kk: 3)
+        let digest = try #require(try Self.attach(siti, household, try Self.photoFile(in: siti, seed: 3))["digest"] as? String)
+        let photo = try #require(try siti.openReplica().attachmentBytes(digest))
+
+        let peer = try KecamatanTests.LocalPeer(tksk)
+        let exchanged = try siti.run("sync", "--peer", peer.url, "--json")
+        peer.stop()
+        try #require(exchanged.status == 0, "\(exchanged.stderr)")
+        #expect((try exchanged.jsonObject()["photos"] as? [String: Any])?["sent"] as? Int == 1)
+        let relay = try tksk.openReplica()
+        #expect(try relay.attachmentBytes(digest) == photo)
+
+        // A second photo goes by bundle file, in a part of its own after the records; the parts
+        // are imported photos first: the photo waits for its record.
+        let second = try #require(try Self.attach(siti, household, try Self.photoFile(in: siti, seed: 4))["digest"] as? String)
+        let out = siti.directory.appendingPathComponent("siti.fsb").path
+        let made = try siti.run("bundle", "export", "--out", out, "--json")
+        try #require(made.status == 0, "\(made.stderr)")
+        let files = try #require(try made.jsonObject()["files"] as? [String])
+        #expect(try made.jsonObject()["photos"] as? Int == 2 && files.count == 2, "every photo the records held refer to, in one file after the records")
+        let imported = try tksk.run(["bundle", "import"] + files.reversed())
+        #expect(imported.status == 0 && imported.stdout.contains("1 foto baru"), "\(imported.stderr)")
+        #expect(try relay.attachmentBytes(second) == siti.openReplica().attachmentBytes(second))
+        #expect(Set(try relay.attachmentsToUpload().map(\.info.digest)) == [digest, second])
+
+        let relayed = try tksk.sync().jsonObject()
+        #expect((relayed["photos"] as? [String: Any])?["sent"] as? Int == 2, "the TKSK sends both on")
+        // Siti reaches the server herself later: the photo is there already, nothing is sent.
+        let direct = try siti.sync().jsonObject()
+        #expect((direct["photos"] as? [String: Any])?["sentBytes"] as? Int == 0)
+        let totals = try await Self.serverTotals(server)
+        #expect(totals.count == 2)
+        let received = try dinas.sync().jsonObject()
+        #expect((received["photos"] as? [String: Any])?["received"] as? Int == 2)
+        #expect(try dinas.openReplica().attachmentBytes(digest) == photo)
+    }
 }

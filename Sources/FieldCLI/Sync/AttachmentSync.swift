@@ -9,7 +9,7 @@ import SyncEngine
 /// that this laptop lacks, resuming a download from the chunks it kept.
 struct AttachmentSync {
     let replica: LocalReplica
-    let transport: HTTPTransport
+    let transport: any AttachmentChannel
     /// Photo bytes this run may move (sent and received); the rest waits for the next sync.
     var budget: Int?
     let progress: ProgressBar
@@ -52,7 +52,7 @@ struct AttachmentSync {
         var done = 0
         for start in stride(from: 0, to: queue.count, by: AttachmentProtocol.maxPerRequest) {
             let batch = Array(queue[start..<min(start + AttachmentProtocol.maxPerRequest, queue.count)])
-            let answer: AttachmentOfferResponse = try transport.call("/v1/attachments/offer", AttachmentOffer(attachments: batch.map(\.info)))
+            let answer = try transport.offer(AttachmentOffer(attachments: batch.map(\.info)))
             let states = Dictionary(answer.attachments.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
             for held in batch {
                 defer { done += 1; progress.updatePhotos(done: done, bytes: transport.bytesSent) }
@@ -74,13 +74,17 @@ struct AttachmentSync {
                 var received = state.received
                 while received < bytes.count {
                     let end = min(received + AttachmentProtocol.chunkBytes, bytes.count)
-                    let receipt: AttachmentState = try transport.upload("/v1/attachments/chunk/\(held.info.digest)/\(received)",
-                                                                        bytes: bytes.subdata(in: received..<end))
+                    let receipt = try transport.chunk(held.info, offset: received, bytes: bytes.subdata(in: received..<end))
+                    if let refused = receipt.refused {
+                        report.refused.append(.init(digest: held.info.digest, code: refused.code, message: L(refused.message, refused.messageEn)))
+                        break
+                    }
                     left -= end - received
                     report.sentBytes += end - received
                     if receipt.complete { break }
                     received = receipt.received
                 }
+                guard report.refused.last?.digest != held.info.digest else { continue }
                 try replica.markUploaded(held.info.digest)
                 report.sent += 1
             }
@@ -94,7 +98,7 @@ struct AttachmentSync {
         var infos: [AttachmentInfo] = []
         for start in stride(from: 0, to: missing.count, by: AttachmentProtocol.maxPerRequest) {
             let digests = Array(missing[start..<min(start + AttachmentProtocol.maxPerRequest, missing.count)])
-            let answer: AttachmentWantResponse = try transport.call("/v1/attachments/want", AttachmentWant(digests: digests))
+            let answer = try transport.want(AttachmentWant(digests: digests))
             infos += answer.attachments.filter { digests.contains($0.digest) && $0.problem == nil }
         }
         guard !infos.isEmpty else { return }
@@ -107,11 +111,11 @@ struct AttachmentSync {
                 continue
             }
             while offset < info.size {
-                let bytes = try transport.download("/v1/attachments/fetch", AttachmentFetch(digest: info.digest, offset: offset))
+                let bytes = try transport.fetch(AttachmentFetch(digest: info.digest, offset: offset))
                 guard !bytes.isEmpty else { break }
                 left -= bytes.count
                 report.receivedBytes += bytes.count
-                if try replica.storeDownloaded(bytes, at: offset, info: info) {
+                if try replica.storeDownloaded(bytes, at: offset, info: info, fromServer: transport.isServer) {
                     report.received += 1
                     break
                 }
@@ -127,6 +131,27 @@ struct AttachmentSync {
         }
         progress.finish()
     }
+}
+
+/// Where photos go and come from: the server (`HTTPTransport`) or a peer laptop (`PeerTransport`).
+protocol AttachmentChannel {
+    var isServer: Bool { get }
+    var bytesSent: Int { get }
+    var bytesReceived: Int { get }
+    func offer(_ offer: AttachmentOffer) throws -> AttachmentOfferResponse
+    func chunk(_ info: AttachmentInfo, offset: Int, bytes: Data) throws -> AttachmentState
+    func want(_ want: AttachmentWant) throws -> AttachmentWantResponse
+    func fetch(_ fetch: AttachmentFetch) throws -> Data
+}
+
+extension HTTPTransport: AttachmentChannel {
+    var isServer: Bool { true }
+    func offer(_ offer: AttachmentOffer) throws -> AttachmentOfferResponse { try call("/v1/attachments/offer", offer) }
+    func chunk(_ info: AttachmentInfo, offset: Int, bytes: Data) throws -> AttachmentState {
+        try upload("/v1/attachments/chunk/\(info.digest)/\(offset)", bytes: bytes)
+    }
+    func want(_ want: AttachmentWant) throws -> AttachmentWantResponse { try call("/v1/attachments/want", want) }
+    func fetch(_ fetch: AttachmentFetch) throws -> Data { try download("/v1/attachments/fetch", fetch) }
 }
 
 extension ProgressBar {

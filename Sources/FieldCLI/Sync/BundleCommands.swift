@@ -199,12 +199,12 @@ struct BundleCommand: ParsableCommand {
                 }
                 let name = recipient?.agent ?? L("siapa saja", "anyone")
                 let size = byteCount(made.files.reduce(0) { $0 + $1.count })
-                console.say("Bundel untuk \(name): \(made.changes) perubahan, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
-                            "Bundle for \(name): \(made.changes) changes, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
+                console.say("Bundel untuk \(name): \(made.changes) perubahan, \(made.photos) foto, \(size), \(written.count) berkas: \(written.joined(separator: ", ")).",
+                            "Bundle for \(name): \(made.changes) changes, \(made.photos) photos, \(size), \(written.count) file(s): \(written.joined(separator: ", ")).")
                 console.say("Di laptop penerima: field bundle import \(written.joined(separator: " "))",
                             "On the recipient's laptop: field bundle import \(written.joined(separator: " "))")
-                struct Out: Encodable { var changes: Int; var files: [String] }
-                try console.emit(Out(changes: made.changes, files: written))
+                struct Out: Encodable { var changes: Int; var photos: Int; var files: [String] }
+                try console.emit(Out(changes: made.changes, photos: made.photos, files: written))
             }
         }
 

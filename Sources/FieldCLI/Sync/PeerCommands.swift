@@ -48,6 +48,7 @@ struct ServeLocalCommand: ParsableCommand {
                   "Serving exchanges on http://\(host):\(listener.port) for \(replica.agent.id) (\(replica.agent.areaID))."))
             let service = PeerService(replica: replica, identity: identity, seal: PeerSeal(passphrase: secret)) { say(L($0.id, $0.en)) }
             listener.serve { path, body in
+                if path == PeerTransport.attachmentsPath { return service.handleAttachments(body) }
                 guard path == PeerTransport.path else { return (404, Data("not found\n".utf8)) }
                 return service.handle(body)
             }
@@ -72,7 +73,11 @@ extension SyncCommand {
         var client = SyncClient(replica: replica, transport: transport, target: .peer(trimmed),
                                 progress: ProgressBar(enabled: isatty(STDERR_FILENO) == 1 && !console.json))
         client.batchSize = batchSize
-        let report = try client.run()
+        var report = try client.run()
+        if !recordsOnly {
+            report.photos = try AttachmentSync(replica: replica, transport: transport, budget: maxPhotoBytes,
+                                               progress: ProgressBar(enabled: isatty(STDERR_FILENO) == 1 && !console.json)).run()
+        }
         let agent = transport.peer?.sender.agent ?? trimmed
         if let peer = transport.peer {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -88,10 +93,15 @@ extension SyncCommand {
         }
         console.say("Dikirim \(report.pushed) perubahan ke \(agent) (\(report.accepted) baru baginya); diterima \(report.pulled) perubahan.",
                     "Sent \(report.pushed) changes to \(agent) (\(report.accepted) new to it); received \(report.pulled) changes.")
+        PhotoSummary.say(report.photos, recordsOnly: recordsOnly, replica: replica, console: console)
         if report.conflicts > 0 {
             console.say("\(report.conflicts) konflik perlu diputuskan: field conflicts list", "\(report.conflicts) conflicts need a decision: field conflicts list")
         }
-        struct Out: Encodable { var sent: Int; var accepted: Int; var received: Int; var peer: String; var conflicts: Int }
-        try console.emit(Out(sent: report.pushed, accepted: report.accepted, received: report.pulled, peer: agent, conflicts: report.conflicts))
+        struct Out: Encodable {
+            var sent: Int; var accepted: Int; var received: Int; var peer: String; var conflicts: Int
+            var photos: AttachmentSync.Report?
+        }
+        try console.emit(Out(sent: report.pushed, accepted: report.accepted, received: report.pulled, peer: agent, conflicts: report.conflicts,
+                             photos: report.photos))
     }
 }

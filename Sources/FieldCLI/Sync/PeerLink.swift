@@ -122,16 +122,23 @@ final class PeerTransport: SyncTransport, MeteredTransport {
         self.session = CurlSession(timeout: timeout, caFile: caFile, userAgent: "field/\(FieldVersion.current)")
     }
 
+    static let attachmentsPath = "/v1/peer/attachments"
+
     func exchange(_ request: SyncRequest) throws -> SyncAnswer {
         var request = request
         if case .push(let push) = request {
             // The peer may not hold the certificates of the changes this laptop relays.
             request = .push(try push.carryingCertificates(identity.certificateOf))
         }
+        return try roundTrip(request, path: Self.path)
+    }
+
+    /// One sealed, signed request to the peer and its checked answer.
+    private func roundTrip<Answer: Decodable>(_ request: some Encodable, path: String) throws -> Answer {
         let body = try seal.seal(try identity.message(request), salt: salt)
         let answer: CurlSession.Answer
         do {
-            answer = try session.post(url + Self.path, headers: ["Content-Type": "application/octet-stream"], body: body)
+            answer = try session.post(url + path, headers: ["Content-Type": "application/octet-stream"], body: body)
         } catch CurlSession.Failure.network(let detail), CurlSession.Failure.untrusted(let detail) {
             throw CLIError("Laptop rekan \(url) tidak dapat dihubungi (\(detail)). Data tetap aman di laptop ini; jalankan lagi untuk melanjutkan.",
                            "The peer laptop \(url) cannot be reached (\(detail)). The data stays safe on this laptop; run it again to resume.",
@@ -144,13 +151,46 @@ final class PeerTransport: SyncTransport, MeteredTransport {
             throw CLIError("Laptop rekan menolak pertukaran: \(reason)", "The peer laptop refused the exchange: \(reason)", code: Exit.serverRefused)
         }
         guard let (message, _) = try? seal.open(answer.body), message.isGenuine(authority: identity.authority),
-              let decoded = try? JSONDecoder().decode(SyncAnswer.self, from: message.body) else {
+              let decoded = try? JSONDecoder().decode(Answer.self, from: message.body) else {
             throw CLIError("Jawaban laptop rekan \(url) tidak sah (bukan perangkat terdaftar, atau diubah di jalan). Tidak ada yang disimpan dari jawaban itu.",
                            "The answer of the peer laptop \(url) is not genuine (not an enrolled device, or altered on the way). Nothing of it was saved.",
                            code: Exit.serverRefused)
         }
         peer = message
         return decoded
+    }
+}
+
+extension PeerTransport: AttachmentChannel {
+    var isServer: Bool { false }
+
+    private func attachments(_ request: AttachmentRequest) throws -> AttachmentAnswer {
+        try roundTrip(request, path: Self.attachmentsPath)
+    }
+
+    private var unexpected: CLIError {
+        CLIError("Jawaban laptop rekan tentang foto tidak sesuai permintaan.", "The peer laptop's answer about photos does not fit the request.",
+                 code: Exit.serverRefused)
+    }
+
+    func offer(_ offer: AttachmentOffer) throws -> AttachmentOfferResponse {
+        guard case .offer(let answer) = try attachments(.offer(offer)) else { throw unexpected }
+        return answer
+    }
+
+    func chunk(_ info: AttachmentInfo, offset: Int, bytes: Data) throws -> AttachmentState {
+        guard case .chunk(let answer) = try attachments(.chunk(AttachmentChunk(info: info, offset: offset, bytes: bytes))) else { throw unexpected }
+        return answer
+    }
+
+    func want(_ want: AttachmentWant) throws -> AttachmentWantResponse {
+        guard case .want(let answer) = try attachments(.want(want)) else { throw unexpected }
+        return answer
+    }
+
+    func fetch(_ fetch: AttachmentFetch) throws -> Data {
+        guard case .fetch(let answer) = try attachments(.fetch(fetch)) else { throw unexpected }
+        return answer
     }
 }
 
@@ -163,6 +203,28 @@ struct PeerService {
     let log: (LocalizedText) -> Void
 
     func handle(_ body: Data) -> (status: Int, body: Data) {
+        handle(body) { message, asker, scope in
+            let request = try JSONDecoder().decode(SyncRequest.self, from: message.body)
+            let answer = try PeerResponder(source: replica, keeps: replica.ownScope).answer(request, asker: asker, scope: scope)
+            try remember(asker, scope: scope, request: request, answer: answer)
+            return try identity.message(answer)
+        }
+    }
+
+    /// A photo request (`/v1/peer/attachments`): answered from the replica for the asker's scope.
+    func handleAttachments(_ body: Data) -> (status: Int, body: Data) {
+        handle(body) { message, asker, scope in
+            let request = try JSONDecoder().decode(AttachmentRequest.self, from: message.body)
+            let answer = try replica.answer(request, scope: scope)
+            if case .chunk(let state) = answer, state.complete {
+                log(LocalizedText(id: "\(asker.agent): foto \(state.digest.prefix(12)) diterima.", en: "\(asker.agent): photo \(state.digest.prefix(12)) received."))
+            }
+            return try identity.message(answer)
+        }
+    }
+
+    /// Opens and checks a sealed request, answers it with `body`, and seals the answer.
+    private func handle(_ body: Data, answering: (PeerMessage, ReplicaCertificate, SyncScope) throws -> PeerMessage) -> (status: Int, body: Data) {
         let opened: (PeerMessage, salt: Data)
         do {
             opened = try seal.open(body)
@@ -179,10 +241,7 @@ struct PeerService {
         let asker = message.sender
         let scope = message.grantedScope(authority: identity.authority)
         do {
-            let request = try JSONDecoder().decode(SyncRequest.self, from: message.body)
-            let answer = try PeerResponder(source: replica, keeps: replica.ownScope).answer(request, asker: asker, scope: scope)
-            try remember(asker, scope: scope, request: request, answer: answer)
-            return (200, try seal.seal(try identity.message(answer), salt: salt))
+            return (200, try seal.seal(try answering(message, asker, scope), salt: salt))
         } catch let error as StoreError where error.code == .refused {
             log(LocalizedText(id: "\(asker.agent): perubahan ditolak: \(error.text.id)", en: "\(asker.agent): changes refused: \(error.text.en)"))
             return refuse("perubahan ditolak, tidak ada yang disimpan: \(error.text.id)", "changes refused, nothing was saved: \(error.text.en)")

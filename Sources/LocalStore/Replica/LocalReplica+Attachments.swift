@@ -95,9 +95,10 @@ extension LocalReplica {
     /// Keeps one downloaded chunk (sealed, as it arrived); with the last one in, checks the whole
     /// against its digest and keeps the photo, or throws the parts away and refuses. Returns
     /// whether the photo is now held whole. A chunk that does not start where the parts end is
-    /// ignored (a repeat after a cut).
+    /// ignored (a repeat after a cut). `fromServer`: the server holds it already (nothing to
+    /// send); a photo from a peer laptop is offered to the server at the next sync.
     @discardableResult
-    public func storeDownloaded(_ bytes: Data, at offset: Int, info: AttachmentInfo, now: Date = Date()) throws -> Bool {
+    public func storeDownloaded(_ bytes: Data, at offset: Int, info: AttachmentInfo, fromServer: Bool = true, now: Date = Date()) throws -> Bool {
         if let problem = info.problem { throw StoreError(.refused, problem) }
         return try transaction { db in
             if try db.row("SELECT 1 FROM attachment WHERE digest = ?", [info.digest]) != nil { return true }
@@ -116,7 +117,7 @@ extension LocalReplica {
             } catch {
                 return false
             }
-            try store(plain, info: info, original: nil, now: now, uploaded: true, in: db)
+            try store(plain, info: info, original: nil, now: now, uploaded: fromServer, in: db)
             return true
         }
     }

@@ -123,3 +123,32 @@ public struct AttachmentFetch: Sendable, Codable {
         self.offset = offset
     }
 }
+
+/// One chunk as a peer laptop sends it (inside a sealed peer message): the attachment it
+/// belongs to, where it starts, and the bytes.
+public struct AttachmentChunk: Sendable, Codable {
+    public var info: AttachmentInfo
+    public var offset: Int
+    public var bytes: Data
+    public init(info: AttachmentInfo, offset: Int, bytes: Data) {
+        self.info = info
+        self.offset = offset
+        self.bytes = bytes
+    }
+}
+
+/// The attachment requests between two laptops (a PSM's and its TKSK's `serve-local`): the same
+/// four steps as with the server, carried in one sealed message each.
+public enum AttachmentRequest: Sendable, Codable {
+    case offer(AttachmentOffer)
+    case chunk(AttachmentChunk)
+    case want(AttachmentWant)
+    case fetch(AttachmentFetch)
+}
+
+public enum AttachmentAnswer: Sendable, Codable {
+    case offer(AttachmentOfferResponse)
+    case chunk(AttachmentState)
+    case want(AttachmentWantResponse)
+    case fetch(Data)
+}

@@ -30,10 +30,14 @@ public struct SyncBundle: Sendable, Codable {
     /// The authority's grant of the sender's scope: an answer to the sender carries what the
     /// grant admits, never what `scope` merely claims (`grantedScope`).
     public var grant: ScopeGrant?
+    /// Whole photos the changes of the series refer to (`photos/<digest>`), in parts of their
+    /// own after the records'; absent in bundles that carry none (and in older bundles).
+    public var attachments: [AttachmentChunk]?
 
     public init(sender: ReplicaCertificate, scope: SyncScope, knowledge: VersionVector, created: Int64, series: String,
-                part: Int = 1, parts: Int = 1, batch: SealedBatch, grant: ScopeGrant? = nil) {
+                part: Int = 1, parts: Int = 1, batch: SealedBatch, grant: ScopeGrant? = nil, attachments: [AttachmentChunk]? = nil) {
         self.grant = grant
+        self.attachments = attachments
         self.format = Self.format
         self.sender = sender
         self.scope = scope
