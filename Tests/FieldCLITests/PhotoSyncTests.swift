@@ -211,4 +211,44 @@ struct PhotoSyncTests {
         #expect((received["photos"] as? [String: Any])?["received"] as? Int == 2)
         #expect(try dinas.openReplica().attachmentBytes(digest) == photo)
     }
+
+    @Test("--max-photo-bytes defers what does not fit, and the next sync sends the rest; bad files are refused at `photo add` with nothing stored")
+    func budgetAndRefusals() throws {
+        let server = try ServerHarness(.sqlite)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let household = try Self.addHousehold(siti, kk: 5)
+        for seed in 30..<33 { try Self.attach(siti, household, try Self.photoFile(in: siti, seed: UInt32(seed), gps: nil)) }
+        let replica = try siti.openReplica()
+        let sizes = try replica.attachmentsToUpload().map(\.info.size)
+        let budget = sizes.max()! + 1
+        let first = try #require(try siti.sync("--max-photo-bytes", "\(budget)").jsonObject()["photos"] as? [String: Any])
+        #expect(first["sent"] as? Int == 1 && first["deferred"] as? Int == 2 && first["waitingToSend"] as? Int == 2)
+        #expect(first["sentBytes"] as? Int ?? .max <= budget)
+        #expect(try siti.run("status").stdout.contains("2 foto menunggu dikirim"))
+        let rest = try #require(try siti.sync().jsonObject()["photos"] as? [String: Any])
+        #expect(rest["sent"] as? Int == 2 && rest["waitingToSend"] as? Int == 0)
+
+        // Refused at the door of the laptop: each with its reason, the replica unchanged.
+        let before = try replica.snapshot()
+        let valid = try TestPicture.make(width: 640, height: 480, seed: 40)
+        var bomb = [UInt8](valid)
+        let sof = try #require((0..<bomb.count - 1).first { bomb[$0] == 0xFF && bomb[$0 + 1] == 0xC0 })
+        for offset in [5, 7] { bomb[sof + offset] = 0xC3; bomb[sof + offset + 1] = 0x50 }
+        let cases: [(String, Data, String)] = [
+            ("catatan.txt", Data("bukan foto\n".utf8), "bukan foto JPEG, PNG atau HEIC"),
+            ("bom.jpg", Data(bomb), "megapiksel"),
+            ("terpotong.jpg", valid.prefix(valid.count / 2), "rusak atau terpotong"),
+            ("besar.jpg", valid + Data(count: 41 * 1_048_576), "lebih dari batas 40 MB"),
+        ]
+        for (name, data, message) in cases {
+            let url = siti.directory.appendingPathComponent(name)
+            try data.write(to: url)
+            let result = try siti.run("photo", "add", household, url.path)
+            #expect(result.status != 0 && result.stderr.contains(message) && result.stderr.contains("Tidak ada yang disimpan"), "\(name): \(result.stderr)")
+        }
+        let missing = try siti.run("photo", "add", household, "/tmp/tidak-ada-\(UUID().uuidString).jpg")
+        #expect(missing.status != 0 && missing.stderr.contains("tidak ada"))
+        #expect(try replica.snapshot() == before)
+        #expect(try replica.attachmentQueue().toSend == 0)
+    }
 }
