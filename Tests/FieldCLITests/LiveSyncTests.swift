@@ -296,7 +296,8 @@ final class TLSEndpoint {
         return (cert, key)
     }
 
-    private static func freePort() throws -> Int {
+    /// A free TCP port on loopback (bound, read, released).
+    static func freePort() throws -> Int {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(probe) }
         var address = sockaddr_in.loopback(0)

@@ -10,17 +10,6 @@ import Testing
 /// by Debian's gpsfake, or refused with a message that says what to do.
 @Suite("Places: typed, from gpsd, checked", .serialized)
 struct PlaceTests {
-    /// A free TCP port on loopback (bound, read, released).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in.loopback(0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// NMEA sentences of a 3D fix at `latitude`, `longitude` (GGA, GSA, RMC), with checksums.
     static func nmea(latitude: Double, longitude: Double, seconds: Int = 30) -> String {
         func checksum(_ body: String) -> String { String(format: "%02X", body.utf8.reduce(0) { $0 ^ $1 }) }
@@ -76,7 +65,7 @@ struct PlaceTests {
                                  "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10").status == 0)
         let log = cli.directory.appendingPathComponent("fix.nmea")
         try Self.nmea(latitude: -6.990312, longitude: 110.422911).write(to: log, atomically: true, encoding: .utf8)
-        let port = Self.freePort()
+        let port = try TLSEndpoint.freePort()
         let env = ["FIELD_GPSD": "127.0.0.1:\(port)", "FIELD_GPS_TIMEOUT": "15"]
         let added = try Self.running("/usr/bin/gpsfake", ["-q", "-P", "\(port)", "-c", "0.2", "-1", log.path], markers: [log.path]) {
             try cli.run(["household", "add", "--kk", "3374061203150007", "--address", "Jl. GPS 1", "--rt", "1", "--rw", "2", "--gps", "--json"], env: env)
@@ -89,10 +78,10 @@ struct PlaceTests {
 
         // No gpsd listening.
         let none = try cli.run(["household", "add", "--kk", "3374061203150008", "--address", "Jl. GPS 2", "--rt", "1", "--rw", "2", "--gps"],
-                               env: ["FIELD_GPSD": "127.0.0.1:\(Self.freePort())"])
+                               env: ["FIELD_GPSD": "127.0.0.1:\(try TLSEndpoint.freePort())"])
         #expect(none.status == 7 && none.stderr.contains("gpsd tidak berjalan") && none.stderr.contains("--lat"))
         // gpsd running with no receiver attached.
-        let bare = Self.freePort()
+        let bare = try TLSEndpoint.freePort()
         let socket = cli.directory.appendingPathComponent("gpsd.sock").path
         let empty = try Self.running("/usr/sbin/gpsd", ["-N", "-F", socket, "-S", "\(bare)"], markers: [socket]) {
             try cli.run(["household", "add", "--kk", "3374061203150009", "--address", "Jl. GPS 3", "--rt", "1", "--rw", "2", "--gps"],
