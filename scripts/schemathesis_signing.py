@@ -28,7 +28,7 @@ import urllib.request
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-SIGNED_PATHS = {"/v1/session", "/v1/push", "/v1/pull"}
+SIGNED_PATHS = {"/v1/session", "/v1/push", "/v1/pull", "/v1/attachments/offer", "/v1/attachments/want"}
 
 
 def fresh_nonce(url):
