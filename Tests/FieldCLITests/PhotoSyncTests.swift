@@ -246,9 +246,22 @@ struct PhotoSyncTests {
             let result = try siti.run("photo", "add", household, url.path)
             #expect(result.status != 0 && result.stderr.contains(message) && result.stderr.contains("Tidak ada yang disimpan"), "\(name): \(result.stderr)")
         }
+        #expect(try replica.snapshot() == before)
+        #expect(try replica.attachmentQueue().toSend == 0)
+        // --keep-original keeps the file as it came (sealed, never sent); export --original writes it.
+        let original = siti.directory.appendingPathComponent("asli.jpg")
+        try valid.write(to: original)
+        let kept = try #require(try Self.attach(siti, household, original.path, "--keep-original")["digest"] as? String)
+        #expect(try replica.attachmentBytes(kept, original: true) == valid)
+        #expect(try replica.attachmentBytes(kept) != valid)
+        let folder = siti.directory.appendingPathComponent("asli")
+        let written = try #require(try siti.run("photo", "export", household, "--to", folder.path, "--original", "--json").jsonObject()["written"] as? [String])
+        #expect(try written.contains { try Data(contentsOf: URL(fileURLWithPath: $0)) == valid })
+        #expect(try replica.attachmentQueue().toSend == 1)
+        #expect(try siti.sync().jsonObject()["photos"].flatMap { ($0 as? [String: Any])?["sentBytes"] as? Int } == replica.attachment(kept)?.info.size,
+                "the re-encoded photo is sent, not the original")
         let missing = try siti.run("photo", "add", household, "/tmp/tidak-ada-\(UUID().uuidString).jpg")
         #expect(missing.status != 0 && missing.stderr.contains("tidak ada"))
-        #expect(try replica.snapshot() == before)
         #expect(try replica.attachmentQueue().toSend == 0)
     }
 }
