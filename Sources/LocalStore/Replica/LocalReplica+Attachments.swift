@@ -102,15 +102,17 @@ extension LocalReplica {
         if let problem = info.problem { throw StoreError(.refused, problem) }
         return try transaction { db in
             if try db.row("SELECT 1 FROM attachment WHERE digest = ?", [info.digest]) != nil { return true }
-            let parts = try db.rows("SELECT start_at, body FROM attachment_part WHERE digest = ? ORDER BY start_at", [info.digest])
-            var plain = Data()
-            for part in parts { plain += try vault.open(part["body"], place: "attachment-part/\(info.digest)/\(part["start_at"] as Int64)") }
-            guard offset == plain.count, !bytes.isEmpty, plain.count + bytes.count <= info.size else { return false }
+            // The parts are opened only once the last is in: a chunk costs its own seal, not all before it.
+            let held = Int(try db.row("SELECT COALESCE(SUM(length), 0) AS n FROM attachment_part WHERE digest = ?", [info.digest])?["n"] as Int64? ?? 0)
+            guard offset == held, !bytes.isEmpty, held + bytes.count <= info.size else { return false }
             try db.run("INSERT INTO attachment_part (digest, start_at, length, body, info) VALUES (?, ?, ?, ?, ?)",
                        [info.digest, offset, bytes.count, try vault.seal(bytes, place: "attachment-part/\(info.digest)/\(offset)"),
                         try vault.seal(try JSONEncoder().encode(info), place: "attachment-part/\(info.digest)/info")])
-            plain += bytes
-            guard plain.count == info.size else { return false }
+            guard held + bytes.count == info.size else { return false }
+            var plain = Data()
+            for part in try db.rows("SELECT start_at, body FROM attachment_part WHERE digest = ? ORDER BY start_at", [info.digest]) {
+                plain += try vault.open(part["body"], place: "attachment-part/\(info.digest)/\(part["start_at"] as Int64)")
+            }
             try db.run("DELETE FROM attachment_part WHERE digest = ?", [info.digest])
             do {
                 try Self.check(plain, against: info)
