@@ -58,8 +58,7 @@ struct AttachmentSync {
                 defer { done += 1; progress.updatePhotos(done: done, bytes: transport.bytesSent) }
                 guard let state = states[held.info.digest] else { continue }
                 if let refused = state.refused {
-                    report.refused.append(.init(digest: held.info.digest, code: refused.code,
-                                                message: L(refused.message, refused.messageEn)))
+                    report.refused.append(.init(digest: held.info.digest, code: refused.code, message: L(refused.message, refused.messageEn)))
                     continue
                 }
                 if state.complete {
@@ -72,19 +71,20 @@ struct AttachmentSync {
                 }
                 guard let bytes = try replica.attachmentBytes(held.info.digest) else { continue }
                 var received = state.received
-                while received < bytes.count {
+                var refusal: ErrorBody.Detail?
+                while received < bytes.count, refusal == nil {
                     let end = min(received + AttachmentProtocol.chunkBytes, bytes.count)
                     let receipt = try transport.chunk(held.info, offset: received, bytes: bytes.subdata(in: received..<end))
-                    if let refused = receipt.refused {
-                        report.refused.append(.init(digest: held.info.digest, code: refused.code, message: L(refused.message, refused.messageEn)))
-                        break
-                    }
+                    refusal = receipt.refused
+                    guard refusal == nil else { break }
                     left -= end - received
                     report.sentBytes += end - received
-                    if receipt.complete { break }
-                    received = receipt.received
+                    received = receipt.complete ? bytes.count : receipt.received
                 }
-                guard report.refused.last?.digest != held.info.digest else { continue }
+                if let refusal {
+                    report.refused.append(.init(digest: held.info.digest, code: refusal.code, message: L(refusal.message, refusal.messageEn)))
+                    continue
+                }
                 try replica.markUploaded(held.info.digest)
                 report.sent += 1
             }

@@ -49,25 +49,15 @@ extension LocalReplica {
 
     /// Every photo the live records here refer to, with the records, whether held or not.
     public func referencedAttachments() throws -> [String: [String]] {
-        try read { db in
-            var out: [String: [String]] = [:]
-            for row in try db.rows("""
-                SELECT DISTINCT f.field, f.record_id FROM field_value f JOIN record r ON r.id = f.record_id
-                WHERE f.field LIKE 'photos/%' AND f.value = 't' AND r.deleted = 0
-                """) {
-                guard let digest = AttachmentProtocol.digest(inField: row["field"]) else { continue }
-                out[digest, default: []].append(row["record_id"])
-            }
-            return out
-        }
+        try read { db in try references(in: db) }
     }
 
     /// Photos to send: held whole, referred to by a live record, not yet acknowledged by the
     /// server; oldest first.
     public func attachmentsToUpload() throws -> [HeldAttachment] {
-        let referenced = try referencedAttachments()
-        return try read { db in
-            try db.rows("SELECT digest, added_at, info, uploaded, original IS NOT NULL AS has_original FROM attachment WHERE uploaded = 0 ORDER BY added_at, digest")
+        try read { db in
+            let referenced = try references(in: db)
+            return try db.rows("SELECT digest, added_at, info, uploaded, original IS NOT NULL AS has_original FROM attachment WHERE uploaded = 0 ORDER BY added_at, digest")
                 .filter { referenced[$0["digest"] as String] != nil }.map { try held($0) }
         }
     }
@@ -79,10 +69,7 @@ extension LocalReplica {
 
     /// Photos referred to by live records here that this laptop does not hold whole.
     public func missingAttachments() throws -> [String] {
-        let referenced = try referencedAttachments()
-        return try read { db in
-            try referenced.keys.sorted().filter { try db.row("SELECT 1 FROM attachment WHERE digest = ?", [$0]) == nil }
-        }
+        try read { db in try missing(from: try references(in: db), in: db) }
     }
 
     /// How many bytes of a download under way are here (0 when none).
@@ -124,16 +111,40 @@ extension LocalReplica {
         }
     }
 
-    /// Totals for `field status`: photos waiting to be sent and to be received.
+    /// Totals for `field status`: photos waiting to be sent and to be received (the references
+    /// read once; sizes from their plain column, nothing unsealed).
     public func attachmentQueue() throws -> (toSend: Int, toSendBytes: Int, toReceive: Int) {
-        let waiting = try attachmentsToUpload()
-        return (waiting.count, waiting.reduce(0) { $0 + $1.info.size }, try missingAttachments().count)
+        try read { db in
+            let referenced = try references(in: db)
+            let waiting = try db.rows("SELECT digest, size FROM attachment WHERE uploaded = 0")
+                .filter { referenced[$0["digest"] as String] != nil }.map { $0["size"] as Int }
+            return (waiting.count, waiting.reduce(0, +), try missing(from: referenced, in: db).count)
+        }
     }
 
     // MARK: - Helpers
 
+    /// Digest → the live records that refer to it (`photos/<digest>` shown as present).
+    private func references(in db: Database) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for row in try db.rows("""
+            SELECT DISTINCT f.field, f.record_id FROM field_value f JOIN record r ON r.id = f.record_id
+            WHERE f.field LIKE 'photos/%' AND f.value = 't' AND r.deleted = 0
+            """) {
+            guard let digest = AttachmentProtocol.digest(inField: row["field"]) else { continue }
+            out[digest, default: []].append(row["record_id"])
+        }
+        return out
+    }
+
+    /// The digests of `referenced` not held whole here, sorted.
+    private func missing(from referenced: [String: [String]], in db: Database) throws -> [String] {
+        let held = Set(try String.fetchAll(db, sql: "SELECT digest FROM attachment"))
+        return referenced.keys.filter { !held.contains($0) }.sorted()
+    }
+
     static func check(_ bytes: Data, against info: AttachmentInfo) throws {
-        let actual = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let actual = Data(SHA256.hash(data: bytes)).hex
         guard actual == info.digest, bytes.count == info.size else {
             throw StoreError(.refused, id: "Isi foto tidak cocok dengan digestnya (\(actual.prefix(12))…, bukan \(info.digest.prefix(12))…): tidak disimpan.",
                              en: "The photo's bytes do not match its digest (\(actual.prefix(12))…, not \(info.digest.prefix(12))…): not stored.")
