@@ -127,17 +127,18 @@ struct RecordRuleTests {
         #expect(CivilDate(text)?.description == expected)
     }
 
-    @Test("Monthly report rules: period, approver, approval date", arguments: [
+    @Test("Monthly report rules: period, parts once submitted, the Dinas's decision, dates", arguments: [
         (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "12 kunjungan", nextMonthPlan: "Pendataan RW 05",
                        evaluation: "Baik", kelurahanID: kel), [String]()),
-        (MonthlyReport(agentID: "A-1", period: "2026-13", lastMonth: "", nextMonthPlan: "", evaluation: "", kelurahanID: kel),
-         ["period.format"]),
-        (MonthlyReport(agentID: "A-1", period: "Oktober", lastMonth: "", nextMonthPlan: "", evaluation: "", kelurahanID: kel),
-         ["period.format"]),
-        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "", nextMonthPlan: "", evaluation: "", status: .approved,
-                       kelurahanID: kel), ["approvedBy.required"]),
-        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "", nextMonthPlan: "", evaluation: "", status: .approved,
-                       approvedBy: "Lurah Srondol Kulon", approvedOn: CivilDate("2026-12-01"), kelurahanID: kel), ["approvedOn.future"]),
+        (MonthlyReport(agentID: "A-1", period: "2026-13", kelurahanID: kel), ["period.format"]),
+        (MonthlyReport(agentID: "A-1", period: "Oktober", kelurahanID: kel), ["period.format"]),
+        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "12 kunjungan", status: .submitted, kelurahanID: kel),
+         ["report.part.b", "report.part.c"]),
+        (MonthlyReport(agentID: "A-1", period: "2026-10", lastMonth: "x", nextMonthPlan: "y", evaluation: "z", status: .returned,
+                       kelurahanID: kel), ["decidedBy.required", "decisionReason.required"]),
+        ({ var report = MonthlyReport(agentID: "A-1", period: "2026-10", kelurahanID: kel); report.approvedOn = CivilDate("2026-12-01"); return report }(),
+         ["approvedOn.future"]),
+        (MonthlyReport(id: "R-202609X1", fields: MonthlyReport(agentID: "A-1", period: "2026-10", kelurahanID: kel).fields), ["report.id"]),
     ])
     func reportRules(_ report: MonthlyReport, _ codes: [String]) {
         #expect(report.validate(in: ValidationContext(today: Self.today)).errors.map(\.code) == codes)

@@ -30,6 +30,8 @@ public struct FieldSpec: Sendable, Hashable {
         case location
         /// A SHA-256 digest in lower-case hex: the content address of an attachment.
         case digest
+        /// Counts of a monthly report, `key:count,…` (`ReportTally`).
+        case tally
     }
 
     public var kind: Kind
@@ -103,9 +105,12 @@ extension RecordType {
             ], sets: ["needs": .code(max: 40), "photos": .digest])
         case .report:
             RecordSchema(fields: [
-                "agent": .reference(.agent), "period": .code(7), "lastMonth": .notes(8000), "nextMonthPlan": .notes(8000),
-                "evaluation": .notes(8000), "status": .code(20), "approvedBy": .text(120), "approvedOn": .date, "kelurahan": .area,
-            ], sets: [:])
+                "agent": .reference(.agent), "agentName": .text(120), "period": .code(7), "figures": FieldSpec(.tally), "lastMonth": .notes(8000),
+                "nextMonthPlan": .notes(8000), "evaluation": .notes(8000), "status": .choice(ReportStatus.self),
+                "submittedOn": .date, "approvedBy": .text(120), "approverID": .text(60), "approvedOn": .date,
+                "decisionReason": .notes(2000), "decidedBy": .text(120), "decidedOn": .date, "kelurahan": .area,
+                "totals": FieldSpec(.tally),
+            ], sets: ["included": .reference(.report), "missing": .area])
         case .agent:
             RecordSchema(fields: [
                 "name": .text(120), "role": .code(20), "area": .area, "ntr": .text(60), "ntrValidFrom": .date, "ntrValidUntil": .date,
@@ -160,6 +165,8 @@ public enum FieldSchemaCheck {
             return GeoPoint(text)?.description == text
         case (.digest, .text(let text)):
             return Grammar.isDigest(text)
+        case (.tally, .text(let text)):
+            return ReportTally(text)?.description == text
         default:
             return false
         }
@@ -177,6 +184,7 @@ public enum FieldSchemaCheck {
         case .bool: LocalizedText(id: "true/false", en: "true/false")
         case .location: LocalizedText(id: "titik di Indonesia LINTANG,BUJUR,AKURASI,SUMBER", en: "a point in Indonesia LAT,LON,ACCURACY,SOURCE")
         case .digest: LocalizedText(id: "SHA-256 heksadesimal", en: "a hex SHA-256 digest")
+        case .tally: LocalizedText(id: "hitungan kunci:jumlah,… terurut", en: "counts key:count,… sorted")
         case .choice(let allowed, let multiple):
             LocalizedText(id: "\(multiple ? "beberapa dari" : "salah satu dari"): \(allowed.sorted().joined(separator: ", "))",
                           en: "\(multiple ? "some of" : "one of"): \(allowed.sorted().joined(separator: ", "))")

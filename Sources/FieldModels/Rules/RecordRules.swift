@@ -171,18 +171,31 @@ extension HomeVisit {
 extension MonthlyReport {
     public func validate(in context: ValidationContext) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        let parts = period.split(separator: "-")
-        if parts.count != 2 || CivilDate(year: Int(parts[0]) ?? 0, month: Int(parts[1]) ?? 0, day: 1) == nil {
+        if ReportPeriod(period) == nil {
             issues.append(.error("period", "period.format", id: "Periode '\(period)' harus YYYY-MM, mis. 2026-10.",
                                  en: "Period '\(period)' must be YYYY-MM, e.g. 2026-10."))
+        } else if let expected = Self.id(agent: agentID, period: period), expected != id {
+            issues.append(.error("period", "report.id", id: "Laporan \(agentID) bulan \(period) ber-id \(expected), bukan \(id): satu laporan per petugas per bulan.",
+                                 en: "The \(period) report of \(agentID) has id \(expected), not \(id): one report per agent and month."))
         }
-        if status == .approved && approvedBy.isEmpty {
-            issues.append(.error("approvedBy", "approvedBy.required", id: "Laporan disetujui harus menyebut siapa yang menyetujui (Lurah/Camat).",
-                                 en: "An approved report must name who approved it (Lurah/Camat)."))
+        if status != .draft {
+            for part in ReportWorkflow.missingParts(self) {
+                issues.append(.error(part.code == "report.part.a" ? "lastMonth" : part.code == "report.part.b" ? "nextMonthPlan" : "evaluation",
+                                     part.code, id: "Laporan \(status.name.id.lowercased()): \(part.text.id).", en: "A report \(status.name.en.lowercased()): \(part.text.en)."))
+            }
         }
-        if let issue = CommonRules.notInFuture(approvedOn, field: "approvedOn", label: LocalizedText(id: "Tanggal persetujuan", en: "Approval date"),
-                                               today: context.today) {
-            issues.append(issue)
+        if (status == .approved || status == .returned) && decidedBy.isEmpty {
+            issues.append(.error("decidedBy", "decidedBy.required", id: "Keputusan Dinas harus menyebut siapa yang memutuskan.",
+                                 en: "A Dinas decision must name who decided."))
+        }
+        if status == .returned && decisionReason.trimmingWhitespace().isEmpty {
+            issues.append(.error("decisionReason", "decisionReason.required", id: "Laporan yang dikembalikan harus menyebut alasannya.",
+                                 en: "A returned report must give the reason."))
+        }
+        for (date, field, label) in [(approvedOn, "approvedOn", LocalizedText(id: "Tanggal pengesahan", en: "Signing date")),
+                                     (submittedOn, "submittedOn", LocalizedText(id: "Tanggal pengajuan", en: "Submission date")),
+                                     (decidedOn, "decidedOn", LocalizedText(id: "Tanggal keputusan", en: "Decision date"))] {
+            if let issue = CommonRules.notInFuture(date, field: field, label: label, today: context.today) { issues.append(issue) }
         }
         return issues
     }

@@ -103,7 +103,9 @@ extension LocalReplica {
                              en: "\(type.name.en) \(record.id) has no kelurahan (--kelurahan).")
         }
         let regionsKnown = try db.one(Bool.self, "SELECT 1 FROM region LIMIT 1") == true
-        if regionsKnown, try db.one(String.self, "SELECT level FROM region WHERE id = ?", [area]) != "kelurahan" {
+        // A TKSK's monthly report belongs to its kecamatan; every other record to a kelurahan.
+        let level = try db.one(String.self, "SELECT level FROM region WHERE id = ?", [area])
+        if regionsKnown, level != "kelurahan", !(type == .report && level == "kecamatan") {
             throw StoreError(.unknownRegion,
                              id: "Kelurahan '\(area)' tidak dikenal. Lihat daftarnya dengan: field region list",
                              en: "Unknown kelurahan '\(area)'. See the list with: field region list")
@@ -140,7 +142,9 @@ extension LocalReplica {
             located[area] = try householdLocations(in: area, db: db)
         }
         let kotaByArea = kota, personByID = persons, codeByArea = codes, locatedByArea = located
-        return ValidationContext(today: CivilDate(now), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] },
+        // "Today" for the not-in-the-future rules: the laptop's date, or Jakarta's when that is
+        // later (a report's dates are Jakarta dates; a laptop set to UTC is hours behind).
+        return ValidationContext(today: max(CivilDate(now), CivilDate.jakartaDay(now)), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] },
                                  regionCodeOf: { codeByArea[$0] },
                                  householdLocations: { area, id in (locatedByArea[area] ?? []).filter { $0.id != id }.map(\.point) })
     }

@@ -57,6 +57,10 @@ public enum Admission {
         if let problem = FieldSchemaCheck.problem(change.value, spec) {
             return Refusal(.badValue, change: change, field: change.field, id: "nilai \(problem.id).", en: "the value \(problem.en).")
         }
+        if change.recordType == .report, let problem = ReportRights.grammarProblem(id: change.recordID, field: change.field, value: change.value) {
+            let code: ErrorCode = MonthlyReport.authorship(of: change.recordID) == nil ? .badRecordID : .badValue
+            return Refusal(code, change: change, field: change.field, id: "\(problem.id).", en: "\(problem.en).")
+        }
         guard change.supersedes.count <= maxSupersedes,
               change.supersedes.allSatisfy({ Grammar.isReplicaID($0.replica.rawValue) && $0.counter >= 1 }) else {
             return Refusal(.badValue, change: change, field: "supersedes", id: "daftar versi yang diganti tidak sah.",

@@ -19,6 +19,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case agentMismatch = "agent_mismatch"
     case originRevoked = "origin_revoked"
     case outsideScope = "outside_scope"
+    /// A monthly report's field written by a role that may not write it (`ReportRights`).
+    case reportRights = "report_rights"
     case areaMismatch = "area_mismatch"
     case recordTypeMismatch = "record_type_mismatch"
     case dotReused = "dot_reused"

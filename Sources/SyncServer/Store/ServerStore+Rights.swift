@@ -100,6 +100,10 @@ extension ServerStore {
                 try await Self.checkArea(of: change, in: db)
             }
             guard admits(origin, from) else { throw Self.outsideScope(change, origin: origin) }
+            if change.recordType == .report,
+               let problem = ReportRights.problem(id: change.recordID, field: change.field, value: change.value, writer: change.agent, role: origin.role) {
+                throw Refusal(.reportRights, change: change, field: change.field, id: "\(problem.id).", en: "\(problem.en).")
+            }
             place.known.insert(change.area)
             if change.isPlace, place.head.map({ $0 < (change.lamport, change.dot) }) ?? true {
                 place.head = (change.lamport, change.dot)
