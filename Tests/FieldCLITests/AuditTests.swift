@@ -115,14 +115,11 @@ struct AuditTests {
 struct ClockTests {
     /// `field` run under libfaketime, its clock set to `date`.
     static func run(_ cli: CLI, at date: String, _ arguments: String...) throws -> CLI.Result {
-        let process = cli.process(Array(arguments))
-        process.arguments = [date, CLI.executable.path] + arguments
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
-        return try CLI.capture(process)
+        try cli.run(at: date, arguments)
     }
 
     @Test("Laptops whose clocks say 2019 and 2031 sync with each other through the server, and are told their clock is off",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")), arguments: ServerHarness.Store.available)
+          .enabled(if: CLI.hasFaketime), arguments: ServerHarness.Store.available)
     func wrongClocksStillSync(store: ServerHarness.Store) throws {
         let server = try ServerHarness(store)
         let past = try CLI.enrolled(server, agent: "A-SITI", area: AuditTests.srondol, kelurahan: "Srondol Kulon")

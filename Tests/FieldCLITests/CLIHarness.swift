@@ -90,6 +90,18 @@ struct CLI {
         try Self.capture(process(arguments, env: env))
     }
 
+    /// Runs `field` under libfaketime, its clock set to `date` (`2026-12-16 09:00:00`, UTC
+    /// unless `TZ` in `env` says otherwise).
+    func run(at date: String, _ arguments: [String], env: [String: String] = [:]) throws -> Result {
+        let process = self.process(arguments, env: env)
+        process.arguments = [date, Self.executable.path] + arguments
+        process.executableURL = URL(fileURLWithPath: Self.faketime)
+        return try Self.capture(process)
+    }
+
+    static let faketime = "/usr/bin/faketime"
+    static var hasFaketime: Bool { FileManager.default.isExecutableFile(atPath: faketime) }
+
     /// Runs a prepared process to its end, collecting its output.
     static func capture(_ process: Process) throws -> Result {
         let out = Pipe(), err = Pipe()

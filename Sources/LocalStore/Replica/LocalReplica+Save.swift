@@ -255,6 +255,14 @@ struct ChangeWriter {
         } catch let refusal as Refusal {
             throw StoreError(.validation, refusal.text, cause: refusal)
         }
+        // A monthly report's fields by role, as the server judges them: a PSM cannot settle
+        // its own report's status conflict as "approved", nor the Dinas rewrite its content.
+        for change in changes where change.recordType == .report {
+            if let problem = ReportRights.problem(id: change.recordID, field: change.field, value: change.value,
+                                                  writer: change.agent, role: replica.agent.role) {
+                throw StoreError(.validation, id: "Tidak disimpan: \(problem.id).", en: "Not saved: \(problem.en).")
+            }
+        }
         try replica.storeSeal(try replica.signer.seal(changes), in: db)
         try replica.apply(changes, in: db)
         try Meta.set(db, "counter", String(counter))
