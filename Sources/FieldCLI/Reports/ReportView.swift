@@ -105,7 +105,7 @@ struct ReportView: Encodable {
     /// The state line: status, submission, deadline, late.
     var stateLine: String {
         var out = L("Status: ", "Status: ") + statusName
-        if let submittedOn { out += " (\(submittedOn))" }
+        if let submittedOn { out += L(" · tgl. pengajuan \(submittedOn)", " · submitted on \(submittedOn)") }
         out += L(" · batas perbaikan \(deadlineName) (WIB)", " · corrections until \(deadlineName) (Jakarta time)")
         if late { out += L(" · TERLAMBAT: honor bulan ini tidak dibayarkan (Pasal 26(4))", " · LATE: this month's honorarium is not paid (Pasal 26(4))") }
         return out
