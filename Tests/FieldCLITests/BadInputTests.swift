@@ -26,6 +26,14 @@ struct BadInputTests {
         (["psks", "add", "--category", "karang-taruna"], 3, "Nama PSKS"),
         (["export", "csv", "--type", "semua"], 64, "household, person"),
         (["region", "import", "/nonexistent.csv"], 4, "/nonexistent.csv"),
+        (["report", "draft", "--month", "2026-13"], 64, "harus YYYY-MM"),
+        (["report", "draft", "--month", "11-2026"], 64, "harus YYYY-MM"),
+        (["report", "draft", "--month", "2999-01"], 64, "belum dimulai"),
+        (["report", "submit", "--month", "2026-10"], 4, "field report draft --month 2026-10"),
+        (["report", "sign", "--month", "2026-10", "--name", "Drs. Mulyono", "--nip", "1968-05"], 64, "18 angka"),
+        (["report", "show"], 64, "--month"),
+        (["report", "approve", "R-202610X"], 4, "tidak ditemukan"),
+        (["report", "combine", "--month", "2026-10"], 3, "Hanya TKSK"),
     ]
 
     @Test("Refused commands", arguments: cases.indices)

@@ -183,6 +183,31 @@ struct ReportFlowTests {
         #expect(try Self.step(siti, at: "2026-12-05 03:10:00", "report", "submit", "--month", "2026-11")["status"] as? String == "resubmitted")
         #expect(server.stop() == 0)
     }
+
+    @Test("Through the middle tier: a PSM report travels to the TKSK by bundle, is combined there offline, and reaches the Dinas by the TKSK's sync",
+          .enabled(if: CLI.hasFaketime), arguments: ServerHarness.Store.available)
+    func byBundle(store: ServerHarness.Store) async throws {
+        let server = try ServerHarness(store)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
+        let tksk = try CLI.enrolled(server, agent: "A-BAMBANG", role: "tksk", area: "33.74.11", kelurahan: "Srondol Kulon")
+        let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
+        let home = try siti.addHousehold("Jl. Srondol 3", kelurahan: "Srondol Kulon")
+        try Self.step(siti, at: "2026-11-09 03:00:00", "visit", "add", "--household", home, "--date", "2026-11-09", "--purpose", "Asesmen")
+        try Self.step(siti, at: "2026-12-01 03:00:00", "report", "draft", "--month", "2026-11", "--plan", "RW 03", "--evaluation", "Baik")
+        try Self.step(siti, at: "2026-12-01 03:05:00", "report", "sign", "--month", "2026-11", "--name", "Drs. Mulyono", "--position", "Lurah Srondol Kulon")
+        let id = try #require(try Self.step(siti, at: "2026-12-01 03:10:00", "report", "submit", "--month", "2026-11")["id"] as? String)
+
+        let bundle = siti.directory.appendingPathComponent("siti.fsb").path
+        try #require(try siti.run("bundle", "export", "--out", bundle).status == 0)
+        try #require(try tksk.run("bundle", "import", bundle).status == 0)
+        try Self.step(tksk, at: "2026-12-02 03:00:00", "report", "draft", "--month", "2026-11", "--plan", "Rapat PSM", "--evaluation", "Cukup")
+        let combined = try Self.step(tksk, at: "2026-12-02 03:05:00", "report", "combine", "--month", "2026-11")
+        #expect((combined["included"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id], "combined from the bundle, offline")
+        try tksk.sync()
+        try dinas.sync()
+        #expect(try Self.statuses(dinas, at: "2026-12-03 03:00:00")[id] == "submitted", "relayed by the TKSK, judged by its origin")
+        #expect(server.stop() == 0)
+    }
 }
 
 /// Printing through the real tools: `field report show --pdf`, then poppler's `pdftoppm`
