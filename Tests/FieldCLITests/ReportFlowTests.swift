@@ -133,6 +133,14 @@ struct ReportFlowTests {
         #expect(server.stop() == 0)
     }
 
+    /// Siti's November report drafted, signed by her Lurah and submitted on 1 December; its id.
+    static func submitNovember(_ siti: CLI, activities: String = "") throws -> String {
+        try step(siti, at: "2026-12-01 03:00:00", "report", "draft", "--month", "2026-11", "--activities", activities,
+                 "--plan", "Pendataan RW 02", "--evaluation", "Sesuai rencana")
+        try step(siti, at: "2026-12-01 03:10:00", "report", "sign", "--month", "2026-11", "--name", "Drs. Mulyono", "--position", "Lurah Srondol Kulon")
+        return try #require(try step(siti, at: "2026-12-01 03:20:00", "report", "submit", "--month", "2026-11")["id"] as? String)
+    }
+
     /// The 1-based choice of `conflicts show` whose value is `value`, for `field`.
     static func choice(_ cli: CLI, _ id: String, field: String, value: String) throws -> String {
         let shown = try cli.run("conflicts", "show", id, "--json")
@@ -149,10 +157,7 @@ struct ReportFlowTests {
         let siti = try CLI.enrolled(server, agent: "A-SITI", area: Self.srondol, kelurahan: "Srondol Kulon")
         let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
         let rina = try CLI.enrolled(server, agent: "A-RINA", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
-        try Self.step(siti, at: "2026-12-01 03:00:00", "report", "draft", "--month", "2026-11", "--activities", "Pendataan RW 01",
-                      "--plan", "Pendataan RW 02", "--evaluation", "Sesuai rencana")
-        try Self.step(siti, at: "2026-12-01 03:10:00", "report", "sign", "--month", "2026-11", "--name", "Drs. Mulyono", "--position", "Lurah Srondol Kulon")
-        let id = try #require(try Self.step(siti, at: "2026-12-01 03:20:00", "report", "submit", "--month", "2026-11")["id"] as? String)
+        let id = try Self.submitNovember(siti, activities: "Pendataan RW 01")
         try Self.syncAll([siti, dinas, rina])
 
         try Self.step(dinas, at: "2026-12-03 03:00:00", "report", "approve", id)
@@ -193,9 +198,7 @@ struct ReportFlowTests {
         let dinas = try CLI.enrolled(server, agent: "A-DINAS", role: "dinas", area: "3374", kelurahan: "Srondol Kulon")
         let home = try siti.addHousehold("Jl. Srondol 3", kelurahan: "Srondol Kulon")
         try Self.step(siti, at: "2026-11-09 03:00:00", "visit", "add", "--household", home, "--date", "2026-11-09", "--purpose", "Asesmen")
-        try Self.step(siti, at: "2026-12-01 03:00:00", "report", "draft", "--month", "2026-11", "--plan", "RW 03", "--evaluation", "Baik")
-        try Self.step(siti, at: "2026-12-01 03:05:00", "report", "sign", "--month", "2026-11", "--name", "Drs. Mulyono", "--position", "Lurah Srondol Kulon")
-        let id = try #require(try Self.step(siti, at: "2026-12-01 03:10:00", "report", "submit", "--month", "2026-11")["id"] as? String)
+        let id = try Self.submitNovember(siti)
 
         let bundle = siti.directory.appendingPathComponent("siti.fsb").path
         try #require(try siti.run("bundle", "export", "--out", bundle).status == 0)
