@@ -36,7 +36,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        .target(name: "FieldModels", resources: [.copy("Resources/wilayah")]),
+        .target(name: "FieldModels", resources: [.copy("Resources/wilayah"), .copy("Resources/kalender")]),
         .target(name: "SyncEngine", dependencies: ["FieldModels", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),

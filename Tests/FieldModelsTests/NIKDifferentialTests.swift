@@ -110,38 +110,11 @@ struct NIKDifferentialTests {
     }
 
     /// Runs `scripts/nik-oracle` (a virtual environment with nik-lookup from PyPI); nil when it fails.
-    static func makeOracle() -> String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/nik-oracle").path]
-        let out = Pipe()
-        process.standardOutput = out
-        guard (try? process.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    static func makeOracle() -> String? { OutsidePython.make("scripts/nik-oracle") }
 
     /// The oracle's verdict on each NIK, in order.
     static func ask(_ python: String, _ niks: [String]) throws -> [String] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/nik_oracle.py")
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("niks-\(UUID().uuidString).txt")
-        try Data((niks.joined(separator: "\n") + "\n").utf8).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path]
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "the oracle failed")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        try OutsidePython.run(python, "scripts/nik_oracle.py", input: niks.joined(separator: "\n") + "\n")
     }
 
     /// SplitMix64, so a seed replays the same sample.

@@ -44,16 +44,7 @@ public struct RegionDirectory: Sendable {
     /// Where the catalogue lies: `$FIELDSYNC_WILAYAH`, or the package's resource bundle beside
     /// the program (as `swift build` places it).
     static func resourceFolder() -> URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["FIELDSYNC_WILAYAH"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        let bundle = "FieldSync_FieldModels.resources"
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent(bundle).appendingPathComponent("wilayah"))
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
-            candidates.append(executable.appendingPathComponent(bundle).appendingPathComponent("wilayah"))
-        }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("kemendagri-2025.tsv").path) }
+        ShippedResource.folder("wilayah", containing: "kemendagri-2025.tsv", override: "FIELDSYNC_WILAYAH")
     }
 
     /// Reads `code<TAB>name` lines (current) and `code<TAB>name<TAB>edition` lines (retired).

@@ -1,0 +1,52 @@
+import FieldModels
+import Testing
+
+/// The nine services' clocks and the status path, without a replica.
+@Suite("Service standard: the nine services, their clocks and the status path")
+struct ServiceClockTests {
+    static func day(_ text: String) -> CivilDate { CivilDate(text)! }
+
+    @Test("Each service's due time from a file completed on the Friday before Nyepi and Idul Fitri, 10:00", arguments: [
+        (ServiceKind.dataPengaduan, "2026-03-25 14:00"), (.kedaruratan, "2026-03-16 14:00"), (.rujukan, "2026-03-16 14:00"),
+        (.reaktivasiPBI, "2026-03-13 10:30"), (.slrt, "2026-03-13 10:30"), (.lks, "2026-04-06 15:00"),
+        (.kube, "2026-04-27 14:00"), (.rst, "2026-06-26 10:00"),
+    ])
+    func due(_ kind: ServiceKind, _ expected: String) throws {
+        let calendar = try #require(WorkingCalendar.shipped)
+        let due = try #require(ServiceClock.due(kind, complete: LocalMoment(date: Self.day("2026-03-13"), hour: 10), calendar: calendar))
+        #expect(due.description == expected, "\(kind)")
+        if case .workingDays(let days) = kind.time {
+            #expect(calendar.workingDays(from: Self.day("2026-03-13"), to: due.date) == days, "\(kind): counted back")
+        }
+    }
+
+    @Test("KJS has no completion time in the standard; every other service has one and a checklist")
+    func catalogue() {
+        #expect(ServiceClock.due(.kjs, complete: LocalMoment(date: Self.day("2026-03-13"), hour: 10), calendar: WorkingCalendar()) == nil)
+        #expect(ServiceKind.allCases.count == 9)
+        for kind in ServiceKind.allCases {
+            #expect(!kind.requirements.isEmpty && Set(kind.requirements.map(\.code)).count == kind.requirements.count, "\(kind)")
+        }
+        #expect(ServiceKind.rujukan.requirements.map(\.code).contains("bpjs"), "a referral needs BPJS")
+    }
+
+    @Test("Time left and time late, in minutes and in words")
+    func left() {
+        let due = LocalMoment(date: Self.day("2026-03-25"), hour: 14)
+        #expect(ServiceClock.minutesLeft(until: due, now: LocalMoment(date: Self.day("2026-03-24"), hour: 11)) == 27 * 60)
+        #expect(ServiceClock.minutesLeft(until: due, now: LocalMoment(date: Self.day("2026-03-25"), hour: 14, minute: 45)) == -45)
+        #expect(ServiceClock.minutesLeft(until: LocalMoment(date: Self.day("2027-01-04"), hour: 14), now: LocalMoment(date: Self.day("2026-12-31"), hour: 14)) == 4 * 1440)
+        #expect(ServiceClock.describe(minutesLeft: 27 * 60).id == "sisa 1 hari 3 jam")
+        #expect(ServiceClock.describe(minutesLeft: -45).en == "45 minutes late")
+        #expect(Self.day("1970-01-01").dayNumber == 0 && Self.day("2026-12-03").dayNumber == 20_790)
+    }
+
+    @Test("Statuses move forward only, may be refused while open, and reopen only as a documented reopening")
+    func path() {
+        #expect(ServiceStatus.diterima.allows(.lengkap) && ServiceStatus.lengkap.allows(.disposisi))
+        #expect(!ServiceStatus.asesmen.allows(.lengkap), "never back")
+        #expect(ServiceStatus.disposisi.allows(.ditolak) && !ServiceStatus.selesai.allows(.ditolak))
+        #expect(!ServiceStatus.selesai.allows(.diterima) && ServiceStatus.selesai.allows(.diterima, reopening: true))
+        #expect(!ServiceStatus.ditolak.allows(.asesmen, reopening: true), "a reopening starts again at diterima")
+    }
+}
