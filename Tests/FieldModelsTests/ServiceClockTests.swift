@@ -50,3 +50,44 @@ struct ServiceClockTests {
         #expect(!ServiceStatus.ditolak.allows(.asesmen, reopening: true), "a reopening starts again at diterima")
     }
 }
+
+@Suite("Service case record: its rules and its fields")
+struct ServiceCaseRuleTests {
+    static let kel = "33.74.11.1006"
+    static let today = CivilDate(year: 2026, month: 12, day: 3)!
+
+    static func referral(_ edit: (inout ServiceCase) -> Void = { _ in }) -> ServiceCase {
+        var service = ServiceCase(service: .rujukan, personID: "P-7KQ2M9X4TD1B", requestedBy: "Anak kandung", receivedBy: "A-SITI",
+                                  requirements: ["ktp", "kk", "kontak", "bpjs"], completeAt: LocalMoment("2026-12-01 10:15"),
+                                  status: .lengkap, kelurahanID: kel)
+        edit(&service)
+        return service
+    }
+
+    @Test("Service case rules name what is wrong", arguments: [
+        (referral(), [String]()),
+        (referral { $0.personID = nil }, ["subject.required"]),
+        (referral { $0.requirements.remove("bpjs") }, ["complete.missing"]),
+        (referral { $0.requirements.insert("paspor") }, ["requirement.unknown"]),
+        (referral { $0.completeAt = nil }, ["complete.required"]),
+        (referral { $0.completeAt = nil; $0.status = .diterima; $0.requirements = ["ktp"] }, []),
+        (referral { $0.status = .ditolak }, ["reason.required"]),
+        (referral { $0.completeAt = LocalMoment("2026-12-04 08:00") }, ["completeAt.future"]),
+    ])
+    func rules(_ service: ServiceCase, _ codes: [String]) {
+        #expect(service.validate(in: ValidationContext(today: Self.today)).errors.map(\.code) == codes)
+        #expect(ServiceCase(id: service.id, fields: service.fields) == service, "fields round-trip")
+        for (field, value) in service.fields {
+            let spec = RecordType.service.schema.spec(for: field)
+            #expect(spec != nil && FieldSchemaCheck.problem(value, spec!) == nil, "\(field) fits its schema")
+        }
+    }
+
+    @Test("A moment is YYYY-MM-DD HH:MM exactly")
+    func moments() {
+        #expect(LocalMoment("2026-12-01 10:15")?.description == "2026-12-01 10:15")
+        for bad in ["2026-12-01 24:00", "2026-12-01 9:15", "2026-12-01T10:15", "01-12-2026 10:15", "2026-12-01 10:15:00", ""] {
+            #expect(LocalMoment(bad) == nil, "\(bad)")
+        }
+    }
+}

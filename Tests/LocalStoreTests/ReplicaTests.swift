@@ -188,8 +188,13 @@ struct ReplicaTests {
         let report = MonthlyReport(agentID: Fixture.agent.id, period: "2026-10", lastMonth: "12 kunjungan",
                                    nextMonthPlan: "Pendataan RW 05", evaluation: "Baik", status: .submitted,
                                    kelurahanID: Fixture.kelurahan)
+        var service = ServiceCase(service: .rujukan, personID: people[1].id, requestedBy: "Anak", receivedBy: Fixture.agent.id,
+                                  requirements: ["ktp", "kk", "kontak", "bpjs"], completeAt: LocalMoment(date: CivilDate("2026-11-21")!, hour: 10),
+                                  status: .lengkap, visitID: visit.id, kelurahanID: Fixture.kelurahan)
+        service.notes = "Butuh kursi roda"
         try replica.save([household] + people)
-        try replica.save([entry, resource, visit, report, Fixture.agent], now: Fixture.now)
+        try replica.save([entry, resource, visit, report, service, Fixture.agent], now: Fixture.now)
+        #expect(try replica.existing(ServiceCase.self, id: service.id).record == service)
         #expect(try replica.existing(SocialMapEntry.self, id: entry.id).record == entry)
         #expect(try replica.existing(SocialMapEntry.self, id: resource.id).record == resource)
         #expect(try replica.existing(HomeVisit.self, id: visit.id).record == visit)

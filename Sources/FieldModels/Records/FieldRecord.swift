@@ -1,6 +1,6 @@
 /// The kinds of record agents capture. The raw value is the name used in the store and on the wire.
 public enum RecordType: String, Sendable, CaseIterable, Codable {
-    case household, person, socialMap = "socialmap", visit, report, agent, device
+    case household, person, socialMap = "socialmap", visit, report, agent, device, service
 
     public var name: LocalizedText {
         switch self {
@@ -11,6 +11,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .report: LocalizedText(id: "Laporan bulanan", en: "Monthly report")
         case .agent: LocalizedText(id: "Petugas", en: "Agent")
         case .device: LocalizedText(id: "Perangkat", en: "Device")
+        case .service: LocalizedText(id: "Kasus layanan", en: "Service case")
         }
     }
 
@@ -24,6 +25,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .report: "R"
         case .agent: "A"
         case .device: "D"
+        case .service: "L"
         }
     }
 }
@@ -91,6 +93,7 @@ extension RecordType {
         case .report: MonthlyReport.self
         case .agent: Agent.self
         case .device: Device.self
+        case .service: ServiceCase.self
         }
     }
 

@@ -32,6 +32,8 @@ public struct FieldSpec: Sendable, Hashable {
         case digest
         /// Counts of a monthly report, `key:count,…` (`ReportTally`).
         case tally
+        /// A wall-clock moment in Asia/Jakarta, `YYYY-MM-DD HH:MM` (`LocalMoment`).
+        case moment
     }
 
     public var kind: Kind
@@ -116,6 +118,13 @@ extension RecordType {
                 "name": .text(120), "role": .code(20), "area": .area, "ntr": .text(60), "ntrValidFrom": .date, "ntrValidUntil": .date,
                 "registration": .code(10),
             ], sets: [:])
+        case .service:
+            RecordSchema(fields: [
+                "service": .choice(ServiceKind.self), "person": .reference(.person), "household": .reference(.household),
+                "requestedBy": .text(120), "receivedBy": .reference(.agent), "completeAt": FieldSpec(.moment),
+                "status": .choice(ServiceStatus.self), "reason": .notes(2000), "outcome": .notes(2000), "notes": .notes(4000),
+                "visit": .reference(.visit), "kelurahan": .area, "movedTo": .area,
+            ], sets: ["requirements": .code(max: 40)])
         case .device:
             RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),
                                   "retiredAt": FieldSpec(.integer(0...Int(Int64.max)))], sets: [:])
@@ -167,6 +176,8 @@ public enum FieldSchemaCheck {
             return Grammar.isDigest(text)
         case (.tally, .text(let text)):
             return ReportTally(text)?.description == text
+        case (.moment, .text(let text)):
+            return LocalMoment(text)?.description == text
         default:
             return false
         }
@@ -185,6 +196,7 @@ public enum FieldSchemaCheck {
         case .location: LocalizedText(id: "titik di Indonesia LINTANG,BUJUR,AKURASI,SUMBER", en: "a point in Indonesia LAT,LON,ACCURACY,SOURCE")
         case .digest: LocalizedText(id: "SHA-256 heksadesimal", en: "a hex SHA-256 digest")
         case .tally: LocalizedText(id: "hitungan kunci:jumlah,… terurut", en: "counts key:count,… sorted")
+        case .moment: LocalizedText(id: "waktu TTTT-BB-HH JJ:MM", en: "a time YYYY-MM-DD HH:MM")
         case .choice(let allowed, let multiple):
             LocalizedText(id: "\(multiple ? "beberapa dari" : "salah satu dari"): \(allowed.sorted().joined(separator: ", "))",
                           en: "\(multiple ? "some of" : "one of"): \(allowed.sorted().joined(separator: ", "))")

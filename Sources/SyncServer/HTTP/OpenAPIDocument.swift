@@ -1,3 +1,4 @@
+import FieldModels
 import SyncEngine
 
 /// The API as OpenAPI 3.0, served at `/openapi.yaml` (the attachment operations and schemas
@@ -237,8 +238,8 @@ enum OpenAPIDocument {
           properties:
             dot: {$ref: "#/components/schemas/Dot"}
             transaction: {$ref: "#/components/schemas/Dot"}
-            recordType: {type: string, enum: [household, person, socialmap, visit, report, agent, device]}
-            recordID: {type: string, pattern: "^[HPSVRAD]-[0-9A-Za-z]{1,32}$"}
+            recordType: {type: string, enum: [\(RecordType.allCases.map(\.rawValue).joined(separator: ", "))]}
+            recordID: {type: string, pattern: "^[\(RecordType.allCases.map(\.idPrefix).joined())]-[0-9A-Za-z]{1,32}$"}
             area: {type: string}
             field: {type: string}
             value: {$ref: "#/components/schemas/FieldValue"}
