@@ -146,6 +146,10 @@ struct VisitCommand: ParsableCommand {
         @Option(name: .customLong("referral-status"), help: ArgumentHelp(L("Status rujukan.", "Referral status."))) var referralStatus: ReferralStatus?
         @Option(name: .customLong("follow-up"), help: ArgumentHelp(L("Tanggal tindak lanjut.", "Follow-up date."))) var followUp: String?
         @OptionGroup var place: LocationOptions
+        @Option(help: ArgumentHelp(L("Buka kasus layanan dari kunjungan ini sekaligus (mis. rujukan); lihat field service --help.",
+                                     "Open a service case from this visit in the same step (e.g. rujukan); see field service --help."),
+                                   valueName: "SERVICE"))
+        var refer: ServiceKind?
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -162,7 +166,17 @@ struct VisitCommand: ParsableCommand {
                     followUpDate: try Parse.date(followUp, flag: "follow-up"),
                     kelurahanID: kelurahan)
                 visit.location = try place.resolve()
-                try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)
+                guard let refer else {
+                    try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)
+                    return
+                }
+                // The visit and the case it opens are saved together, or neither.
+                let service = ServiceCase(service: refer, personID: personID, householdID: householdID, requestedBy: L("Kunjungan rumah", "Home visit"),
+                                          receivedBy: replica.agent.id, visitID: visit.id, kelurahanID: kelurahan)
+                let result = try replica.save([visit, service])
+                try console.reportSaved(result, id: visit.id, what: RecordType.visit.name, created: true)
+                console.line(L("Kasus \(refer.name.id) dibuka: \(service.id) (lengkapi persyaratan: field service check \(service.id) --have …)",
+                               "\(refer.name.en) case opened: \(service.id) (tick its requirements: field service check \(service.id) --have …)"))
             }
         }
     }

@@ -78,3 +78,13 @@ extension LocalReplica {
         try records(MonthlyReport.self, area: area).filter { !$0.deleted && $0.record.period == period.description }.map(\.record)
     }
 }
+
+extension LocalMoment {
+    /// The wall-clock moment in Jakarta at `date` (to the minute).
+    public static func jakarta(_ date: Date = Date()) -> LocalMoment {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = CivilDate.jakarta
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return LocalMoment(date: CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!, hour: parts.hour!, minute: parts.minute!)
+    }
+}
