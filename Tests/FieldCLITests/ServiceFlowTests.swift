@@ -51,6 +51,13 @@ struct ServiceFlowTests {
         #expect(try reopened.jsonObject()["completeAt"] == nil, "the clock restarts once the file is complete again")
         let statuses = try cli.openReplica().history(of: id).filter { $0.field == "status" }.compactMap(\.value.text)
         #expect(statuses == ["diterima", "lengkap", "disposisi", "selesai", "diterima"], "every transition is in the history")
+
+        // March's report counts the case the agent received, by service and by status now.
+        let report = try cli.run(at: "2026-04-01 02:00:00", ["report", "draft", "--month", "2026-03", "--json"])
+        try #require(report.status == 0, "\(report.stderr)")
+        let figures = try (report.jsonObject()["sections"] as? [[String: Any]] ?? []).flatMap { $0["figures"] as? [[String: Any]] ?? [] }
+        let counts = Dictionary(uniqueKeysWithValues: figures.map { ($0["key"] as! String, $0["count"] as! Int) })
+        #expect(counts["services.rujukan"] == 1 && counts["services.status.diterima"] == 1 && counts["visits"] == 1, "\(counts)")
     }
 
     @Test("A PSM's referral from a visit reaches the TKSK by bundle (overdue in its kecamatan), the server by the TKSK, is closed at the Dinas; every replica shows the same due time",

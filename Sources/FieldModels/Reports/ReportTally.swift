@@ -132,6 +132,7 @@ public enum ReportFigure {
         ("psks", LocalizedText(id: "Entri PSKS baru menurut kategori", en: "New PSKS entries by category")),
         ("referrals", LocalizedText(id: "Rujukan dan statusnya", en: "Referrals and their status")),
         ("followups", LocalizedText(id: "Tindak lanjut yang jatuh tempo", en: "Follow-ups due")),
+        ("services", LocalizedText(id: "Kasus layanan Dinas yang dibuka", en: "Dinas service cases opened")),
         ("needs", LocalizedText(id: "Kebutuhan layanan SPM yang dicatat", en: "SPM service needs recorded")),
     ]
 
@@ -155,6 +156,10 @@ public enum ReportFigure {
         case ("followups", "overdue"): return LocalizedText(id: "Terlambat (belum dikunjungi lagi)", en: "Overdue (not visited again)")
         case ("followups", "pending"): return LocalizedText(id: "Belum jatuh tempo", en: "Not yet due")
         case ("needs", _): return SPMService(rawValue: rest)?.name ?? LocalizedText(id: rest, en: rest)
+        case ("services", _) where rest.hasPrefix("status."):
+            let status = ServiceStatus(rawValue: String(rest.dropFirst(7)))?.name ?? LocalizedText(id: rest, en: rest)
+            return LocalizedText(id: "Berstatus \(status.id.lowercased()) sekarang", en: "Now \(status.en.lowercased())")
+        case ("services", _): return ServiceKind(rawValue: rest)?.name ?? LocalizedText(id: rest, en: rest)
         default: return LocalizedText(id: key, en: key)
         }
     }

@@ -18,7 +18,8 @@ extension LocalReplica {
     /// follow-ups due that month, done (a later visit to the same person or household by the
     /// end of the month) or overdue (not done, and the due date passed by `today`), or still
     /// pending; PMKS and PSKS entries and households the agent recorded that month (an entry
-    /// by its assessment date, else when it was first written, in Asia/Jakarta).
+    /// by its assessment date, else when it was first written, in Asia/Jakarta); service cases
+    /// the agent received that month, by service and by their status now.
     public func reportFigures(agent: String, period: ReportPeriod, area: String, today: CivilDate) throws -> ReportTally {
         var tally = ReportTally()
         let visits = try records(HomeVisit.self, area: area).filter { !$0.deleted }.map(\.record)
@@ -42,12 +43,18 @@ extension LocalReplica {
             }
             tally.add(done ? "followups.done" : due < today ? "followups.overdue" : "followups.pending")
         }
-        let created = try creation(of: [.socialMap, .household])
+        let created = try creation(of: [.socialMap, .household, .service])
         for stored in try records(SocialMapEntry.self, area: area) where !stored.deleted {
             let entry = stored.record
             guard let first = created[entry.id], first.agent == agent,
                   period.contains(entry.assessmentDate ?? first.day) else { continue }
             tally.add(entry.kind.rawValue + "." + entry.category)
+        }
+        // Service cases the agent received that month, by service and by where they stand now.
+        for stored in try records(ServiceCase.self, area: area) where !stored.deleted && stored.record.receivedBy == agent {
+            guard let first = created[stored.record.id], period.contains(first.day) else { continue }
+            tally.add("services." + stored.record.service.rawValue)
+            tally.add("services.status." + stored.record.status.rawValue)
         }
         for stored in try records(Household.self, area: area) where !stored.deleted {
             guard let first = created[stored.record.id], first.agent == agent, period.contains(first.day) else { continue }
