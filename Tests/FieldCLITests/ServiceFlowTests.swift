@@ -98,4 +98,28 @@ struct ServiceFlowTests {
         }
         #expect(server.stop() == 0)
     }
+
+    @Test("KUBE and RST groups on the laptop: the size and age rules refuse by name, a group gathers with a warning, then completes")
+    func groups() throws {
+        let cli = try CLI()
+        try #require(try cli.initPSM().status == 0)
+        var homes: [String] = []
+        for index in 0..<10 { homes.append(try cli.addHousehold("Jl. KUBE \(index)", members: ["Kepala \(index);L;1980-08-12;kepala"])) }
+        let elder = try cli.addHousehold("Jl. Lansia 1", members: ["Mbah Sastro;L;1950-01-05;kepala"])
+
+        let tooOld = try cli.run(["service", "open", "kube", "--have", "dtks"] + (homes.dropLast() + [elder]).flatMap { ["--family", $0] })
+        #expect(tooOld.status == 3 && tooOld.stderr.contains("20–55") && tooOld.stderr.contains("Mbah Sastro"), "\(tooOld.stderr)")
+        let gathering = try cli.run(["service", "open", "kube", "--json"] + homes.dropLast().flatMap { ["--family", $0] })
+        try #require(gathering.status == 0, "\(gathering.stderr)")
+        let id = try #require(try gathering.jsonObject()["id"] as? String)
+        #expect(try cli.run("service", "show", id).stdout.contains("9 KK"))
+        let complete = try cli.run(["service", "check", id, "--family", homes[9], "--json"] + ServiceKind.kube.requirements.flatMap { ["--have", $0.code] })
+        try #require(complete.status == 0, "\(complete.stderr)")
+        #expect(try complete.jsonObject()["status"] as? String == "lengkap" && (try complete.jsonObject()["families"] as? [String])?.count == 10)
+
+        let small = try cli.run(["service", "open", "rst"] + ServiceKind.rst.requirements.flatMap { ["--have", $0.code] } + homes.prefix(2).flatMap { ["--family", $0] })
+        #expect(small.status == 3 && small.stderr.contains("3–15 KK"), "a complete RST file with 2 families: \(small.stderr)")
+        let alone = try cli.run(["service", "open", "rst", "--household", elder] + ServiceKind.rst.requirements.flatMap { ["--have", $0.code] })
+        #expect(alone.status == 0, "one household alone: \(alone.stderr)")
+    }
 }

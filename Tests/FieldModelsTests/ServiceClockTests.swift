@@ -91,3 +91,60 @@ struct ServiceCaseRuleTests {
         }
     }
 }
+
+@Suite("KUBE and RST group rules")
+struct GroupRuleTests {
+    static let kel = "33.74.11.1006"
+    static let today = CivilDate(year: 2026, month: 12, day: 3)!
+
+    static func head(born: String) -> Person {
+        Person(nik: "", name: "Kepala", sex: nil, birthDate: CivilDate(born), relationship: .kepala, householdID: "H-X", kelurahanID: kel)
+    }
+
+    static func group(_ kind: ServiceKind, _ count: Int, complete: Bool = false) -> ServiceCase {
+        var service = ServiceCase(service: kind, receivedBy: "A-BAMBANG", kelurahanID: kel)
+        service.families = Set((0..<count).map { "H-FAM\($0)" })
+        if complete {
+            service.requirements = Set(kind.requirements.map(\.code))
+            service.completeAt = LocalMoment(date: today, hour: 9)
+            service.status = .lengkap
+        }
+        return service
+    }
+
+    static func codes(_ service: ServiceCase, heads: [String: String] = [:], elsewhere: Set<String> = []) -> [String] {
+        GroupRules.check(service, families: { id in
+            guard id.hasPrefix("H-FAM") else { return nil }
+            return GroupRules.Family(kelurahanID: elsewhere.contains(id) ? "33.74.11.1001" : kel, head: head(born: heads[id] ?? "1980-01-01"))
+        }, today: today).map { "\($0.severity == .error ? "E" : "W"):\($0.code)" }
+    }
+
+    @Test("A KUBE is 10 families: fewer is a warning while the file is gathered, an error once complete; more is an error")
+    func kubeSize() {
+        #expect(Self.codes(Self.group(.kube, 10, complete: true)) == [])
+        #expect(Self.codes(Self.group(.kube, 7)) == ["W:group.size"])
+        #expect(Self.codes(Self.group(.kube, 7, complete: true)) == ["E:group.size"])
+        #expect(Self.codes(Self.group(.kube, 11)) == ["E:group.size"])
+    }
+
+    @Test("KUBE members are aged 20–55 on the day, counted in whole years")
+    func kubeAges() {
+        #expect(Self.codes(Self.group(.kube, 10, complete: true), heads: ["H-FAM3": "1970-12-03"]) == ["E:group.age"], "56 today")
+        #expect(Self.codes(Self.group(.kube, 10, complete: true), heads: ["H-FAM3": "1970-12-04"]) == [], "55 until tomorrow")
+        #expect(Self.codes(Self.group(.kube, 10, complete: true), heads: ["H-FAM3": "2006-12-04"]) == ["E:group.age"], "19")
+    }
+
+    @Test("RST: 3–15 families, or one household alone; every family recorded in the case's kelurahan")
+    func rst() {
+        #expect(Self.codes(Self.group(.rst, 3, complete: true)) == [] && Self.codes(Self.group(.rst, 15, complete: true)) == [])
+        #expect(Self.codes(Self.group(.rst, 2, complete: true)) == ["E:group.size"] && Self.codes(Self.group(.rst, 16)) == ["E:group.size"])
+        var alone = Self.group(.rst, 0, complete: true)
+        alone.householdID = "H-ALONE"
+        #expect(Self.codes(alone) == [])
+        #expect(Self.codes(Self.group(.rst, 4), elsewhere: ["H-FAM1"]) == ["E:group.kelurahan"])
+        var unknown = Self.group(.rst, 3)
+        unknown.families.insert("H-NOWHERE")
+        #expect(Self.codes(unknown) == ["E:group.unknown"])
+        #expect(Self.codes(Self.group(.rujukan, 2)) == ["E:group.service"])
+    }
+}

@@ -23,6 +23,7 @@ struct ServiceCommand: ParsableCommand {
                   field service close L-7KQ2 --outcome "Diterima RSUD K.R.M.T. Wongsonegoro"
                   field service list --overdue
                   field service list --due-within 1d
+                  field service open kube --family H-1 --family H-2 … (10 KK, anggota 20–55 tahun; RST: 3–15 KK)
                 Layanan:
                 \(services)
                 """, """
@@ -34,6 +35,7 @@ struct ServiceCommand: ParsableCommand {
                   field service close L-7KQ2 --outcome "Admitted to RSUD K.R.M.T. Wongsonegoro"
                   field service list --overdue
                   field service list --due-within 1d
+                  field service open kube --family H-1 --family H-2 … (10 families, members aged 20–55; RST: 3–15)
                 Services:
                 \(services)
                 """),
@@ -54,15 +56,20 @@ struct ServiceCommand: ParsableCommand {
         var have: [String] = []
         @Option(help: ArgumentHelp(L("Kunjungan rumah asalnya.", "The home visit it comes from."), valueName: "V-…")) var visit: String?
         @Option(help: ArgumentHelp(L("Catatan (dienkripsi).", "Notes (encrypted)."), valueName: "TEXT")) var notes: String?
+        @Option(help: ArgumentHelp(L("KUBE/RST: rumah tangga anggota kelompok; boleh diulang.", "KUBE/RST: a household of the group; may be repeated."),
+                                   valueName: "H-…"))
+        var family: [String] = []
 
         func run() throws {
             try global.withReplica { replica, console in
                 let personID = try person.map { try replica.resolveID($0, type: .person) }
                 let householdID = try household.map { try replica.resolveID($0, type: .household) }
+                let families = try family.map { try replica.resolveID($0, type: .household) }
                 var service = ServiceCase(service: self.service, personID: personID, householdID: householdID, requestedBy: requestedBy,
                                           receivedBy: replica.agent.id, visitID: try visit.map { try replica.resolveID($0, type: .visit) },
-                                          kelurahanID: try Parse.kelurahan(ofPerson: personID, household: householdID, replica: replica))
+                                          kelurahanID: try Parse.kelurahan(ofPerson: personID, household: householdID ?? families.first, replica: replica))
                 service.notes = notes ?? ""
+                service.families = Set(families)
                 Services.tick(&service, have, now: LocalMoment.jakarta())
                 try Services.save(service, created: true, replica: replica, console: console)
             }
@@ -81,6 +88,9 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("Kapan berkas lengkap (bawaan: sekarang, WIB).", "When the file became complete (default: now, Jakarta time)."),
                                    valueName: "YYYY-MM-DD HH:MM"))
         var at: String?
+        @Option(help: ArgumentHelp(L("KUBE/RST: tambah rumah tangga ke kelompok; boleh diulang.", "KUBE/RST: add a household to the group; may be repeated."),
+                                   valueName: "H-…"))
+        var family: [String] = []
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -91,6 +101,7 @@ struct ServiceCommand: ParsableCommand {
                     }
                     return moment
                 } ?? LocalMoment.jakarta()
+                service.families.formUnion(try family.map { try replica.resolveID($0, type: .household) })
                 Services.tick(&service, have, now: moment)
                 try Services.save(service, created: false, replica: replica, console: console)
             }

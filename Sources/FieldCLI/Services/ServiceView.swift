@@ -11,6 +11,8 @@ struct ServiceView: Encodable {
     var person, household, visit: String?
     var requestedBy, receivedBy: String
     var requirements: [Item]
+    /// KUBE/RST: the households of the group.
+    var families: [String]
     var completeAt, due: String?
     /// Minutes to the due time (negative: late); nil while the file is incomplete or closed.
     var minutesLeft: Int?
@@ -34,6 +36,7 @@ struct ServiceView: Encodable {
         requestedBy = record.requestedBy
         receivedBy = record.receivedBy
         requirements = record.service.requirements.map { Item(code: $0.code, name: $0.name.text, ticked: record.requirements.contains($0.code)) }
+        families = record.families.sorted()
         completeAt = record.completeAt?.description
         let due = record.completeAt.flatMap { ServiceClock.due(record.service, complete: $0, calendar: calendar) }
         self.due = due?.description
@@ -65,6 +68,7 @@ struct ServiceView: Encodable {
         if !requestedBy.isEmpty { console.line(L("  Pemohon    : ", "  Requested  : ") + requestedBy) }
         console.line(L("  Diterima   : ", "  Received by: ") + receivedBy + (visit.map { L(" (dari kunjungan \($0))", " (from visit \($0))") } ?? ""))
         console.line(L("  Status     : ", "  Status     : ") + statusName)
+        if !families.isEmpty { console.line(L("  Kelompok   : \(families.count) KK: ", "  Group      : \(families.count) families: ") + families.joined(separator: ", ")) }
         console.line(L("  Persyaratan:", "  Requirements:"))
         for item in requirements { console.line("    [\(item.ticked ? "x" : " ")] \(item.code.padding(toLength: 16, withPad: " ", startingAt: 0)) \(item.name)") }
         console.line(L("  Waktu      : ", "  Time       : ") + time + L(" sejak berkas lengkap", " from the complete file"))

@@ -124,7 +124,7 @@ extension RecordType {
                 "requestedBy": .text(120), "receivedBy": .reference(.agent), "completeAt": FieldSpec(.moment),
                 "status": .choice(ServiceStatus.self), "reason": .notes(2000), "outcome": .notes(2000), "notes": .notes(4000),
                 "visit": .reference(.visit), "kelurahan": .area, "movedTo": .area,
-            ], sets: ["requirements": .code(max: 40)])
+            ], sets: ["requirements": .code(max: 40), "families": .reference(.household)])
         case .device:
             RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),
                                   "retiredAt": FieldSpec(.integer(0...Int(Int64.max)))], sets: [:])

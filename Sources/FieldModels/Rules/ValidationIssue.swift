@@ -44,12 +44,16 @@ public struct ValidationContext: Sendable {
     public var regionCodeOf: @Sendable (String) -> String?
     /// The locations of a kelurahan's households other than the one named (the second argument).
     public var householdLocations: @Sendable (_ kelurahan: String, _ excluding: String) -> [GeoPoint]
+    /// A household named as a family of a group service case, as the replica holds it.
+    public var family: @Sendable (String) -> GroupRules.Family?
 
     public init(today: CivilDate, kotaCodeOf: @escaping @Sendable (String) -> String? = { _ in nil },
                 person: @escaping @Sendable (String) -> Person? = { _ in nil },
                 regionCodeOf: @escaping @Sendable (String) -> String? = { _ in nil },
-                householdLocations: @escaping @Sendable (String, String) -> [GeoPoint] = { _, _ in [] }) {
+                householdLocations: @escaping @Sendable (String, String) -> [GeoPoint] = { _, _ in [] },
+                family: @escaping @Sendable (String) -> GroupRules.Family? = { _ in nil }) {
         self.today = today
+        self.family = family
         self.kotaCodeOf = kotaCodeOf
         self.person = person
         self.regionCodeOf = regionCodeOf

@@ -27,6 +27,8 @@ public struct ServiceCase: FieldRecord, Hashable {
     public var notes: String
     /// The home visit that started it, if any.
     public var visitID: String?
+    /// KUBE and RST: the households of the group (`GroupRules`); merges as a set.
+    public var families: Set<String> = []
     public var kelurahanID: String
 
     public init(id: String = RecordID.make(.service), service: ServiceKind, personID: String? = nil, householdID: String? = nil,
@@ -62,6 +64,7 @@ public struct ServiceCase: FieldRecord, Hashable {
             "kelurahan": .text(kelurahanID),
         ]
         map.setElements("requirements", requirements)
+        map.setElements("families", families)
         return map
     }
 
@@ -75,11 +78,12 @@ public struct ServiceCase: FieldRecord, Hashable {
         reason = fields.string("reason")
         outcome = fields.string("outcome")
         notes = fields.string("notes")
+        families = fields.setElements("families")
     }
 
     public func validate(in context: ValidationContext) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        if personID == nil && householdID == nil {
+        if personID == nil && householdID == nil && families.isEmpty {
             issues.append(.error("person", "subject.required", id: "Sebutkan siapa yang dilayani: --person atau --household.",
                                  en: "Name whom the service is for: --person or --household."))
         }
@@ -105,6 +109,7 @@ public struct ServiceCase: FieldRecord, Hashable {
             issues.append(.error("completeAt", "completeAt.future", id: "Berkas lengkap pada \(completeAt) ada di masa depan (hari ini \(context.today)).",
                                  en: "The file completed at \(completeAt) is in the future (today is \(context.today))."))
         }
+        issues += GroupRules.check(self, families: context.family, today: context.today)
         return issues
     }
 }

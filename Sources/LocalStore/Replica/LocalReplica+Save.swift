@@ -136,17 +136,31 @@ extension LocalReplica {
             guard let entry = record as? SocialMapEntry, let personID = entry.personID, persons[personID] == nil else { continue }
             if let fields = try currentFields(recordID: personID, in: db) { persons[personID] = Person(id: personID, fields: fields) }
         }
+        // The families of group service cases (KUBE, RST): each household's kelurahan and head.
+        var families: [String: GroupRules.Family] = [:]
+        for id in Set(records.compactMap { $0 as? ServiceCase }.flatMap(\.families)) {
+            guard let fields = try currentFields(recordID: id, in: db), RecordID.type(of: id) == .household else { continue }
+            let household = Household(id: id, fields: fields)
+            var head: Person?
+            for member in household.members.sorted() {
+                guard let memberFields = try currentFields(recordID: member, in: db) else { continue }
+                let person = Person(id: member, fields: memberFields)
+                if person.relationship == .kepala { head = person; break }
+            }
+            families[id] = GroupRules.Family(kelurahanID: household.kelurahanID, head: head)
+        }
         // Located households: the other located households of their kelurahan, for the distance rule.
         var located: [String: [(id: String, point: GeoPoint)]] = [:]
         for area in Set(records.compactMap { ($0 as? Household)?.location == nil ? nil : $0.area }) {
             located[area] = try householdLocations(in: area, db: db)
         }
-        let kotaByArea = kota, personByID = persons, codeByArea = codes, locatedByArea = located
+        let kotaByArea = kota, personByID = persons, codeByArea = codes, locatedByArea = located, familyByID = families
         // "Today" for the not-in-the-future rules: the laptop's date, or Jakarta's when that is
         // later (a report's dates are Jakarta dates; a laptop set to UTC is hours behind).
         return ValidationContext(today: max(CivilDate(now), CivilDate.jakartaDay(now)), kotaCodeOf: { kotaByArea[$0] }, person: { personByID[$0] },
                                  regionCodeOf: { codeByArea[$0] },
-                                 householdLocations: { area, id in (locatedByArea[area] ?? []).filter { $0.id != id }.map(\.point) })
+                                 householdLocations: { area, id in (locatedByArea[area] ?? []).filter { $0.id != id }.map(\.point) },
+                                 family: { familyByID[$0] })
     }
 
     /// The shown location of every live household of a kelurahan that has one (unsealed here,
