@@ -121,4 +121,23 @@ struct WorkingCalendarTests {
         let differing = zip(cases, theirs).filter { calendar.workingDay($0.0.1, after: $0.0.0).description != $0.1 }
         #expect(differing.isEmpty, "\(differing.prefix(10).map { "\($0.0.0) +\($0.0.1): ours \(calendar.workingDay($0.0.1, after: $0.0.0)), theirs \($0.1)" })")
     }
+
+    @Test("Office minutes agree with a minute-by-minute count over the holidays package, in both kinds of service hours")
+    func officeMinutesReference() throws {
+        guard let python = Self.oracle() else { return }
+        let env = ProcessInfo.processInfo.environment
+        var generator = NIKDifferentialTests.Generator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? 20_261_204)
+        let count = env["FIELDSYNC_CALENDAR_COUNT"].flatMap(Int.init) ?? 600
+        let first = Self.day("2024-01-01")
+        let cases = (0..<count).map { _ in
+            (LocalMoment(date: first.adding(days: Int(generator.next() % (4 * 365 - 60))), minute: Int(generator.next() % 1440)),
+             [0, 30, 30, 90, 400, 1000][Int(generator.next() % 6)], generator.next() % 2 == 0 ? OfficeHours.services : .longer)
+        }
+        let input = cases.map { "\($0.0) \($0.1) \($0.2.opens) \($0.2.closes) \($0.2.fridayCloses)" }.joined(separator: "\n") + "\n"
+        let theirs = try OutsidePython.run(python, "scripts/workdays_reference.py", ["minutes"], input: input)
+        try #require(theirs.count == cases.count)
+        let calendar = try Self.calendar
+        let differing = zip(cases, theirs).filter { calendar.due(officeMinutes: $0.0.1, from: $0.0.0, hours: $0.0.2).description != $0.1 }
+        #expect(differing.isEmpty, "\(differing.prefix(10).map { "\($0.0.0) +\($0.0.1) min: ours \(calendar.due(officeMinutes: $0.0.1, from: $0.0.0, hours: $0.0.2)), theirs \($0.1)" })")
+    }
 }
