@@ -105,39 +105,46 @@ struct WorkingCalendarTests {
         #expect(generated == shipped, "regenerate with: bash scripts/holiday-calendar --write 2024 2027")
     }
 
+    /// A seeded sample generator and its size (`FIELDSYNC_SEED`, `FIELDSYNC_CALENDAR_COUNT`, default 600).
+    static func sample(seed: UInt64) -> (generator: NIKDifferentialTests.Generator, count: Int) {
+        let env = ProcessInfo.processInfo.environment
+        return (NIKDifferentialTests.Generator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? seed),
+                env["FIELDSYNC_CALENDAR_COUNT"].flatMap(Int.init) ?? 600)
+    }
+
+    /// Asks `scripts/workdays_reference.py` (in `mode`) one line per case and expects our answer on each.
+    static func expectAgreement<Case>(_ cases: [Case], python: String, mode: [String] = [], line: (Case) -> String,
+                                      ours: (Case) -> String) throws {
+        let theirs = try OutsidePython.run(python, "scripts/workdays_reference.py", mode, input: cases.map(line).joined(separator: "\n") + "\n")
+        try #require(theirs.count == cases.count)
+        let differing = zip(cases, theirs).filter { ours($0.0) != $0.1 }
+        #expect(differing.isEmpty, "\(differing.prefix(10).map { "\(line($0.0)): ours \(ours($0.0)), theirs \($0.1)" })")
+    }
+
     @Test("Working days agree with an independent count over the holidays package, on random starts and lengths")
     func reference() throws {
         guard let python = Self.oracle() else { return }
-        let env = ProcessInfo.processInfo.environment
-        var generator = NIKDifferentialTests.Generator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? 20_261_203)
-        let count = env["FIELDSYNC_CALENDAR_COUNT"].flatMap(Int.init) ?? 600
+        var (generator, count) = Self.sample(seed: 20_261_203)
         let first = Self.day("2024-01-01")
         let cases = (0..<count).map { _ in
             (first.adding(days: Int(generator.next() % (4 * 365 - 200))), [1, 1, 3, 3, 10, 25, 105][Int(generator.next() % 7)])
         }
-        let theirs = try OutsidePython.run(python, "scripts/workdays_reference.py", input: cases.map { "\($0.0) \($0.1)" }.joined(separator: "\n") + "\n")
-        try #require(theirs.count == cases.count)
         let calendar = try Self.calendar
-        let differing = zip(cases, theirs).filter { calendar.workingDay($0.0.1, after: $0.0.0).description != $0.1 }
-        #expect(differing.isEmpty, "\(differing.prefix(10).map { "\($0.0.0) +\($0.0.1): ours \(calendar.workingDay($0.0.1, after: $0.0.0)), theirs \($0.1)" })")
+        try Self.expectAgreement(cases, python: python, line: { "\($0.0) \($0.1)" }, ours: { calendar.workingDay($0.1, after: $0.0).description })
     }
 
     @Test("Office minutes agree with a minute-by-minute count over the holidays package, in both kinds of service hours")
     func officeMinutesReference() throws {
         guard let python = Self.oracle() else { return }
-        let env = ProcessInfo.processInfo.environment
-        var generator = NIKDifferentialTests.Generator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? 20_261_204)
-        let count = env["FIELDSYNC_CALENDAR_COUNT"].flatMap(Int.init) ?? 600
+        var (generator, count) = Self.sample(seed: 20_261_204)
         let first = Self.day("2024-01-01")
         let cases = (0..<count).map { _ in
             (LocalMoment(date: first.adding(days: Int(generator.next() % (4 * 365 - 60))), minute: Int(generator.next() % 1440)),
              [0, 30, 30, 90, 400, 1000][Int(generator.next() % 6)], generator.next() % 2 == 0 ? OfficeHours.services : .longer)
         }
-        let input = cases.map { "\($0.0) \($0.1) \($0.2.opens) \($0.2.closes) \($0.2.fridayCloses)" }.joined(separator: "\n") + "\n"
-        let theirs = try OutsidePython.run(python, "scripts/workdays_reference.py", ["minutes"], input: input)
-        try #require(theirs.count == cases.count)
         let calendar = try Self.calendar
-        let differing = zip(cases, theirs).filter { calendar.due(officeMinutes: $0.0.1, from: $0.0.0, hours: $0.0.2).description != $0.1 }
-        #expect(differing.isEmpty, "\(differing.prefix(10).map { "\($0.0.0) +\($0.0.1) min: ours \(calendar.due(officeMinutes: $0.0.1, from: $0.0.0, hours: $0.0.2)), theirs \($0.1)" })")
+        try Self.expectAgreement(cases, python: python, mode: ["minutes"],
+                                 line: { "\($0.0) \($0.1) \($0.2.opens) \($0.2.closes) \($0.2.fridayCloses)" },
+                                 ours: { calendar.due(officeMinutes: $0.1, from: $0.0, hours: $0.2).description })
     }
 }

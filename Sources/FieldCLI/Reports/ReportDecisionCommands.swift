@@ -81,7 +81,8 @@ extension ReportCommand {
                 let today = CivilDate.jakartaDay()
                 let period = try month.map { try MonthOption(month: $0).period(notAfter: today) }
                 let held = try replica.records(MonthlyReport.self).filter { !$0.deleted && (period == nil || $0.record.period == period!.description) }
-                let rows = try held.map { try ReportView($0.record, replica: replica, today: today, conflicts: $0.conflicts).row }
+                // A row needs no attached PSM reports nor missing kelurahan: `nested` skips reading them.
+                let rows = try held.map { try ReportView($0.record, replica: replica, today: today, nested: true).row }
                     .filter { !late || $0.late }.sorted { ($0.period, $0.area, $0.id) < ($1.period, $1.area, $1.id) }
                 for row in rows {
                     let mark = row.late ? L("  TERLAMBAT", "  LATE") : ""

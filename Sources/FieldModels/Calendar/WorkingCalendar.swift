@@ -115,12 +115,9 @@ public struct WorkingCalendar: Sendable {
     /// Whether the national holidays of `year` are known (else deadlines skip weekends only).
     public func covers(year: Int) -> Bool { years?.contains(year) ?? false }
 
-    /// ISO weekday: 1 Monday … 7 Sunday (Sakamoto's method).
+    /// ISO weekday: 1 Monday … 7 Sunday (1970-01-01, day 0, was a Thursday).
     public static func weekday(of date: CivilDate) -> Int {
-        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
-        let year = date.month < 3 ? date.year - 1 : date.year
-        let sunday0 = (year + year / 4 - year / 100 + year / 400 + offsets[date.month - 1] + date.day) % 7
-        return sunday0 == 0 ? 7 : sunday0
+        ((date.dayNumber + 3) % 7 + 7) % 7 + 1
     }
 
     public func isWorkingDay(_ date: CivilDate) -> Bool {

@@ -97,6 +97,10 @@ extension RecordType {
         }
     }
 
+    /// The region levels a record of this kind may lie at: a kelurahan, or for a monthly report
+    /// also a kecamatan (a TKSK's report belongs to its kecamatan).
+    public var areaLevels: Set<String> { self == .report ? ["kelurahan", "kecamatan"] : ["kelurahan"] }
+
     /// Fields of this kind of record that are encrypted at rest.
     public var sensitiveFields: Set<String> { recordType.sensitiveFields }
 }

@@ -55,12 +55,6 @@ public struct ReportTally: Sendable, Hashable, CustomStringConvertible {
 
     public var isEmpty: Bool { counts.isEmpty }
 
-    /// The counts whose keys start with `prefix.`, by the rest of the key.
-    public func group(_ prefix: String) -> [(key: String, count: Int)] {
-        counts.filter { $0.key.hasPrefix(prefix + ".") }.map { (String($0.key.dropFirst(prefix.count + 1)), $0.value) }
-            .sorted { $0.key < $1.key }
-    }
-
     public var description: String {
         counts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
     }
@@ -92,7 +86,6 @@ public struct ReportPeriod: Sendable, Hashable, Comparable, CustomStringConverti
     public var first: CivilDate { CivilDate(year: year, month: month, day: 1)! }
     public var last: CivilDate { CivilDate(year: year, month: month, day: CivilDate.daysIn(month: month, year: year))! }
     public var next: ReportPeriod { ReportPeriod(containing: last.adding(days: 1)) }
-    public var previous: ReportPeriod { ReportPeriod(containing: first.adding(days: -1)) }
 
     /// The last day a report of this month may be submitted or corrected: the 15th of the next.
     public var deadline: CivilDate { CivilDate(year: next.year, month: next.month, day: 15)! }

@@ -63,15 +63,3 @@ public enum ServiceClock {
             : LocalizedText(id: "terlambat " + id.joined(separator: " "), en: en.joined(separator: " ") + " late")
     }
 }
-
-extension CivilDate {
-    /// Days since 1970-01-01 (H. Hinnant's days-from-civil), for differences between dates.
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-}

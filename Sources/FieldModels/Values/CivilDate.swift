@@ -46,23 +46,29 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return years
     }
 
-    /// The date `days` days later (earlier when negative), through the proleptic Gregorian day
-    /// count (H. Hinnant's days-from-civil and its inverse, counted from 0000-03-01).
-    public func adding(days: Int) -> CivilDate {
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days-from-civil):
+    /// differences between dates, and the weekday.
+    public var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let z = era * 146_097 + doe + days
-        let era2 = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe2 = z - era2 * 146_097
-        let yoe2 = (doe2 - doe2 / 1460 + doe2 / 36524 - doe2 / 146_096) / 365
-        let doy2 = doe2 - (365 * yoe2 + yoe2 / 4 - yoe2 / 100)
-        let mp = (5 * doy2 + 2) / 153
-        let d = doy2 - (153 * mp + 2) / 5 + 1
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (earlier when negative): `dayNumber` and its inverse
+    /// (H. Hinnant's civil-from-days).
+    public func adding(days: Int) -> CivilDate {
+        let z = dayNumber + days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        return CivilDate(year: yoe2 + era2 * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
+        return CivilDate(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
     }
 
     public var description: String {

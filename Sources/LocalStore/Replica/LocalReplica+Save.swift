@@ -103,9 +103,8 @@ extension LocalReplica {
                              en: "\(type.name.en) \(record.id) has no kelurahan (--kelurahan).")
         }
         let regionsKnown = try db.one(Bool.self, "SELECT 1 FROM region LIMIT 1") == true
-        // A TKSK's monthly report belongs to its kecamatan; every other record to a kelurahan.
         let level = try db.one(String.self, "SELECT level FROM region WHERE id = ?", [area])
-        if regionsKnown, level != "kelurahan", !(type == .report && level == "kecamatan") {
+        if regionsKnown, !type.areaLevels.contains(level ?? "") {
             throw StoreError(.unknownRegion,
                              id: "Kelurahan '\(area)' tidak dikenal. Lihat daftarnya dengan: field region list",
                              en: "Unknown kelurahan '\(area)'. See the list with: field region list")

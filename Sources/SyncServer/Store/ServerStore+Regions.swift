@@ -37,9 +37,7 @@ extension ServerStore {
     /// Refuses a new record whose area is not a kelurahan of the region table.
     static func checkArea(of change: Change, in db: any SQLConnection) async throws {
         guard change.recordType != .device else { return }
-        let level = try await level(of: change.area, in: db)
-        // A TKSK's monthly report belongs to its kecamatan; every other record to a kelurahan.
-        if level == "kelurahan" || (change.recordType == .report && level == "kecamatan") { return }
+        if let level = try await level(of: change.area, in: db), change.recordType.areaLevels.contains(level) { return }
         throw Refusal(.unknownArea, change: change, id: "wilayah \(change.area) bukan kelurahan yang dikenal server.",
                       en: "the area \(change.area) is not a kelurahan the server knows.")
     }
