@@ -156,7 +156,10 @@ final class ServerHarness: @unchecked Sendable {
 
     /// Runs an operator command (`agent add …`) on the same store.
     @discardableResult
-    func admin(_ arguments: String...) throws -> CLI.Result {
+    func admin(_ arguments: String...) throws -> CLI.Result { try admin(arguments) }
+
+    @discardableResult
+    func admin(_ arguments: [String]) throws -> CLI.Result {
         let admin = Process()
         admin.executableURL = Self.executable
         admin.arguments = arguments + ["--database", database, "--key-file", keyFile]
@@ -167,8 +170,9 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Adds an agent and returns its one-time enrolment code.
-    func addAgent(id: String, role: String, area: String) throws -> String {
-        let result = try admin("agent", "add", "--id", id, "--name", "Petugas \(id)", "--role", role, "--area", area)
+    func addAgent(id: String, role: String, area: String, families: String? = nil) throws -> String {
+        let result = try admin(["agent", "add", "--id", id, "--name", "Petugas \(id)", "--role", role, "--area", area]
+                               + (families.map { ["--families", $0] } ?? []))
         guard result.status == 0, let range = result.stdout.range(of: #"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression) else {
             throw CLIHarnessError.adminFailed(result.stdout + result.stderr)
         }
@@ -194,8 +198,9 @@ enum CLIHarnessError: Error {
 
 extension CLI {
     /// A laptop for `agent` in `area`, enrolled with `server`.
-    static func enrolled(_ server: ServerHarness, agent: String, role: String = "psm", area: String, kelurahan: String) throws -> CLI {
-        let code = try server.addAgent(id: agent, role: role, area: area)
+    static func enrolled(_ server: ServerHarness, agent: String, role: String = "psm", area: String, kelurahan: String,
+                         families: String? = nil) throws -> CLI {
+        let code = try server.addAgent(id: agent, role: role, area: area, families: families)
         var cli = try CLI()
         cli.namespace = server.namespace
         try #require(try cli.run("init", "--name", agent, "--role", "psm", "--area", kelurahan, "--regions", semarangCSV,

@@ -147,4 +147,28 @@ struct WorkingCalendarTests {
                                  line: { "\($0.0) \($0.1) \($0.2.opens) \($0.2.closes) \($0.2.fridayCloses)" },
                                  ours: { calendar.due(officeMinutes: $0.1, from: $0.0, hours: $0.2).description })
     }
+
+    @Test("A regional holiday's id names its kota and day; a change whose date or kota disagrees is refused by name; it joins the calendar of its kota only")
+    func regionalHoliday() throws {
+        let day = RegionalHoliday(kota: "33.74", date: Self.day("2026-03-16"), name: "Hari Jadi", nameEn: "City Day")
+        #expect(day.id == "K-337420260316" && day.area == "33.74")
+        #expect(RegionalHoliday.parts(of: day.id)?.date == Self.day("2026-03-16") && RegionalHoliday.parts(of: day.id)?.kotaCode == "3374")
+        for bad in ["K-3374202602300", "K-337420260230", "K-3374A0260316", "H-337420260316"] {
+            #expect(RegionalHoliday.parts(of: bad) == nil, "\(bad)")
+        }
+        #expect(RegionalHoliday.grammarProblem(id: day.id, field: "date", value: .text("2026-03-16")) == nil)
+        #expect(RegionalHoliday.grammarProblem(id: day.id, field: "date", value: .text("2026-03-17")) != nil)
+        #expect(RegionalHoliday.grammarProblem(id: day.id, field: "kota", value: .text("33.75")) != nil)
+        #expect(RegionalHoliday.grammarProblem(id: day.id, field: "kota", value: .text("33.74.11")) != nil)
+        #expect(RegionalHoliday(kota: "33.74", date: Self.day("2026-03-16"), name: " ").validate(in: ValidationContext(today: Self.day("2026-03-01")))
+            .map(\.field) == ["name"])
+
+        let national = try Self.calendar
+        #expect(national.isWorkingDay(Self.day("2026-03-16")))
+        let here = national.adding([day], kota: "33.74.11.1006"), there = national.adding([day], kota: "33.75.01")
+        #expect(!here.isWorkingDay(Self.day("2026-03-16")) && here.holidays[Self.day("2026-03-16")]?.first?.kind == .daerah)
+        #expect(there.isWorkingDay(Self.day("2026-03-16")), "another kota's holiday moves nothing here")
+        #expect(here.due(workingDays: 1, from: LocalMoment(date: Self.day("2026-03-13"), hour: 9, minute: 30)).description == "2026-03-17 14:00")
+    }
 }
+

@@ -25,4 +25,23 @@ struct PropertyTests {
             }
         }
     }
+
+    @Test("A record's current versions read from its whole change set (MergeRules.live, how the server writes its own changes) equal those a replica keeps as it applies")
+    func liveFromChangeSet() throws {
+        for seed in Self.seeds.prefix(200) {
+            var made: [MemoryReplica] = []
+            _ = try RandomHistory(seed: seed).run(make: { id in
+                let replica = MemoryReplica(id)
+                made.append(replica)
+                return replica
+            })
+            for replica in made {
+                let byRecord = Dictionary(grouping: try replica.changes(notIn: VersionVector()).changes, by: \.recordID)
+                for (id, changes) in byRecord {
+                    let kept = replica.liveVersions(of: id).mapValues(Set.init)
+                    #expect(MergeRules.live(changes).mapValues(Set.init) == kept, "seed \(seed), \(replica.replicaID), \(id)")
+                }
+            }
+        }
+    }
 }

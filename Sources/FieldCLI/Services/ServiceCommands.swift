@@ -161,7 +161,7 @@ struct ServiceCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let stored = try replica.existing(ServiceCase.self, id: try replica.resolveID(id, type: .service))
-                let view = ServiceView(stored, calendar: Services.calendar(), now: LocalMoment.jakarta())
+                let view = ServiceView(stored, calendar: try Services.calendar(replica), now: LocalMoment.jakarta())
                 view.print(to: console)
                 try console.emit(view)
             }
@@ -182,7 +182,7 @@ struct ServiceCommand: ParsableCommand {
         func run() throws {
             try global.withReplica { replica, console in
                 let within = try dueWithin.map(Services.minutes)
-                let calendar = Services.calendar(), now = LocalMoment.jakarta()
+                let calendar = try Services.calendar(replica), now = LocalMoment.jakarta()
                 let views = try replica.records(ServiceCase.self).filter { !$0.deleted }
                     .map { ServiceView($0, calendar: calendar, now: now) }
                     .filter { all || $0.status != ServiceStatus.selesai.rawValue && $0.status != ServiceStatus.ditolak.rawValue }

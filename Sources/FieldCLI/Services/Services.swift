@@ -4,8 +4,14 @@ import LocalStore
 
 /// What the service commands share.
 enum Services {
-    /// The working calendar deadlines count in: the shipped national one.
-    static func calendar() -> WorkingCalendar {
+    /// The working calendar deadlines count in: the shipped national one, with the regional
+    /// holidays of the kota the replica holds.
+    static func calendar(_ replica: LocalReplica) throws -> WorkingCalendar {
+        try replica.workingCalendar(base: national())
+    }
+
+    /// The national calendar shipped with FieldSync; weekends only, with a warning, without it.
+    static func national() -> WorkingCalendar {
         guard let shipped = WorkingCalendar.shipped else {
             FileHandle.standardError.write(Data((L("Peringatan: kalender libur tidak terpasang; tenggat hanya melewati Sabtu dan Minggu.",
                                  "Warning: the holiday calendar is not installed; deadlines skip only Saturdays and Sundays.") + "\n").utf8))
@@ -54,7 +60,7 @@ enum Services {
     static func save(_ service: ServiceCase, created: Bool, replica: LocalReplica, console: Console) throws {
         let result = try replica.save([service])
         let stored = try replica.existing(ServiceCase.self, id: service.id)
-        let view = ServiceView(stored, calendar: calendar(), now: LocalMoment.jakarta())
+        let view = ServiceView(stored, calendar: try calendar(replica), now: LocalMoment.jakarta())
         console.line(created ? L("Kasus layanan tersimpan: \(service.id)", "Service case saved: \(service.id)")
                      : result.changes.isEmpty ? L("Tidak ada yang berubah pada \(service.id).", "Nothing changed on \(service.id).")
                      : L("Kasus \(service.id) diperbarui.", "Case \(service.id) updated."))

@@ -1,6 +1,6 @@
 /// The kinds of record agents capture. The raw value is the name used in the store and on the wire.
 public enum RecordType: String, Sendable, CaseIterable, Codable {
-    case household, person, socialMap = "socialmap", visit, report, agent, device, service
+    case household, person, socialMap = "socialmap", visit, report, agent, device, service, holiday
 
     public var name: LocalizedText {
         switch self {
@@ -12,6 +12,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .agent: LocalizedText(id: "Petugas", en: "Agent")
         case .device: LocalizedText(id: "Perangkat", en: "Device")
         case .service: LocalizedText(id: "Kasus layanan", en: "Service case")
+        case .holiday: LocalizedText(id: "Hari libur daerah", en: "Regional holiday")
         }
     }
 
@@ -26,6 +27,7 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .agent: "A"
         case .device: "D"
         case .service: "L"
+        case .holiday: "K"
         }
     }
 }
@@ -94,12 +96,23 @@ extension RecordType {
         case .agent: Agent.self
         case .device: Device.self
         case .service: ServiceCase.self
+        case .holiday: RegionalHoliday.self
         }
     }
 
     /// The region levels a record of this kind may lie at: a kelurahan, or for a monthly report
-    /// also a kecamatan (a TKSK's report belongs to its kecamatan).
-    public var areaLevels: Set<String> { self == .report ? ["kelurahan", "kecamatan"] : ["kelurahan"] }
+    /// also a kecamatan (a TKSK's report belongs to its kecamatan); a city-wide record its kota.
+    public var areaLevels: Set<String> {
+        switch self {
+        case .report: ["kelurahan", "kecamatan"]
+        case .holiday: ["kota"]
+        default: ["kelurahan"]
+        }
+    }
+
+    /// Whether records of this kind concern the whole kota: every agent of the kota reads them
+    /// (whatever its scope), and only the sync server writes them, with its own key.
+    public var isCityWide: Bool { self == .holiday }
 
     /// Fields of this kind of record that are encrypted at rest.
     public var sensitiveFields: Set<String> { recordType.sensitiveFields }

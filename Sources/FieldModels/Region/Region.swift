@@ -90,6 +90,12 @@ public enum RegionPath {
         return String(path[..<dot])
     }
 
+    /// The kota a region lies in (`33.74` for `33.74.11.1006`), nil for a province.
+    public static func kota(of path: String) -> String? {
+        let parts = path.split(separator: Character(separator), omittingEmptySubsequences: false)
+        return parts.count >= 2 ? parts.prefix(2).joined(separator: separator) : nil
+    }
+
     /// The 4-digit kota code (`3374`) a region id starts with, as a NIK carries it.
     public static func kotaCode(of path: String) -> String {
         String(path.filter { $0 != Character(separator) }.prefix(4))

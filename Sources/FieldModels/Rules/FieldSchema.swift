@@ -125,6 +125,8 @@ extension RecordType {
                 "status": .choice(ServiceStatus.self), "reason": .notes(2000), "outcome": .notes(2000), "notes": .notes(4000),
                 "visit": .reference(.visit), "kelurahan": .area, "movedTo": .area,
             ], sets: ["requirements": .code(max: 40), "families": .reference(.household)])
+        case .holiday:
+            RecordSchema(fields: ["kota": .area, "date": .date, "name": .text(120), "nameEn": .text(120)], sets: [:])
         case .device:
             RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),
                                   "retiredAt": FieldSpec(.integer(0...Int(Int64.max)))], sets: [:])

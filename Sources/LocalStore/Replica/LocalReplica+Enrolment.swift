@@ -79,7 +79,7 @@ extension LocalReplica {
             for row in rows {
                 let id: String = row["id"]
                 guard let type = RecordType(rawValue: row["type"]), type != .device,
-                      !scope.admits(area: row["area"], family: families[id]) else { continue }
+                      !scope.reads(type: type, area: row["area"], family: families[id]) else { continue }
                 let dots = try dots(of: id, in: db)
                 guard dots.allSatisfy(serverVector.contains) else { continue }
                 var gone = dots

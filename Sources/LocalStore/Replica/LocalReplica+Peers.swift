@@ -80,7 +80,7 @@ extension LocalReplica {
             return try sealed(delta.changes.filter { change in
                 guard change.recordType != .device else { return false }
                 let (now, wasHere) = try place(of: change.recordID)
-                return scope.sends(recordArea: now, family: families[change.recordID], inMove: moves.contains(Placement.Group(change)),
+                return scope.sends(type: change.recordType, recordArea: now, family: families[change.recordID], inMove: moves.contains(Placement.Group(change)),
                                    wasHere: wasHere)
             }, in: db)
         }

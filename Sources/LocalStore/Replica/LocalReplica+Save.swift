@@ -268,6 +268,11 @@ struct ChangeWriter {
         } catch let refusal as Refusal {
             throw StoreError(.validation, refusal.text, cause: refusal)
         }
+        // A regional holiday is the server's to write (`Admission.checkCityWide`).
+        if let change = changes.first(where: { $0.recordType.isCityWide }) {
+            throw StoreError(.validation, id: "Tidak disimpan: \(change.recordType.name.id) ditetapkan Dinas Sosial di server (field-server holiday add), lalu sampai ke laptop lewat sinkronisasi.",
+                             en: "Not saved: a \(change.recordType.name.en.lowercased()) is declared by the Dinas Sosial on the server (field-server holiday add) and reaches laptops by sync.")
+        }
         // A monthly report's fields by role, as the server judges them: a PSM cannot settle
         // its own report's status conflict as "approved", nor the Dinas rewrite its content.
         for change in changes where change.recordType == .report {

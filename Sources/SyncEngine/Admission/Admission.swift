@@ -61,6 +61,10 @@ public enum Admission {
             let code: ErrorCode = MonthlyReport.authorship(of: change.recordID) == nil ? .badRecordID : .badValue
             return Refusal(code, change: change, field: change.field, id: "\(problem.id).", en: "\(problem.en).")
         }
+        if change.recordType == .holiday, let problem = RegionalHoliday.grammarProblem(id: change.recordID, field: change.field, value: change.value) {
+            let code: ErrorCode = RegionalHoliday.parts(of: change.recordID) == nil ? .badRecordID : .badValue
+            return Refusal(code, change: change, field: change.field, id: "\(problem.id).", en: "\(problem.en).")
+        }
         guard change.supersedes.count <= maxSupersedes,
               change.supersedes.allSatisfy({ Grammar.isReplicaID($0.replica.rawValue) && $0.counter >= 1 }) else {
             return Refusal(.badValue, change: change, field: "supersedes", id: "daftar versi yang diganti tidak sah.",
@@ -89,7 +93,8 @@ public enum Admission {
     }
 
     /// Checks `batch`: the grammar of every change, then the origin of every transaction that
-    /// brings a change not held (`held`). A replica's certificate is the one the receiver knows
+    /// brings a change not held (`held`), and that city-wide records come from the server
+    /// (`checkCityWide`). A replica's certificate is the one the receiver knows
     /// (`certificate`), or one in the batch issued by `authority`. The first problem refuses
     /// the whole batch.
     /// `legacy` gives the region ids of before codes, read only for a seal that does not match
@@ -98,7 +103,11 @@ public enum Admission {
                              certificate: (ReplicaID) throws -> ReplicaCertificate?,
                              legacy: () throws -> LegacyAreas = { .none }) throws -> Admitted {
         try checkGrammar(batch.changes)
-        return try checkOrigins(batch, authority: authority, held: held, certificate: certificate, legacy: legacy)
+        let admitted = try checkOrigins(batch, authority: authority, held: held, certificate: certificate, legacy: legacy)
+        try checkCityWide(admitted.changes, authority: authority) { replica in
+            try admitted.certificates.first { $0.replica == replica } ?? certificate(replica)
+        }
+        return admitted
     }
 
     /// The grammar half of `check`: refuses the first change whose shape is wrong.
@@ -176,5 +185,20 @@ public enum Admission {
             admitted.append(StoredSeal(transaction: transaction, signature: seal.signature, groups: groups))
         }
         return Admitted(changes: fresh, seals: admitted, certificates: learnt)
+    }
+
+    /// Refuses a change of a city-wide record (`RecordType.isCityWide`: a regional holiday)
+    /// whose origin replica is not the sync server's own: its certificate must carry the
+    /// authority's key (`authority`), which only the server holds. A peer laptop, even a Dinas
+    /// one, cannot move every deadline of the kota. `certificate` gives each origin's.
+    public static func checkCityWide(_ changes: [Change], authority: Data?,
+                                     certificate: (ReplicaID) throws -> ReplicaCertificate?) throws {
+        for change in changes where change.recordType.isCityWide {
+            guard let authority, let owner = try certificate(change.dot.replica), owner.publicKey == authority else {
+                throw Refusal(.serverOnly, change: change,
+                              id: "\(change.recordType.name.id) hanya ditulis server Dinas Sosial (field-server holiday), bukan perangkat lapangan.",
+                              en: "a \(change.recordType.name.en.lowercased()) is written only by the Dinas Sosial's server (field-server holiday), not by a field device.")
+            }
+        }
     }
 }

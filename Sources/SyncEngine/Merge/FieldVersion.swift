@@ -96,6 +96,15 @@ public enum MergeRules {
 }
 
 extension MergeRules {
+    /// A record's current versions given every change of it a store holds: those no other held
+    /// change supersedes, by field (the same answer an incremental store keeps as it applies).
+    public static func live(_ changes: [Change]) -> [String: [FieldVersion]] {
+        let superseded = Set(changes.flatMap(\.supersedes))
+        var out: [String: [FieldVersion]] = [:]
+        for change in Set(changes) where !superseded.contains(change.dot) { out[change.field, default: []].append(FieldVersion(change)) }
+        return out.mapValues { $0.sorted { $0.dot < $1.dot } }
+    }
+
     /// One change to make: the field, its new value, and the versions it replaces.
     public typealias Edit = (field: String, value: FieldValue, supersedes: [Dot])
 

@@ -78,7 +78,7 @@ public enum Placement {
         var groups = Set<Group>()
         var held: [String: Bool] = [:]
         for change in changes where !groups.contains(Group(change)) {
-            var keep = scope.admits(area: change.area, family: nil) || arriving.contains(change.recordID)
+            var keep = scope.reads(type: change.recordType, area: change.area, family: nil) || arriving.contains(change.recordID)
             if !keep {
                 if held[change.recordID] == nil { held[change.recordID] = try holds(change.recordID) }
                 keep = held[change.recordID] == true
@@ -97,11 +97,11 @@ extension Change {
 }
 
 extension SyncScope {
-    /// Whether a holder of this scope is sent `change`: its record lies in the scope now
-    /// (`recordArea`, the sender's view; `family` for a PKH scope), or it is part of a move
+    /// Whether a holder of this scope is sent `change`: its record (of `type`) lies in the scope
+    /// now (`recordArea`, the sender's view; `family` for a PKH scope; `reads`), or it is part of a move
     /// (`inMove`, `Placement.moves`) of a record that was in the scope once (`wasHere`: some
     /// change of it stated an area inside), so that the holder learns that the record left.
-    public func sends(recordArea: String, family: String?, inMove: Bool, wasHere: Bool) -> Bool {
-        admits(area: recordArea, family: family) || (kind == .area && inMove && wasHere)
+    public func sends(type: RecordType, recordArea: String, family: String?, inMove: Bool, wasHere: Bool) -> Bool {
+        reads(type: type, area: recordArea, family: family) || (kind == .area && inMove && wasHere)
     }
 }

@@ -21,6 +21,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case outsideScope = "outside_scope"
     /// A monthly report's field written by a role that may not write it (`ReportRights`).
     case reportRights = "report_rights"
+    /// A city-wide record (a regional holiday) not written by the sync server with its own key.
+    case serverOnly = "server_only"
     case areaMismatch = "area_mismatch"
     case recordTypeMismatch = "record_type_mismatch"
     case dotReused = "dot_reused"

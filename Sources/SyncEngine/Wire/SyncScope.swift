@@ -44,6 +44,22 @@ public struct SyncScope: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Whether a holder of this scope reads a record of `type` in `recordArea`: what it
+    /// `admits`, and besides the city-wide records (`RecordType.isCityWide`, a regional
+    /// holiday) of the kota its area lies in, whatever its role. Reading is not writing: only
+    /// the server writes those (`Admission.checkCityWide`).
+    public func reads(type: RecordType, area recordArea: String, family: String?) -> Bool {
+        guard type.isCityWide else { return admits(area: recordArea, family: family) }
+        switch kind {
+        case .all, .families: return true
+        case .area: return !recordArea.isEmpty && recordArea == kota
+        }
+    }
+
+    /// The kota of an area scope (`33.74` for `33.74.11.1006`): where the city-wide records it
+    /// reads lie. Nil for the other kinds.
+    public var kota: String? { kind == .area ? RegionPath.kota(of: area) : nil }
+
     /// A stable name, for keeping one pull checkpoint per scope.
     public var key: String {
         switch kind {

@@ -19,6 +19,8 @@ extension ServerStore {
         case relayed
         case keyRotated = "key_rotated"
         case regionsRecoded = "regions_recoded"
+        /// A change the server wrote itself (`writeOwn`): a regional holiday declared or removed.
+        case ownChange = "own_change"
     }
 
     struct AuditEntry: Sendable, Equatable, Encodable {

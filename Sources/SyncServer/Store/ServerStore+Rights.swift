@@ -65,9 +65,12 @@ extension ServerStore {
                               en: "its origin agent \(certificate.agent) is unknown to the server.")
             }
             let family = families[change.recordID]
+            // An agent record (a laptop's own, written at `field init`) lies in its agent's area,
+            // which a PKH pendamping's families scope does not name: its area is judged instead.
             func admits(_ agent: AgentProfile, _ area: String) -> Bool {
                 agent.scope.admits(area: area, family: family)
                     || (change.agent == agent.id && !area.isEmpty && agent.previousAreas.contains { RegionPath.contains($0, area) })
+                    || (change.recordType == .agent && agent.scope.kind == .families && !area.isEmpty && RegionPath.contains(agent.area, area))
             }
             var place = places[change.recordID] ?? RecordPlace(type: change.recordType.rawValue, area: change.area, known: [])
             guard place.type == change.recordType.rawValue else {

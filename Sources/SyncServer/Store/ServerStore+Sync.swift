@@ -94,6 +94,7 @@ extension ServerStore {
                 admitted = try Admission.checkOrigins(request.sealed, authority: nil, held: { held[$0] != nil }, certificate: { origins[$0] },
                                                       legacy: { legacy })
             }
+            try Admission.checkCityWide(admitted.changes, authority: self.authority.publicKey) { origins[$0] }
             let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
             let moves = Placement.moves(admitted.changes)
             let fresh = encoded.filter { held[$0.0.dot] == nil }
@@ -233,7 +234,7 @@ extension ServerStore {
                 let high = max(upTo[replica], upTo.beyond.filter { $0.replica == replica }.map(\.counter).max() ?? 0)
                 while cursor < high {
                     let rows = try await db.query("""
-                        SELECT counter, tx_counter, area, family, body, place FROM changes
+                        SELECT counter, tx_counter, record_type, area, family, body, place FROM changes
                         WHERE replica = ? AND counter > ? AND counter <= ? AND \(filter) ORDER BY counter LIMIT 500
                         """, [.text(replica.rawValue), .int(Int64(cursor)), .int(Int64(high))] + filterBinds)
                     guard let last = rows.last else { break }
@@ -242,7 +243,8 @@ extension ServerStore {
                         let dot = Dot(replica, UInt64(try row.int("counter")))
                         let notice = scope.kind == .area && row["place"].integer == 1
                         guard upTo.contains(dot), !request.knowledge.contains(dot),
-                              try notice || scope.admits(area: row.text("area"), family: row["family"].string) else { continue }
+                              try notice || scope.reads(type: RecordType(rawValue: row.text("record_type")) ?? .household, area: row.text("area"),
+                                                        family: row["family"].string) else { continue }
                         if out.count >= limit, let previous = out.last, previous.transaction != Dot(replica, UInt64(try row.int("tx_counter"))) {
                             return PullResponse(try await Self.sealed(out, in: db), upTo: upTo, next: previous.dot, scope: scope)
                         }
@@ -323,13 +325,19 @@ extension ServerStore {
         case .all:
             return replicas
         case .area:
+            // Its area and those inside, and its kota, where city-wide records lie.
             let areas = try await [scope.area] + db.query("SELECT id FROM regions WHERE id LIKE ?", [.text(scope.area + RegionPath.separator + "%")])
-                .map { try $0.text("id") }
+                .map { try $0.text("id") } + [scope.kota].compactMap { $0 }.filter { $0 != scope.area }
             let (sql, binds) = writersQuery(areas: areas)
             return Set(try await db.query(sql, binds).map { ReplicaID(try $0.text("replica")) }).intersection(replicas)
         case .families:
-            let (filter, binds) = sqlFilter(scope)
-            return Set(try await db.query("SELECT DISTINCT replica FROM changes WHERE \(filter)", binds).map { ReplicaID(try $0.text("replica")) })
+            // The writers of its families (by index), and of the kota, where city-wide records lie.
+            let list = Array(repeating: "?", count: scope.families.count).joined(separator: ", ")
+            let writers = try await db.query("""
+                SELECT replica FROM changes WHERE family IN (\(scope.families.isEmpty ? "NULL" : list))
+                UNION SELECT replica FROM replica_areas WHERE area IN (SELECT id FROM regions WHERE level = 'kota')
+                """, scope.families.map(SQLValue.text))
+            return Set(try writers.map { ReplicaID(try $0.text("replica")) })
         }
     }
 
@@ -347,19 +355,24 @@ extension ServerStore {
             """, binds + binds + binds)
     }
 
+    /// The city-wide record types as an SQL list (constants of the code, never input).
+    private static let cityWideTypes = RecordType.allCases.filter(\.isCityWide).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     private static func sqlFilter(_ scope: SyncScope) -> (String, [SQLValue]) {
         switch scope.kind {
         case .all: ("1 = 1", [])
         // A record's changes are filed under its area now; its place changes also reach every
         // area it was in before, so a laptop there learns that it left (`Placement`).
+        // City-wide records (`RecordType.isCityWide`) lie at the kota; every scope of it reads them.
         case .area:
             ("""
-             (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM former_areas WHERE area = ? OR area LIKE ?)))
-             """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%")])
-        case .families where scope.families.isEmpty: ("1 = 0", [])
+             (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM former_areas WHERE area = ? OR area LIKE ?))
+              OR (record_type IN (\(cityWideTypes)) AND area = ?))
+             """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%"),
+                    .text(scope.kota ?? scope.area)])
         case .families:
-            ("family IN (" + Array(repeating: "?", count: scope.families.count).joined(separator: ", ") + ")",
-             scope.families.map(SQLValue.text))
+            ("(family IN (" + (scope.families.isEmpty ? "NULL" : Array(repeating: "?", count: scope.families.count).joined(separator: ", "))
+                + ") OR record_type IN (\(cityWideTypes)))", scope.families.map(SQLValue.text))
         }
     }
 
