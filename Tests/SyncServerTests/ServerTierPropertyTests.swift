@@ -15,7 +15,8 @@ import Testing
 /// and each laptop ↔ the server by push and paged pull, through the
 /// store's own admission checks, with faults: small batches, shuffled, sent twice, cut short.
 /// After all exchange until quiet, a Dinas laptop pulls the whole store: the store holds every
-/// change written; each laptop holds exactly its scope of it, the same values and conflicts.
+/// change written; each laptop holds exactly its scope of it, the same values and conflicts;
+/// and the store's merged state (`ServerStore.merge`) equals the Dinas laptop's snapshot.
 /// `FIELDSYNC_SEED=N` replays one history; `FIELDSYNC_SERVER_TIER_HISTORIES=N` runs more.
 @Suite("Property on three tiers with the server store: PSM, TKSK, server converge by any path")
 struct ServerTierPropertyTests {
@@ -263,6 +264,21 @@ struct ServerTierPropertyTests {
         let full = try dinas.replica.snapshot()
         let held = Set(try dinas.replica.changes(notIn: VersionVector()).changes.map(\.dot))
         if let lost = Set(written.keys).subtracting(held).min() { return "the server store lacks \(lost)" }
+        // The server's merged state is what a replica holding the same changes shows.
+        let merged = try await store.mergedSnapshot()
+        if let id = Set(merged.records.keys).union(full.records.keys).sorted().first(where: { merged.records[$0] != full.records[$0] }) {
+            return "the server's merged record \(id) is \(String(describing: merged.records[id])), a replica holding the same changes shows \(String(describing: full.records[id]))"
+        }
+        if merged.conflicts != full.conflicts {
+            return "the server's merged conflicts \(merged.conflicts.subtracting(full.conflicts)) differ from the replica's \(full.conflicts.subtracting(merged.conflicts))"
+        }
+        // A store from before the merged state gets the same by replaying its log.
+        try await store.database.transaction { db in
+            for table in ["merged_versions", "superseded", "merged_records"] { try await db.execute("DELETE FROM \(table)") }
+            try await db.execute("DELETE FROM server_meta WHERE name = 'merged'")
+        }
+        try await store.replayMergedState()
+        if try await store.mergedSnapshot() != merged { return "replaying the log gives another merged state" }
         moved.count += records.filter { id in full.records[id].map { $0.area != areaOf[id] } ?? false }.count
         for laptop in laptops {
             if let problem = ScopeCheck.problem(laptop.name, scope: laptop.scope, snapshot: try laptop.replica.snapshot(), hub: full) {

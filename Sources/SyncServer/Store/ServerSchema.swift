@@ -145,6 +145,20 @@ enum ServerSchema {
             "CREATE TABLE attachment_chunks (digest TEXT NOT NULL, start_at BIGINT NOT NULL, body BYTEA NOT NULL, PRIMARY KEY (digest, start_at))",
             "CREATE TABLE attachment_refs (digest TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (digest, record_id))",
         ]),
+        ("v14-merged-state", [
+            // The server as a merged replica (`ServerStore.merge`): each record's current field
+            // versions (a sensitive field's value left in its sealed change), every dot some
+            // change replaced, and each record's status and fields in conflict. Filled from the
+            // log by `replayMergedState` when the store opens.
+            """
+            CREATE TABLE merged_versions (record_id TEXT NOT NULL, field TEXT NOT NULL, replica TEXT NOT NULL, counter BIGINT NOT NULL,
+                lamport BIGINT NOT NULL, value TEXT, agent TEXT NOT NULL, wall_time BIGINT NOT NULL,
+                PRIMARY KEY (record_id, field, replica, counter))
+            """,
+            "CREATE TABLE superseded (replica TEXT NOT NULL, counter BIGINT NOT NULL, PRIMARY KEY (replica, counter))",
+            "CREATE TABLE merged_records (record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, status TEXT NOT NULL, conflicts TEXT NOT NULL)",
+            "CREATE INDEX merged_records_type ON merged_records(record_type, status)",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

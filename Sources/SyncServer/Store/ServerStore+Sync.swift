@@ -110,6 +110,7 @@ extension ServerStore {
                                      .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)]
                                 }, "ON CONFLICT (replica, counter) DO NOTHING")
             try await self.index(fresh.map(\.0), in: db)
+            try await self.merge(fresh.map(\.0), in: db)
             try await Self.storeAttachmentReferences(fresh.map(\.0), in: db)
             let filed = Set(fresh.map { WriterArea(area: filedArea($0.0), replica: $0.0.dot.replica.rawValue) })
             try await db.insert(into: "replica_areas", columns: ["area", "replica"],

@@ -44,6 +44,7 @@ final class ServerStore: Sendable {
             let store = ServerStore(database: database, authority: try await loadAuthority(database), key: key)
             try await store.sealPlainValues()
             try await store.recodeRegions()
+            try await store.replayMergedState()
             return store
         } catch {
             await database.close()
