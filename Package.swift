@@ -6,7 +6,8 @@ import PackageDescription
 //   SyncEngine  → FieldModels, swift-crypto (origin seals and replica certificates: SHA-256 and Ed25519, no I/O)
 //   LocalStore  → SyncEngine, FieldModels, GRDB, swift-crypto
 //   WireCodec   → system zlib (CSystemZlib), swift-crypto (gzip bodies and device signatures on the wire)
-//   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store)
+//   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store),
+//                 hummingbird-auth (bcrypt, sessions) and swift-mustache (the Dinas pages)
 //   CCurl       → the system libcurl (thin C wrappers for its variadic calls)
 //   Spreadsheet → the system libxlsxwriter (writing XLSX), ZIPFoundation + FoundationXML (reading it)
 //   CPhoto      → the system libvips (with libheif) and libexif (thin C wrappers: vips calls are variadic)
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "FieldModels", resources: [.copy("Resources/wilayah"), .copy("Resources/kalender")]),
@@ -72,6 +75,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -80,7 +86,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            resources: [.copy("Resources/web")]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPhoto", "CSystemZlib", "FieldModels"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

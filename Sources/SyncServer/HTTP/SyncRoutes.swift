@@ -27,6 +27,7 @@ struct SyncRoutes: Sendable {
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        DinasPages(store: store, now: now).add(to: router)
         router.get("/v1/info") { request, _ in
             try WireBody.response(ServerInfo.current, for: request)
         }

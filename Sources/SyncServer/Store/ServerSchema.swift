@@ -159,6 +159,16 @@ enum ServerSchema {
             "CREATE TABLE merged_records (record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, status TEXT NOT NULL, conflicts TEXT NOT NULL)",
             "CREATE INDEX merged_records_type ON merged_records(record_type, status)",
         ]),
+        ("v15-dinas-pages", [
+            // Staff accounts of the Dinas pages (bcrypt hashes only), and Hummingbird's key/value
+            // store for their sessions (`SQLPersistDriver`: keys as digests, with their expiry).
+            """
+            CREATE TABLE staff (username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL, disabled_at BIGINT)
+            """,
+            "CREATE TABLE web_store (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at BIGINT)",
+            "CREATE INDEX web_store_expiry ON web_store(expires_at)",
+        ]),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -21,6 +21,10 @@ extension ServerStore {
         case regionsRecoded = "regions_recoded"
         /// A change the server wrote itself (`writeOwn`): a regional holiday declared or removed.
         case ownChange = "own_change"
+        case staffAdded = "staff_added"
+        case staffDisabled = "staff_disabled"
+        /// A failed login to the Dinas pages, by source address.
+        case loginFailed = "login_failed"
     }
 
     struct AuditEntry: Sendable, Equatable, Encodable {
