@@ -2,15 +2,6 @@ import FieldModels
 import Foundation
 import GRDB
 
-extension CivilDate {
-    /// Asia/Jakarta (WIB, UTC+7, no daylight saving): the calendar of report deadlines, whatever
-    /// zone the laptop's clock is set to.
-    public static let jakarta = TimeZone(identifier: "Asia/Jakarta") ?? TimeZone(secondsFromGMT: 7 * 3600)!
-
-    /// The date in Jakarta at `date`.
-    public static func jakartaDay(_ date: Date = Date()) -> CivilDate { CivilDate(date, in: jakarta) }
-}
-
 
 extension LocalReplica {
     /// Counts part (a) of `agent`'s report for `period` from what this replica holds in `area`:
@@ -83,15 +74,5 @@ extension LocalReplica {
     /// The monthly reports of `period` held in `area` (every kelurahan and kecamatan in it).
     public func reports(for period: ReportPeriod, area: String) throws -> [MonthlyReport] {
         try records(MonthlyReport.self, area: area).filter { !$0.deleted && $0.record.period == period.description }.map(\.record)
-    }
-}
-
-extension LocalMoment {
-    /// The wall-clock moment in Jakarta at `date` (to the minute).
-    public static func jakarta(_ date: Date = Date()) -> LocalMoment {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = CivilDate.jakarta
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return LocalMoment(date: CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!, hour: parts.hour!, minute: parts.minute!)
     }
 }

@@ -10,16 +10,6 @@ public struct SaveResult: Sendable {
     public var warnings: [String: [ValidationIssue]]
 }
 
-extension CivilDate {
-    /// The calendar date of `date` in `timeZone` (the laptop's own by default).
-    public init(_ date: Date, in timeZone: TimeZone = .current) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        self = CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-}
-
 extension LocalReplica {
     /// Saves records in one transaction: a household with its members, or a single edit.
     ///

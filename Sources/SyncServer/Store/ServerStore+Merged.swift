@@ -48,7 +48,7 @@ extension ServerStore {
 
     /// Writes each record's status and the fields in conflict from its current versions.
     private func summarize(_ types: [String: RecordType], in db: any SQLConnection) async throws {
-        let live = try await liveVersions(of: Array(types.keys), in: db, openAll: false)
+        let live = try await liveVersions(of: Array(types.keys), in: db)
         try await db.insert(into: "merged_records", columns: ["record_id", "record_type", "status", "conflicts"],
                             rows: types.sorted(by: { $0.key < $1.key }).map { id, type in
                                 let fields = live[id] ?? [:]
@@ -58,10 +58,10 @@ extension ServerStore {
                             }, "ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, conflicts = excluded.conflicts")
     }
 
-    /// The current versions of `ids`' fields. A sealed value is opened from its change when
-    /// `openAll`, or when its field has several versions (to tell a conflict); otherwise it
-    /// stands as an empty text.
-    func liveVersions(of ids: [String], in db: any SQLConnection, openAll: Bool) async throws -> [String: [String: [FieldVersion]]] {
+    /// The current versions of `ids`' fields. A sealed value is opened from its change when its
+    /// field is among `opening` (every field when nil), or has several versions (to tell a
+    /// conflict); otherwise it stands as an empty text.
+    func liveVersions(of ids: [String], in db: any SQLConnection, opening: Set<String>? = []) async throws -> [String: [String: [FieldVersion]]] {
         var out: [String: [String: [FieldVersion]]] = [:]
         var sealed: [(record: String, field: String, dot: Dot)] = []
         for chunk in ids.sorted().chunked(400) {
@@ -78,7 +78,7 @@ extension ServerStore {
                                  agent: try row.text("agent"), wallTime: try row.int("wall_time")))
             }
         }
-        for entry in sealed where openAll || (out[entry.record]?[entry.field]?.count ?? 0) > 1 {
+        for entry in sealed where opening.map({ $0.contains(entry.field) }) ?? true || (out[entry.record]?[entry.field]?.count ?? 0) > 1 {
             let body = try await db.query("SELECT body FROM changes WHERE replica = ? AND counter = ?",
                                           [.text(entry.dot.replica.rawValue), .int(Int64(entry.dot.counter))])[0].text("body")
             let value = try change(fromBody: body, dot: entry.dot).value
@@ -97,7 +97,7 @@ extension ServerStore {
             for row in try await db.query("SELECT r.record_id, r.record_type, p.area FROM merged_records r LEFT JOIN records p ON p.record_id = r.record_id") {
                 places[try row.text("record_id")] = (RecordType(rawValue: try row.text("record_type")) ?? .household, row["area"].string ?? "")
             }
-            let live = try await self.liveVersions(of: Array(places.keys), in: db, openAll: true)
+            let live = try await self.liveVersions(of: Array(places.keys), in: db, opening: nil)
             var records: [String: (type: RecordType, area: String, live: [String: [FieldVersion]])] = [:]
             for (id, place) in places {
                 guard let fields = live[id], !fields.isEmpty else { continue }

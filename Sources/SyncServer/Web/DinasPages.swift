@@ -64,6 +64,7 @@ struct DinasPages: Sendable {
             if let cookie = try? await self.sessions.delete(request: request) { response.headers[values: .setCookie].append(cookie.description) }
             return response
         }
+        addReports(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
             return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14)

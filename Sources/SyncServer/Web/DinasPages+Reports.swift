@@ -1,0 +1,80 @@
+import FieldModels
+import Foundation
+import Hummingbird
+import SyncEngine
+
+/// `/dinas/laporan`: the monthly reports of a month, their status and lateness, and the
+/// Dinas's decision on the pending ones (operators and admins).
+extension DinasPages {
+    func addReports(to router: Router<SyncRequestContext>) {
+        router.get("/dinas/laporan") { request, _ in
+            guard let session = await self.session(request) else { return Self.toLogin }
+            let query = request.uri.queryParameters
+            let month = query["bulan"].map(String.init).flatMap(ReportPeriod.init) ?? self.lastMonth
+            var notice: String?
+            if let id = query["id"].map(String.init), let outcome = query["hasil"] {
+                notice = outcome == "disetujui" ? "Laporan \(id) disetujui." : "Laporan \(id) dikembalikan."
+            }
+            return try await self.reportsPage(session, month: month, notice: notice, problem: nil, status: .ok)
+        }
+        router.post("/dinas/laporan/putuskan") { request, _ in
+            guard let (session, form) = try await self.authorised(request, as: DecisionForm.self) else { return Self.toLogin }
+            let month = ReportPeriod(form.bulan) ?? self.lastMonth
+            guard session.role != .viewer, let member = try await self.store.staff(session.username) else {
+                return try await self.reportsPage(session, month: month, notice: nil,
+                                                  problem: "Akun pembaca tidak dapat memutuskan laporan; minta operator.", status: .forbidden)
+            }
+            do {
+                let decided = try await self.store.decideReport(form.id, approve: form.keputusan == "setujui", reason: form.alasan ?? "",
+                                                                by: member, now: self.now())
+                return Response.redirect(to: "/dinas/laporan?bulan=\(month)&id=\(decided.id)&hasil=\(decided.status == .approved ? "disetujui" : "dikembalikan")",
+                                         type: .normal)
+            } catch let error as ServerError {
+                return try await self.reportsPage(session, month: month, notice: nil, problem: error.text.id, status: error.status)
+            }
+        }
+    }
+
+    /// The month before this one, in Jakarta: the one whose reports are due now.
+    var lastMonth: ReportPeriod {
+        let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
+        return ReportPeriod(containing: today.adding(days: -today.day))
+    }
+
+    private func reportsPage(_ session: WebSession, month: ReportPeriod, notice: String?, problem: String?,
+                             status: HTTPResponse.Status) async throws -> Response {
+        let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
+        let rows = try await store.reportTable(period: month.description, today: today)
+        var names: [String: String] = [:]
+        for region in try await store.regions() { names[region.id] = region.name }
+        let decides = session.role != .viewer
+        let items: [[String: Any]] = rows.map { row in
+            let report = row.report
+            var decision = report.decidedBy.isEmpty ? "-" : "\(report.status.name.id) oleh \(report.decidedBy) \(report.decidedOn?.description ?? "")"
+            if report.status == .returned, !report.decisionReason.isEmpty { decision += ": \(report.decisionReason)" }
+            return ["id": report.id, "petugas": report.agentID, "nama": report.agentName.isEmpty ? report.agentID : report.agentName,
+                    "wilayah": names[row.area] ?? row.area, "status": report.status.name.id, "konflik": row.inConflict,
+                    "diajukan": report.submittedOn?.description ?? "-", "batas": month.deadline.description, "terlambat": row.late,
+                    "bisaDiputuskan": decides && report.status.isPending && !row.inConflict, "keputusan": decision,
+                    "csrf": session.csrf, "bulan": month.description]
+        }
+        var values = Self.frame(session, title: "Laporan bulanan", menu: "menuLaporan")
+        values["laporan"] = items
+        values["bulan"] = month.description
+        values["jumlah"] = rows.count
+        values["menunggu"] = rows.filter { $0.report.status.isPending }.count
+        values["terlambat"] = rows.filter(\.late).count
+        values["dikembalikan"] = rows.filter { $0.report.status == .returned }.count
+        if let notice { values["pesan"] = notice }
+        if let problem { values["galat"] = problem }
+        return try Self.page("laporan", status: status, values)
+    }
+}
+
+struct DecisionForm: Decodable, CSRFCarrying {
+    var csrf: String
+    var id: String
+    var keputusan: String
+    var alasan: String?
+    var bulan: String
+}
