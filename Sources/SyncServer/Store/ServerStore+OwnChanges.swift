@@ -43,11 +43,21 @@ extension ServerStore {
         }
     }
 
-    /// Writes `fields` of record `id` (or deletes it) as the server, over the versions the store
-    /// holds of it, through `push`. A deleted record written again comes back. Returns the
-    /// changes written: none when the record already says so.
+    /// What the server writes of one record.
+    enum OwnWrite: Sendable {
+        /// These fields, over what is current (a deleted record written again comes back).
+        case fields(FieldMap)
+        /// A tombstone over every current version.
+        case delete
+        /// A conflict settled: `field` to `value`, superseding exactly the versions now current
+        /// (`_deleted` false keeps a record deleted on one side and edited on another).
+        case resolve(field: String, value: FieldValue)
+    }
+
+    /// Writes `write` on record `id` as the server, over the versions the store holds of it,
+    /// through `push`. Returns the changes written: none when the record already says so.
     @discardableResult
-    func writeOwn(_ id: String, type: RecordType, area: String, fields: FieldMap, delete: Bool = false, now: Int64) async throws -> [Change] {
+    func writeOwn(_ id: String, type: RecordType, area: String, _ write: OwnWrite, now: Int64) async throws -> [Change] {
         let (device, agent) = try await database.transaction { db in try await self.ownIdentity(now: now, in: db) }
         let signer = OriginSigner(key: authority.key)
         for attempt in 1... {
@@ -56,10 +66,19 @@ extension ServerStore {
                  UInt64(try await db.query("SELECT MAX(counter) AS n FROM changes WHERE replica = ?", [.text(self.ownReplica.rawValue)])[0]["n"].integer ?? 0))
             }
             let live = MergeRules.live(held)
-            var target = fields
-            if MergeRules.status(live) != .alive { target[Change.deletedField] = .bool(false) }
-            let edits = delete ? (live.isEmpty || MergeRules.status(live) == .deleted ? [] : MergeRules.tombstone(over: live))
-                               : MergeRules.edits(writing: target, over: live, removingAbsentSetElements: false)
+            let edits: [MergeRules.Edit]
+            switch write {
+            case .fields(let fields):
+                var target = fields
+                if MergeRules.status(live) != .alive { target[Change.deletedField] = .bool(false) }
+                edits = MergeRules.edits(writing: target, over: live, removingAbsentSetElements: false)
+            case .delete:
+                edits = live.isEmpty || MergeRules.status(live) == .deleted ? [] : MergeRules.tombstone(over: live)
+            case .resolve(let field, let value):
+                let byDot = Dictionary(held.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
+                edits = MergeRules.isConflict(field, live[field] ?? []) || (field == Change.deletedField && MergeRules.status(live) == .deleteConflict)
+                    ? Placement.settled(MergeRules.resolution(of: field, to: value, over: live) { byDot[$0] }, area: area) : []
+            }
             guard !edits.isEmpty else { return [] }
             let lamport = (held.map(\.lamport).max() ?? 0) + 1
             let first = Dot(ownReplica, counter + 1)
@@ -95,7 +114,7 @@ extension ServerStore {
 
     /// Declares (or renames) a regional holiday of `kota`, as the server. Returns whether anything changed.
     func declareHoliday(_ holiday: RegionalHoliday, now: Int64) async throws -> Bool {
-        let written = try await writeOwn(holiday.id, type: .holiday, area: holiday.kota, fields: holiday.fields, now: now)
+        let written = try await writeOwn(holiday.id, type: .holiday, area: holiday.kota, .fields(holiday.fields), now: now)
         if !written.isEmpty {
             try await database.transaction { db in
                 try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
@@ -107,7 +126,7 @@ extension ServerStore {
 
     /// Removes a regional holiday, as the server. Returns whether there was one to remove.
     func removeHoliday(_ id: String, kota: String, now: Int64) async throws -> Bool {
-        let written = try await writeOwn(id, type: .holiday, area: kota, fields: [:], delete: true, now: now)
+        let written = try await writeOwn(id, type: .holiday, area: kota, .delete, now: now)
         if !written.isEmpty {
             try await database.transaction { db in
                 try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,

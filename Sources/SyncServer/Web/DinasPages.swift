@@ -65,6 +65,7 @@ struct DinasPages: Sendable {
             return response
         }
         addReports(to: router)
+        addConflicts(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
             return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14)

@@ -58,7 +58,7 @@ extension ServerStore {
             throw ServerError(.badRequest, .conflict, id: error.text.id, en: error.text.en)
         }
         let fields = decided.fields.filter { $0.key == "status" || ReportRights.decisionFields.contains($0.key) }
-        try await writeOwn(id, type: .report, area: row.area, fields: fields, now: now)
+        try await writeOwn(id, type: .report, area: row.area, .fields(fields), now: now)
         try await database.transaction { db in
             try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
                                  detail: "report \(id) \(decided.status.rawValue) by staff \(staff.username)", now: now, in: db)
