@@ -88,7 +88,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/web")]),
-        .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels"]),
+        .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels", "SyncTestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPhoto", "CSystemZlib", "FieldModels"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore"], path: "Tests/SyncTestSupport"),

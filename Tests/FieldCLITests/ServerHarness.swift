@@ -159,11 +159,11 @@ final class ServerHarness: @unchecked Sendable {
     func admin(_ arguments: String...) throws -> CLI.Result { try admin(arguments) }
 
     @discardableResult
-    func admin(_ arguments: [String]) throws -> CLI.Result {
+    func admin(_ arguments: [String], env extra: [String: String] = [:]) throws -> CLI.Result {
         let admin = Process()
         admin.executableURL = Self.executable
         admin.arguments = arguments + ["--database", database, "--key-file", keyFile]
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         env["FIELD_LANG"] = "en"
         admin.environment = env
         return try CLI.capture(admin)

@@ -1,5 +1,6 @@
 import FieldModels
 import Foundation
+import SyncTestSupport
 import Testing
 
 /// Our NIK rules against an outside implementation: PyPI `nik-lookup` 1.0.0 (MIT, with its own

@@ -1,5 +1,6 @@
 import FieldModels
 import Foundation
+import SyncTestSupport
 import Testing
 
 /// The working calendar of service deadlines: the shipped national calendar, working-day and

@@ -3,11 +3,11 @@ import Testing
 
 /// An outside reference written in Python, from a virtual environment a script of ours makes
 /// with pinned PyPI packages (`scripts/nik-oracle`, `scripts/holiday-calendar`).
-enum OutsidePython {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum OutsidePython {
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `bash script` (relative to the repository), which prints its python; nil when it fails.
-    static func make(_ script: String) -> String? {
+    public static func make(_ script: String) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [root.appendingPathComponent(script).path]
@@ -21,7 +21,7 @@ enum OutsidePython {
     }
 
     /// `python script arguments…` with `input` on stdin; its output lines.
-    static func run(_ python: String, _ script: String, _ arguments: [String] = [], input: String = "") throws -> [String] {
+    public static func run(_ python: String, _ script: String, _ arguments: [String] = [], input: String = "") throws -> [String] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString).txt")
         try Data(input.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
