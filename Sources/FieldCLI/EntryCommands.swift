@@ -150,6 +150,9 @@ struct VisitCommand: ParsableCommand {
                                      "Open a service case from this visit in the same step (e.g. rujukan); see field service --help."),
                                    valueName: "SERVICE"))
         var refer: ServiceKind?
+        @Flag(name: .customLong("needs-met"), help: ArgumentHelp(L("Kebutuhan dasar orang/rumah tangga ini terpenuhi (dihitung indikator SPM).",
+                                                                   "This person's or household's basic needs were met (counted by the SPM indicators).")))
+        var needsMet = false
 
         func run() throws {
             try global.withReplica { replica, console in
@@ -166,6 +169,7 @@ struct VisitCommand: ParsableCommand {
                     followUpDate: try Parse.date(followUp, flag: "follow-up"),
                     kelurahanID: kelurahan)
                 visit.location = try place.resolve()
+                visit.needsMet = needsMet
                 guard let refer else {
                     try console.reportSaved(try replica.save([visit]), id: visit.id, what: RecordType.visit.name, created: true)
                     return

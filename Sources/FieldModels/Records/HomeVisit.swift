@@ -21,6 +21,9 @@ public struct HomeVisit: FieldRecord, Hashable {
     public var location: GeoPoint?
     /// Photos taken on the visit, by content address; merges as a set.
     public var photos: Set<String> = []
+    /// The agent found the person's (or household's) basic needs met on this visit: what the
+    /// SPM indicators count as served (`SPMTally`).
+    public var needsMet = false
 
     public init(id: String = RecordID.make(.visit), date: CivilDate?, agentID: String, householdID: String? = nil,
                 personID: String? = nil, purpose: String, findings: String = "", needs: Set<SPMService> = [],
@@ -49,7 +52,7 @@ public struct HomeVisit: FieldRecord, Hashable {
             "referral": referral.map { .text($0.rawValue) } ?? .null,
             "referralStatus": referralStatus.map { .text($0.rawValue) } ?? .null,
             "followUpDate": FieldValue(followUpDate), "kelurahan": .text(kelurahanID),
-            "location": FieldValue(location),
+            "location": FieldValue(location), "needsMet": needsMet ? .bool(true) : .null,
         ]
         map.setElements("needs", Set(needs.map(\.rawValue)))
         map.setElements("photos", photos)
@@ -66,5 +69,6 @@ public struct HomeVisit: FieldRecord, Hashable {
                   followUpDate: fields["followUpDate"]?.date, kelurahanID: fields.string("kelurahan"))
         location = fields["location"]?.geoPoint
         photos = fields.setElements("photos")
+        needsMet = fields["needsMet"]?.bool ?? false
     }
 }

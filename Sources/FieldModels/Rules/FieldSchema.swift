@@ -103,7 +103,7 @@ extension RecordType {
             RecordSchema(fields: [
                 "date": .date, "agent": .reference(.agent), "household": .reference(.household), "person": .reference(.person),
                 "purpose": .text(200), "findings": .notes(4000), "referral": .code(40), "referralStatus": .code(40),
-                "followUpDate": .date, "kelurahan": .area, "movedTo": .area, "location": .location,
+                "followUpDate": .date, "kelurahan": .area, "movedTo": .area, "location": .location, "needsMet": FieldSpec(.bool),
             ], sets: ["needs": .code(max: 40), "photos": .digest])
         case .report:
             RecordSchema(fields: [
