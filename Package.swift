@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "SyncServer",
             dependencies: [
-                "FieldModels", "SyncEngine", "WireCodec",
+                "FieldModels", "SyncEngine", "WireCodec", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "SyncEngine", "FieldModels", "WireCodec", "LocalStore", "SyncTestSupport",
+                "SyncServer", "SyncEngine", "FieldModels", "WireCodec", "LocalStore", "SyncTestSupport", "Spreadsheet",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import LocalStore
 @testable import SyncServer
+import Spreadsheet
 import SyncEngine
 import SyncTestSupport
 import Testing
@@ -71,7 +72,37 @@ struct DinasSPMPageTests {
                 #expect(detail.contains("berusia 41 pada 1 Januari 2026"), "the entry left out, with why")
                 #expect(String(buffer: try await viewer.get("/dinas/spm?tahun=2025").body).contains("Lanjut usia telantar: 0,0% (X = 0, Y = 2)"))
                 #expect(try await viewer.get("/dinas/spm/rincian?layanan=tidak-ada").status == .badRequest)
+
+                // Every table exports as CSV and XLSX with the same rows.
+                let csv = try await viewer.get("/dinas/ekspor/spm?tahun=2026&format=csv")
+                #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8"
+                        && csv.headers[.contentDisposition] == "attachment; filename=\"spm-2026.csv\"")
+                let text = String(buffer: csv.body)
+                #expect(text.hasPrefix("\u{FEFF}layanan,wilayah,kode_wilayah,x,y,capaian\r\n"))
+                let rows = CSV.parse(String(text.dropFirst())).filter { !$0.allSatisfy(\.isEmpty) }
+                #expect(rows.contains(["Lanjut usia telantar", "Seluruh kota", "", "1", "2", "50,0%"]), "\(rows.prefix(3))")
+                let xlsx = try await viewer.get("/dinas/ekspor/spm?tahun=2026&format=xlsx")
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("spm-\(UUID().uuidString).xlsx")
+                try Data(buffer: xlsx.body).write(to: file)
+                #expect(try XLSXReader.read(file) == rows, "the XLSX holds what the CSV holds")
+                for table in ["cakupan", "laporan?bulan=2026-10", "konflik", "spm-rincian?layanan=lansia&wilayah=33.74.11"] {
+                    let separator = table.contains("?") ? "&" : "?"
+                    #expect(try await viewer.get("/dinas/ekspor/\(table)\(separator)format=csv").status == .ok, "\(table)")
+                }
+                let detail2 = String(buffer: try await viewer.get("/dinas/ekspor/spm-rincian?layanan=lansia&tahun=2026&format=csv").body)
+                #expect(detail2.contains(people[0].id) && detail2.contains("ya"))
+                #expect(try await viewer.get("/dinas/ekspor/tidak-ada?format=csv").status == .notFound)
+                #expect(try await viewer.get("/dinas/ekspor/spm?format=pdf").status == .notFound)
+                var stranger = Browser(client: client)
+                #expect(try await stranger.get("/dinas/ekspor/spm?format=csv").status == .seeOther, "no export without a session")
             }
         }
     }
+
+    @Test("A cell a spreadsheet would read as a formula is exported with a leading apostrophe")
+    func formulas() {
+        let text = String(decoding: DinasPages.csv(DinasPages.defused([["=HYPERLINK(\"x\")", "+1", "-2", "@A", "Jl. Mawar"]])), as: UTF8.self)
+        #expect(text.contains("\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@A,Jl. Mawar"), "\(text)")
+    }
 }
+

@@ -63,6 +63,8 @@ extension DinasPages {
         let value = tally.indicator(service, area: area)
         var values = Self.frame(session, title: "\(service.name.id): \(names[area] ?? "seluruh kota") \(year)", menu: "menuSPM")
         values["tahun"] = year
+        values["layanan"] = service.rawValue
+        values["kodeWilayah"] = area
         values["aturan"] = service.rule.id
         values["wilayah"] = names[area] ?? "Seluruh kota"
         values["x"] = value.x

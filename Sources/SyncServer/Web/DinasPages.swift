@@ -67,6 +67,7 @@ struct DinasPages: Sendable {
         addReports(to: router)
         addConflicts(to: router)
         addSPM(to: router)
+        addExports(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
             return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14)

@@ -1,0 +1,117 @@
+import FieldModels
+import Foundation
+import Hummingbird
+import NIOCore
+import Spreadsheet
+import SyncEngine
+
+/// `/dinas/ekspor/TABLE?format=csv|xlsx`: every table of the pages as a file, with the page's
+/// own parameters (`bulan`, `tahun`, `wilayah`, `layanan`).
+extension DinasPages {
+    /// One table as exported: a file name and rows, the header first.
+    struct ExportTable {
+        var name: String
+        var rows: [[String]]
+    }
+
+    func addExports(to router: Router<SyncRequestContext>) {
+        router.get("/dinas/ekspor/:tabel") { request, context in
+            guard let session = await self.session(request) else { return Self.toLogin }
+            let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
+            guard ["csv", "xlsx"].contains(format), let name = context.parameters.get("tabel"),
+                  let table = try await self.exportTable(name, request) else {
+                return try Self.page("masuk", status: .notFound, Self.frame(session, title: "Tabel tidak dikenal", menu: ""))
+            }
+            return try Self.download(table, format: format)
+        }
+    }
+
+    private func exportTable(_ name: String, _ request: Request) async throws -> ExportTable? {
+        let query = request.uri.queryParameters
+        var names: [String: String] = [:]
+        for region in try await store.regions() { names[region.id] = region.name }
+        switch name {
+        case "cakupan":
+            let coverage = try await store.coverage(now: now(), quietDays: 14)
+            return ExportTable(name: "cakupan", rows: [["kode", "kecamatan", "kelurahan", "rumah_tangga", "orang", "pmks_psks", "kunjungan", "kasus_layanan", "data_psm"]]
+                + coverage.kelurahan.map { row in
+                    [row.id, row.kecamatan, row.name] + ["household", "person", "socialmap", "visit", "service"].map { String(row.records[$0] ?? 0) }
+                        + [row.psmData ? "ya" : "tidak"]
+                })
+        case "laporan":
+            let month = query["bulan"].map(String.init).flatMap(ReportPeriod.init) ?? lastMonth
+            let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
+            let reports = try await store.reportTable(period: month.description, today: today)
+            return ExportTable(name: "laporan-\(month)", rows: [["id", "petugas", "nama", "wilayah", "status", "diajukan", "batas", "terlambat", "diputuskan_oleh", "alasan"]]
+                + reports.map { row in
+                    [row.report.id, row.report.agentID, row.report.agentName, names[row.area] ?? row.area, row.report.status.rawValue,
+                     row.report.submittedOn?.description ?? "", month.deadline.description, row.late ? "ya" : "tidak", row.report.decidedBy,
+                     row.report.decisionReason]
+                })
+        case "konflik":
+            let area = query["wilayah"].map(String.init).flatMap { $0.isEmpty ? nil : RegionDirectory.dotted($0) ?? $0 }
+            let queue = try await store.conflictQueue(area: area)
+            return ExportTable(name: "konflik", rows: [["data", "jenis", "wilayah", "bidang", "nilai", "petugas", "perangkat", "waktu_wib"]]
+                + queue.flatMap { item in
+                    item.versions.map { version in
+                        [item.record, item.type.rawValue, names[item.area] ?? item.area, item.conflict.field, Self.shown(version.version.value),
+                         version.version.agent, version.device, Self.jakartaTime(version.version.wallTime)]
+                    }
+                })
+        case "spm":
+            let year = self.year(request)
+            let tally = try await store.spmTally(year: year)
+            let areas = [""] + (try await store.regions()).filter { $0.level == "kecamatan" }.map(\.id)
+            return ExportTable(name: "spm-\(year)", rows: [["layanan", "wilayah", "kode_wilayah", "x", "y", "capaian"]]
+                + SPMBasicService.allCases.flatMap { service in
+                    areas.map { area in
+                        let value = tally.indicator(service, area: area)
+                        return [service.name.id, area.isEmpty ? "Seluruh kota" : names[area] ?? area, area, String(value.x), String(value.y),
+                                Self.percent(value.x, value.y)]
+                    }
+                })
+        case "spm-rincian":
+            guard let service = query["layanan"].flatMap({ SPMBasicService(rawValue: String($0)) }) else { return nil }
+            let area = query["wilayah"].map(String.init) ?? ""
+            let tally = try await store.spmTally(year: self.year(request))
+            return ExportTable(name: "spm-\(service.rawValue)", rows: [["subjek", "kelurahan", "entri_pmks", "terlayani", "oleh"]]
+                + (tally.subjects[service] ?? []).filter { RegionPath.contains(area, $0.kelurahan) }.map {
+                    [$0.id, names[$0.kelurahan] ?? $0.kelurahan, $0.entry, $0.served ? "ya" : "tidak", $0.servedBy ?? ""]
+                })
+        default:
+            return nil
+        }
+    }
+
+    /// The table as a CSV (UTF-8 with a byte-order mark, for spreadsheet programs) or XLSX file.
+    /// A cell that a spreadsheet would take for a formula is written with a leading apostrophe.
+    static func download(_ table: ExportTable, format: String) throws -> Response {
+        let safe = defused(table.rows)
+        let body: Data
+        if format == "xlsx" {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("table.xlsx").path
+            do { try XLSXWriter.write(safe, sheet: table.name, to: file) } catch { throw ServerError.internalFailure("XLSX export: \(error)") }
+            body = try Data(contentsOf: URL(fileURLWithPath: file))
+        } else {
+            body = csv(safe)
+        }
+        let type = format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
+        return Response(status: .ok, headers: [
+            .contentType: type, .cacheControl: "no-store",
+            .contentDisposition: "attachment; filename=\"\(table.name).\(format)\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The rows with every cell a spreadsheet would take for a formula behind an apostrophe.
+    static func defused(_ rows: [[String]]) -> [[String]] {
+        rows.map { $0.map { cell in cell.first.map { "=+-@\t\r".contains($0) } == true ? "'" + cell : cell } }
+    }
+
+    /// CSV with CRLF line ends, UTF-8 with a byte-order mark.
+    static func csv(_ rows: [[String]]) -> Data {
+        Data("\u{FEFF}".utf8) + Data(rows.map { $0.map(CSV.escape).joined(separator: ",") + "\r\n" }.joined().utf8)
+    }
+}
