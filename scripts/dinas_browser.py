@@ -1,5 +1,6 @@
 """Drives the Dinas pages in headless Chromium, as an officer at a 1366x768 office laptop would:
-logs in, reads the coverage table, settles a conflict, opens the monthly reports. Prints
+logs in, reads the coverage table, reads an SPM indicator and follows its drill-down, exports a
+table, settles a conflict, opens the monthly reports. Prints
 key=value lines for the test that runs it, and keeps a screenshot of each page in OUTDIR.
 
 Usage: python dinas_browser.py URL USER PASSWORD OUTDIR KELURAHAN CHOSEN_VALUE
@@ -79,6 +80,22 @@ def main():
             if len(cells) > 3 and cells[2] == kelurahan:
                 print(f"households={cells[3]}")
                 print(f"psm={cells[8]}")
+
+        driver.find_element(By.LINK_TEXT, "Indikator SPM").click()
+        arrive("a[href='/dinas/spm'][aria-current=page]")
+        page("spm")
+        print("indicator=" + driver.find_element(By.CSS_SELECTOR, "section.spm h2").text)
+        print("bars=" + str(len(driver.find_elements(By.CSS_SELECTOR, "section.spm svg.grafik"))))
+        driver.find_element(By.CSS_SELECTOR, "section.spm a[href*='rincian']").click()
+        arrive("a[href^='/dinas/spm?tahun=']")
+        page("spm-rincian")
+        print("drilldown=" + driver.find_element(By.CSS_SELECTOR, ".ringkas").text)
+        exported = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/dinas/ekspor/spm?format=csv').then(r => r.text().then(t => done([r.status, r.headers.get('content-type'), t.split('\\r\\n')[0]])));")
+        print(f"export_status={exported[0]}")
+        print(f"export_type={exported[1]}")
+        print("export_header=" + exported[2].lstrip("\ufeff"))
 
         driver.find_element(By.LINK_TEXT, "Konflik").click()
         arrive("a[href='/dinas/konflik'][aria-current=page]")

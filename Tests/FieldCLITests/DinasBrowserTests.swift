@@ -5,8 +5,8 @@ import Testing
 
 /// The Dinas pages in a real browser: headless Chromium (Debian's, driven through
 /// chromium-driver by `scripts/dinas_browser.py`) against a real `field-server`, at 1366×768.
-/// An officer logs in, reads the coverage table, settles a conflict two laptops made, opens
-/// the reports; the settled value then reaches a laptop by `field sync`. Every page fits the
+/// An officer logs in, reads the coverage table, reads an SPM indicator and follows its
+/// drill-down, exports a table, settles a conflict two laptops made, opens the reports; the settled value then reaches a laptop by `field sync`. Every page fits the
 /// width and keeps WCAG 2.1 AA text contrast (4.5:1); screenshots stay in `.build/artefacts/dinas`.
 /// Skipped where Chromium is missing, unless `FIELDSYNC_REQUIRE_BROWSER` is set (CI).
 @Suite("Dinas pages in a real browser", .serialized)
@@ -29,6 +29,11 @@ struct DinasBrowserTests {
         try sari.sync()
         #expect(try siti.run("household", "edit", home, "--address", "Jl. Srondol 1A").status == 0)
         #expect(try sari.run("household", "edit", home, "--address", "Jl. Srondol Kulon 1").status == 0)
+        let added = try siti.run("person", "add", "--json", "--household", home, "--name", "Wati", "--sex", "P", "--birth", "1970-05-05",
+                                 "--relationship", "istri")
+        try #require(added.status == 0, "\(added.stderr)")
+        let person = try #require(try added.jsonObject()["id"] as? String)
+        #expect(try siti.run("pmks", "add", "--person", person, "--category", "penyandang-disabilitas", "--evidence", "Surat dokter").status == 0)
         try siti.sync()
         try sari.sync()
         let staff = try server.admin(["staff", "add", "--username", "rina", "--name", "Rina Wulandari", "--role", "operator"],
@@ -47,7 +52,11 @@ struct DinasBrowserTests {
         #expect(seen["households"] == "1" && seen["psm"] == "ya", "\(seen)")
         #expect(seen["queue"]?.hasPrefix("1 konflik") == true && seen["settled"]?.contains("diselesaikan") == true, "\(seen)")
         #expect(seen["reports"]?.hasPrefix("0 laporan") == true, "\(seen)")
-        for page in ["masuk", "cakupan", "konflik", "konflik-selesai", "laporan"] {
+        #expect(seen["indicator"] == "Penyandang disabilitas telantar: 0,0% (X = 0, Y = 1)" && seen["bars"] == "5", "\(seen)")
+        #expect(seen["drilldown"]?.contains("X = 0, Y = 1") == true, "\(seen)")
+        #expect(seen["export_status"] == "200" && seen["export_type"] == "text/csv; charset=utf-8"
+                && seen["export_header"] == "layanan,wilayah,kode_wilayah,x,y,capaian", "\(seen)")
+        for page in ["masuk", "cakupan", "spm", "spm-rincian", "konflik", "konflik-selesai", "laporan"] {
             #expect(seen["fits.\(page)"] == "1", "\(page) is wider than 1366 px")
             #expect(FileManager.default.fileExists(atPath: artefacts + "/\(page).png"))
         }
