@@ -51,3 +51,26 @@ struct CoverageTests {
         #expect(server.stop() == 0)
     }
 }
+
+/// A laptop set up for its agent's own role syncs its agent record, whatever level its area is.
+@Suite("Laptops of every role sync their own agent record", .serialized)
+struct AgentRecordTests {
+    @Test("A Dinas laptop (the kota), a TKSK's (a kecamatan) and a PKH pendamping's (families) each sync what `field init` wrote")
+    func everyRole() throws {
+        let server = try ServerHarness(.sqlite)
+        let home = try CLI.enrolled(server, agent: "A-SITI", area: "33.74.11.1006", kelurahan: "Srondol Kulon").addHousehold("Jl. Srondol 9")
+        for (agent, role, area, name, families) in [("A-DINAS", "dinas", "33.74", "Kota Semarang", nil), ("A-TKSK", "tksk", "33.74.11", "Banyumanik", nil),
+                                                    ("A-PKH", "pkh-pendamping", "33.74.11", "Banyumanik", home)] {
+            let code = try server.addAgent(id: agent, role: role, area: area, families: families)
+            var laptop = try CLI()
+            laptop.namespace = server.namespace
+            let initialised = try laptop.run("init", "--name", agent, "--role", role, "--area", name, "--regions", CLI.semarangCSV,
+                                             "--kota-code", "3374", "--kota-name", "Kota Semarang", "--kdf-cost", "10")
+            try #require(initialised.status == 0, "\(role): \(initialised.stderr)")
+            try #require(try laptop.run("enroll", "--server", server.url, "--code", code).status == 0)
+            let synced = try laptop.run("sync", "--json")
+            #expect(synced.status == 0, "\(role): \(synced.stderr)")
+        }
+        #expect(server.stop() == 0)
+    }
+}

@@ -70,6 +70,10 @@ struct DinasSPMPageTests {
                 let detail = String(buffer: try await viewer.get("/dinas/spm/rincian?layanan=lansia&wilayah=33.74.11&tahun=2026").body)
                 #expect(detail.contains(people[0].id) && detail.contains(people[1].id) && detail.contains(visitID) && detail.contains("belum"), "\(detail)")
                 #expect(detail.contains("berusia 41 pada 1 Januari 2026"), "the entry left out, with why")
+                #expect(detail.contains("<td>Srondol Kulon</td><td>33.74.11.1006</td><td class=\"angka\">1</td><td class=\"angka\">2</td><td class=\"angka\">50,0%</td>"),
+                        "per kelurahan of the kecamatan")
+                let coverage = String(buffer: try await viewer.get("/dinas/cakupan").body)
+                #expect(coverage.contains("<title>Srondol Kulon: 1 rumah tangga</title>") && coverage.contains("Peta panas"), "the heat table")
                 #expect(String(buffer: try await viewer.get("/dinas/spm?tahun=2025").body).contains("Lanjut usia telantar: 0,0% (X = 0, Y = 2)"))
                 #expect(try await viewer.get("/dinas/spm/rincian?layanan=tidak-ada").status == .badRequest)
 

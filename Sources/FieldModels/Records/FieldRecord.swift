@@ -101,10 +101,12 @@ extension RecordType {
     }
 
     /// The region levels a record of this kind may lie at: a kelurahan, or for a monthly report
-    /// also a kecamatan (a TKSK's report belongs to its kecamatan); a city-wide record its kota.
+    /// also a kecamatan (a TKSK's report belongs to its kecamatan); an agent's record lies in
+    /// its area (a kelurahan, a kecamatan, or the kota for the Dinas); a city-wide record its kota.
     public var areaLevels: Set<String> {
         switch self {
         case .report: ["kelurahan", "kecamatan"]
+        case .agent: ["kelurahan", "kecamatan", "kota"]
         case .holiday: ["kota"]
         default: ["kelurahan"]
         }

@@ -57,8 +57,9 @@ extension DinasPages {
 
     private func spmDetail(_ session: WebSession, service: SPMBasicService, area: String, year: Int) async throws -> Response {
         let tally = try await store.spmTally(year: year)
+        let regions = try await store.regions()
         var names: [String: String] = [:]
-        for region in try await store.regions() { names[region.id] = region.name }
+        for region in regions { names[region.id] = region.name }
         let subjects = (tally.subjects[service] ?? []).filter { RegionPath.contains(area, $0.kelurahan) }
         let value = tally.indicator(service, area: area)
         var values = Self.frame(session, title: "\(service.name.id): \(names[area] ?? "seluruh kota") \(year)", menu: "menuSPM")
@@ -72,6 +73,10 @@ extension DinasPages {
         values["persen"] = Self.percent(value.x, value.y)
         values["subjek"] = subjects.map { ["id": $0.id, "kelurahan": names[$0.kelurahan] ?? $0.kelurahan, "entri": $0.entry,
                                            "dilayani": $0.served, "oleh": $0.servedBy ?? "-"] as [String: Any] }
+        values["kelurahan"] = regions.filter { $0.level == "kelurahan" && RegionPath.contains(area, $0.id) }.map { region -> [String: Any] in
+            let value = tally.indicator(service, area: region.id)
+            return ["nama": region.name, "kode": region.id, "x": value.x, "y": value.y, "persen": Self.percent(value.x, value.y)]
+        }
         let excluded = tally.excluded[service] ?? []
         values["adaDikecualikan"] = !excluded.isEmpty
         values["dikecualikan"] = excluded.map { ["entri": $0.entry, "alasan": $0.reason.id] }
@@ -97,5 +102,43 @@ extension DinasPages {
     static func xml(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+extension DinasPages {
+    /// The shades of the coverage heat table, lightest for none: households recorded per kelurahan.
+    static let heatSteps: [(upTo: Int, fill: String, ink: String)] = [
+        (0, "#f2f2f2", "#1a1a1a"), (9, "#cfe3ee", "#1a1a1a"), (49, "#8fbdd6", "#1a1a1a"), (199, "#2f7fa8", "#ffffff"), (Int.max, "#0b4f6c", "#ffffff"),
+    ]
+
+    /// A heat table as inline SVG: one row per kecamatan, one cell per kelurahan, shaded by the
+    /// number of households recorded there, with the number written in the cell and the name
+    /// in its title (read out by screen readers and shown on hover).
+    static func heatTable(_ rows: [(name: String, cells: [(name: String, count: Int)])]) -> String {
+        let labelWidth = 170, cell = 34, gap = 2, widest = rows.map(\.cells.count).max() ?? 0
+        let width = labelWidth + widest * (cell + gap) + 10, height = rows.count * (cell / 2 + 8) + 34
+        var svg = "<svg class=\"grafik\" role=\"img\" aria-label=\"Rumah tangga tercatat per kelurahan\" width=\"\(width)\" height=\"\(height)\" "
+            + "viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\"><title>Rumah tangga tercatat per kelurahan</title>"
+        for (index, row) in rows.enumerated() {
+            let top = index * (cell / 2 + 8)
+            svg += "<text x=\"0\" y=\"\(top + 14)\">\(xml(row.name))</text>"
+            for (column, entry) in row.cells.enumerated() {
+                let step = heatSteps.first { entry.count <= $0.upTo }!
+                let left = labelWidth + column * (cell + gap)
+                svg += "<g><title>\(xml(entry.name)): \(entry.count) rumah tangga</title>"
+                    + "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(cell)\" height=\"\(cell / 2 + 5)\" fill=\"\(step.fill)\"/>"
+                    + "<text x=\"\(left + cell / 2)\" y=\"\(top + 15)\" text-anchor=\"middle\" style=\"fill: \(step.ink)\">\(entry.count)</text></g>"
+            }
+        }
+        let legendTop = rows.count * (cell / 2 + 8) + 8
+        var left = 0
+        for (index, step) in heatSteps.enumerated() {
+            let low = index == 0 ? 0 : heatSteps[index - 1].upTo + 1
+            let label = step.upTo == 0 ? "0" : step.upTo == Int.max ? "\(low)+" : "\(low)–\(step.upTo)"
+            svg += "<rect x=\"\(left)\" y=\"\(legendTop)\" width=\"14\" height=\"14\" fill=\"\(step.fill)\" stroke=\"#8a8a8a\"/>"
+                + "<text x=\"\(left + 18)\" y=\"\(legendTop + 12)\">\(label)</text>"
+            left += 80
+        }
+        return svg + "</svg>"
     }
 }

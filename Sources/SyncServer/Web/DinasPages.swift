@@ -143,7 +143,13 @@ struct DinasPages: Sendable {
              "terbaru": device.newestChange.map(Self.jakartaTime) ?? "-", "jalur": device.relayed ? "lewat relai" : "langsung",
              "hari": device.quietDays.map { "\($0) hari" } ?? "belum pernah", "diam": quiet.contains(device.id)]
         }
+        let regions = try await store.regions()
+        let kecamatan = regions.filter { $0.level == "kecamatan" }.map { ($0.id, $0.name) }
+        let heat = Self.heatTable(kecamatan.map { kec in
+            (kec.1, coverage.kelurahan.filter { RegionPath.parent(of: $0.id) == kec.0 }.map { ($0.name, $0.records["household"] ?? 0) })
+        })
         return try Self.page("cakupan", status: .ok, Self.frame(session, title: "Cakupan data", menu: "menuCakupan").merging([
+            "peta": heat,
             "kelurahan": rows, "perangkat": devices, "hariDiam": max(0, quietDays), "jumlahKelurahan": coverage.kelurahan.count,
             "tanpaPSM": coverage.withoutPSM.count, "jumlahDiam": coverage.quiet.count,
         ]) { $1 })
