@@ -145,4 +145,42 @@ struct DinasPageTests {
             }
         }
     }
+
+    @Test("Only an admin manages accounts on the page: adds one who can then log in, disables one whose session ends; others are refused",
+          arguments: StoreKind.available)
+    func staffPage(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await store.addStaff(username: "adi", name: "Adi", role: .admin, password: Self.password, now: 0)
+            try await store.addStaff(username: "vina", name: "Vina", role: .viewer, password: Self.password, now: 0)
+            let clock = TestClock()
+            try await Application(router: SyncRoutes(store: store, now: { clock.now }).router()).test(.router) { client in
+                var viewer = Browser(client: client)
+                _ = try await viewer.login("vina", Self.password)
+                let refused = try await viewer.get("/dinas/staf")
+                #expect(refused.status == .forbidden && !String(buffer: refused.body).contains("Tambah akun"))
+                #expect(!String(buffer: try await viewer.get("/dinas/cakupan").body).contains("Akun staf"), "no menu entry for a viewer")
+                let sneaky = try await viewer.post("/dinas/staf/tambah", ["csrf": try Browser.token(try await viewer.get("/dinas/cakupan")), "pengguna": "mallory",
+                                                                          "nama": "M", "peran": "admin", "sandi": "rahasia-mallory"])
+                #expect(sneaky.status == .forbidden)
+
+                var admin = Browser(client: client)
+                _ = try await admin.login("adi", Self.password)
+                let page = try await admin.get("/dinas/staf")
+                #expect(page.status == .ok && String(buffer: page.body).contains("vina"))
+                let token = try Browser.token(page)
+                let short = try await admin.post("/dinas/staf/tambah", ["csrf": token, "pengguna": "budi", "nama": "Budi", "peran": "operator", "sandi": "pendek"])
+                #expect(short.status == .badRequest && String(buffer: short.body).contains("minimal 10"))
+                #expect(try await admin.post("/dinas/staf/tambah", ["csrf": token, "pengguna": "budi", "nama": "Budi", "peran": "operator",
+                                                                    "sandi": "rahasia-budi-1"]).status == .seeOther)
+                var budi = Browser(client: client)
+                #expect(try await budi.login("budi", "rahasia-budi-1").status == .seeOther)
+                #expect(try await admin.post("/dinas/staf/nonaktifkan", ["csrf": token, "pengguna": "vina"]).status == .seeOther)
+                #expect(try await viewer.get("/dinas/cakupan").status == .seeOther, "the disabled account's session ends")
+                #expect(try await admin.post("/dinas/staf/nonaktifkan", ["csrf": token, "pengguna": "adi"]).status == .conflict)
+                #expect(try await store.staff().map(\.username) == ["adi", "budi", "vina"],
+                        "nobody else was added")
+            }
+        }
+    }
 }
+

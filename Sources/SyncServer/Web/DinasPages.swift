@@ -68,6 +68,7 @@ struct DinasPages: Sendable {
         addConflicts(to: router)
         addSPM(to: router)
         addExports(to: router)
+        addStaff(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
             return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14)
@@ -157,7 +158,8 @@ struct DinasPages: Sendable {
 
     /// What every page of a session shows around its content.
     static func frame(_ session: WebSession, title: String, menu: String) -> [String: Any] {
-        ["judul": title, menu: true, "petugas": ["nama": session.name, "peran": session.role.name.id, "csrf": session.csrf]]
+        ["judul": title, menu: true, "admin": session.role == .admin,
+         "petugas": ["nama": session.name, "peran": session.role.name.id, "csrf": session.csrf]]
     }
 
     static func page(_ template: String, status: HTTPResponse.Status, _ values: [String: Any]) throws -> Response {
