@@ -85,7 +85,7 @@ struct NIKDifferentialTests {
     /// kecamatan, and random digits; every day number 0-72 and month 0-13; any year; serials,
     /// some 0000.
     static func generate(_ count: Int, seed: UInt64, directory: RegionDirectory) -> [String] {
-        var random = Generator(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var kecamatan: [String] = []
         for province in directory.children(of: nil) {
             for kota in directory.children(of: province.code) {
@@ -118,16 +118,4 @@ struct NIKDifferentialTests {
         try OutsidePython.run(python, "scripts/nik_oracle.py", input: niks.joined(separator: "\n") + "\n")
     }
 
-    /// SplitMix64, so a seed replays the same sample.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

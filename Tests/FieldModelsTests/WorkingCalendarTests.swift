@@ -107,9 +107,9 @@ struct WorkingCalendarTests {
     }
 
     /// A seeded sample generator and its size (`FIELDSYNC_SEED`, `FIELDSYNC_CALENDAR_COUNT`, default 600).
-    static func sample(seed: UInt64) -> (generator: NIKDifferentialTests.Generator, count: Int) {
+    static func sample(seed: UInt64) -> (generator: SeededGenerator, count: Int) {
         let env = ProcessInfo.processInfo.environment
-        return (NIKDifferentialTests.Generator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? seed),
+        return (SeededGenerator(seed: env["FIELDSYNC_SEED"].flatMap(UInt64.init) ?? seed),
                 env["FIELDSYNC_CALENDAR_COUNT"].flatMap(Int.init) ?? 600)
     }
 

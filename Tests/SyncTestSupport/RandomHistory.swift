@@ -1,18 +1,8 @@
 import FieldModels
 import SyncEngine
 
-/// A small seeded generator (SplitMix64): every random history can be replayed from its seed.
-public struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator every random history is replayed from (`FieldModels.SeededGenerator`).
+public typealias SeededGenerator = FieldModels.SeededGenerator
 
 /// Random histories over several replicas: edits, creates, deletes and resolutions; syncs
 /// between random pairs with faults (small batches, shuffled, duplicated, cut off part-way,

@@ -14,21 +14,9 @@ struct DemoCityCommand: ParsableCommand {
     @Option(help: "Households per kelurahan.") var households = 6
     @Option(help: "The generator's seed.") var seed: UInt64 = 2026
 
-    /// SplitMix64: the same city for the same seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func run() throws {
         try global.withReplica { replica, console in
-            var random = Generator(state: seed)
+            var random = SeededGenerator(seed: seed)
             let kecamatan = try replica.regions(under: RegionPath.kota(of: replica.agent.areaID)).filter { RegionPath.contains(replica.agent.areaID, $0.id) || RegionPath.contains($0.id, replica.agent.areaID) }
             var written = 0
             for (index, kec) in kecamatan.enumerated() {
@@ -44,12 +32,12 @@ struct DemoCityCommand: ParsableCommand {
         }
     }
 
-    private func day(_ year: Int, _ random: inout Generator) -> CivilDate {
+    private func day(_ year: Int, _ random: inout SeededGenerator) -> CivilDate {
         CivilDate(year: year, month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random))!
     }
 
     /// One household and what the field would record of it; returns how many records.
-    private func household(in kelurahan: String, reach: Int, replica: LocalReplica, random: inout Generator) throws -> Int {
+    private func household(in kelurahan: String, reach: Int, replica: LocalReplica, random: inout SeededGenerator) throws -> Int {
         // A No. KK of the kota's code and the kelurahan's kecamatan digits: 16 digits, valid in form.
         let kk = RegionPath.kotaCode(of: kelurahan) + String(format: "%02d", Int(kelurahan.split(separator: ".")[2]) ?? 1)
             + String(Int.random(in: 1_000_000_000..<10_000_000_000, using: &random))

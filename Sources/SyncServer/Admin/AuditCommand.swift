@@ -42,11 +42,14 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// Milliseconds since 1970 as `YYYY-MM-DD HH:MM:SS` UTC.
-    static func time(_ millis: Int64) -> String {
+    static func time(_ millis: Int64) -> String { time(millis, zone: "UTC", format: "yyyy-MM-dd HH:mm:ss") }
+
+    /// Milliseconds since 1970 as wall-clock text in `zone`.
+    static func time(_ millis: Int64, zone: String, format: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: zone)
+        formatter.dateFormat = format
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(millis) / 1000))
     }
 }

@@ -192,11 +192,7 @@ struct DinasPages: Sendable {
     }
 
     static func jakartaTime(_ milliseconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        AuditCommand.time(milliseconds, zone: "Asia/Jakarta", format: "yyyy-MM-dd HH:mm")
     }
 }
 
