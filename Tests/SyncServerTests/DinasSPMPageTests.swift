@@ -77,6 +77,15 @@ struct DinasSPMPageTests {
                 #expect(String(buffer: try await viewer.get("/dinas/spm?tahun=2025").body).contains("Lanjut usia telantar: 0,0% (X = 0, Y = 2)"))
                 #expect(try await viewer.get("/dinas/spm/rincian?layanan=tidak-ada").status == .badRequest)
 
+                // English on request, remembered for the next pages, and back.
+                let english = String(buffer: try await viewer.get("/dinas/spm?tahun=2026&lang=en").body)
+                #expect(english.contains("<html lang=\"en\">") && english.contains("SPM indicators 2026")
+                        && english.contains("Neglected elderly people: 50.0% (X = 1, Y = 2)") && english.contains("aged 60 or over"), "\(english.prefix(3000))")
+                let remembered = String(buffer: try await viewer.get("/dinas/cakupan").body)
+                #expect(remembered.contains("Data coverage") && remembered.contains("Households recorded per kelurahan") && remembered.contains("Log out"))
+                #expect(String(buffer: try await viewer.get("/dinas/laporan?lang=id").body).contains("Laporan bulanan"))
+                #expect(String(buffer: try await viewer.get("/dinas/konflik").body).contains("Konflik data"), "Bahasa Indonesia again")
+
                 // Every table exports as CSV and XLSX with the same rows.
                 let csv = try await viewer.get("/dinas/ekspor/spm?tahun=2026&format=csv")
                 #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8"

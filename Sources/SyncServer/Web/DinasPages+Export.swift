@@ -20,7 +20,8 @@ extension DinasPages {
             let format = request.uri.queryParameters["format"].map(String.init) ?? "csv"
             guard ["csv", "xlsx"].contains(format), let name = context.parameters.get("tabel"),
                   let table = try await self.exportTable(name, request) else {
-                return try Self.page("masuk", status: .notFound, Self.frame(session, title: "Tabel tidak dikenal", menu: ""))
+                let language = self.language(request)
+                return try Self.page("masuk", status: .notFound, Self.frame(session, language: language, title: Self.text(language, "Tabel tidak dikenal", "Unknown table"), menu: ""))
             }
             return try Self.download(table, format: format)
         }

@@ -56,7 +56,7 @@ struct DinasPages: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Self.resources?.css ?? "")))
         }
-        router.get("/dinas/masuk") { _, _ in try self.loginPage(status: .ok, message: nil, username: "") }
+        router.get("/dinas/masuk") { request, _ in try self.loginPage(status: .ok, message: nil, username: "", language: self.language(request)) }
         router.post("/dinas/masuk") { request, context in try await self.login(request, source: context.source) }
         router.post("/dinas/keluar") { request, _ in
             guard try await self.authorised(request, as: CSRFForm.self) != nil else { return Self.toLogin }
@@ -71,13 +71,24 @@ struct DinasPages: Sendable {
         addStaff(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
-            return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14)
+            return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14, language: self.language(request))
         }
     }
 
     // MARK: Sessions
 
     static var toLogin: Response { Response.redirect(to: "/dinas/masuk", type: .normal) }
+
+    static let languageCookie = "fieldsync_lang"
+
+    /// The language of the pages for this request: `?lang=` when given (then remembered in a
+    /// cookie by `page`), else the remembered one, else Bahasa Indonesia.
+    func language(_ request: Request) -> Language {
+        Language(tag: request.uri.queryParameters["lang"].map(String.init) ?? request.cookies[Self.languageCookie].map { String($0.value) })
+    }
+
+    /// `id` or `en` by `language`.
+    static func text(_ language: Language, _ id: String, _ en: String) -> String { language == .en ? en : id }
 
     /// The request's session, while its staff account is active (disabling one ends its sessions).
     func session(_ request: Request) async -> WebSession? {
@@ -97,20 +108,25 @@ struct DinasPages: Sendable {
     }
 
     private func login(_ request: Request, source: String) async throws -> Response {
+        let language = self.language(request)
         guard let form = try? await Self.form(request, as: LoginForm.self) else {
-            return try loginPage(status: .badRequest, message: "Isi nama pengguna dan kata sandi.", username: "")
+            return try loginPage(status: .badRequest, message: Self.text(language, "Isi nama pengguna dan kata sandi.", "Fill in the user name and the password."),
+                                 username: "", language: language)
         }
         guard let cookie = request.cookies[Self.csrfCookie]?.value, Self.same(form.csrf, String(cookie)) else {
-            return try loginPage(status: .forbidden, message: "Formulir kedaluwarsa atau bukan dari halaman ini. Coba masuk lagi.", username: form.pengguna)
+            return try loginPage(status: .forbidden, message: Self.text(language, "Formulir kedaluwarsa atau bukan dari halaman ini. Coba masuk lagi.",
+                                                                        "The form expired or did not come from this page. Log in again."),
+                                 username: form.pengguna, language: language)
         }
         let member: StaffMember?
         do {
             member = try await store.login(username: form.pengguna.trimmingCharacters(in: .whitespaces), password: form.sandi, source: source, now: now())
         } catch let error as ServerError where error.code == .tooManyAttempts {
-            return try loginPage(status: .tooManyRequests, message: error.text.id, username: form.pengguna)
+            return try loginPage(status: .tooManyRequests, message: error.text[language], username: form.pengguna, language: language)
         }
         guard let member else {
-            return try loginPage(status: .unauthorized, message: "Nama pengguna atau kata sandi salah.", username: form.pengguna)
+            return try loginPage(status: .unauthorized, message: Self.text(language, "Nama pengguna atau kata sandi salah.", "Wrong user name or password."),
+                                 username: form.pengguna, language: language)
         }
         let session = WebSession(username: member.username, name: member.name, role: member.role, csrf: Self.token())
         let sessionCookie = try await sessions.save(session: session, expiresIn: Self.sessionLength)
@@ -119,9 +135,9 @@ struct DinasPages: Sendable {
         return response
     }
 
-    private func loginPage(status: HTTPResponse.Status, message: String?, username: String) throws -> Response {
+    private func loginPage(status: HTTPResponse.Status, message: String?, username: String, language: Language) throws -> Response {
         let token = Self.token()
-        var values: [String: Any] = ["judul": "Masuk", "csrf": token, "pengguna": username]
+        var values: [String: Any] = ["judul": Self.text(language, "Masuk", "Log in"), "csrf": token, "pengguna": username, "bahasa": language.rawValue]
         if let message { values["pesan"] = message }
         var response = try Self.page("masuk", status: status, values)
         let cookie = Cookie(name: Self.csrfCookie, value: token, path: "/dinas", httpOnly: true, sameSite: .strict)
@@ -131,7 +147,8 @@ struct DinasPages: Sendable {
 
     // MARK: Pages
 
-    private func coveragePage(_ session: WebSession, quietDays: Int) async throws -> Response {
+    private func coveragePage(_ session: WebSession, quietDays: Int, language: Language) async throws -> Response {
+        let never = Self.text(language, "belum pernah", "never")
         let coverage = try await store.coverage(now: now(), quietDays: max(0, quietDays))
         let quiet = Set(coverage.quiet)
         let rows: [[String: Any]] = coverage.kelurahan.map { row in
@@ -140,37 +157,47 @@ struct DinasPages: Sendable {
              "layanan": row.records["service"] ?? 0, "adaPSM": row.psmData]
         }
         let devices: [[String: Any]] = coverage.devices.map { device in
-            ["id": device.id, "petugas": device.agent, "sinkron": device.lastSync.map(Self.jakartaTime) ?? "belum pernah",
-             "terbaru": device.newestChange.map(Self.jakartaTime) ?? "-", "jalur": device.relayed ? "lewat relai" : "langsung",
-             "hari": device.quietDays.map { "\($0) hari" } ?? "belum pernah", "diam": quiet.contains(device.id)]
+            ["id": device.id, "petugas": device.agent, "sinkron": device.lastSync.map(Self.jakartaTime) ?? never,
+             "terbaru": device.newestChange.map(Self.jakartaTime) ?? "-",
+             "jalur": device.relayed ? Self.text(language, "lewat relai", "relayed") : Self.text(language, "langsung", "direct"),
+             "hari": device.quietDays.map { Self.text(language, "\($0) hari", "\($0) days") } ?? never, "diam": quiet.contains(device.id)]
         }
         let regions = try await store.regions()
         let kecamatan = regions.filter { $0.level == "kecamatan" }.map { ($0.id, $0.name) }
         let heat = Self.heatTable(kecamatan.map { kec in
             (kec.1, coverage.kelurahan.filter { RegionPath.parent(of: $0.id) == kec.0 }.map { ($0.name, $0.records["household"] ?? 0) })
-        })
-        return try Self.page("cakupan", status: .ok, Self.frame(session, title: "Cakupan data", menu: "menuCakupan").merging([
-            "peta": heat,
-            "kelurahan": rows, "perangkat": devices, "hariDiam": max(0, quietDays), "jumlahKelurahan": coverage.kelurahan.count,
-            "tanpaPSM": coverage.withoutPSM.count, "jumlahDiam": coverage.quiet.count,
+        }, language: language)
+        let summary = Self.text(language, "\(coverage.kelurahan.count) kelurahan · \(coverage.withoutPSM.count) tanpa data PSM · \(coverage.quiet.count) perangkat diam",
+                                "\(coverage.kelurahan.count) kelurahan · \(coverage.withoutPSM.count) without PSM data · \(coverage.quiet.count) quiet devices")
+        return try Self.page("cakupan", status: .ok, Self.frame(session, language: language, title: Self.text(language, "Cakupan data", "Data coverage"),
+                                                              menu: "menuCakupan").merging([
+            "peta": heat, "kelurahan": rows, "perangkat": devices, "hariDiam": max(0, quietDays), "ringkasan": summary,
         ]) { $1 })
     }
 
     /// What every page of a session shows around its content.
-    static func frame(_ session: WebSession, title: String, menu: String) -> [String: Any] {
-        ["judul": title, menu: true, "admin": session.role == .admin,
-         "petugas": ["nama": session.name, "peran": session.role.name.id, "csrf": session.csrf]]
+    static func frame(_ session: WebSession, language: Language, title: String, menu: String) -> [String: Any] {
+        ["judul": title, menu: true, "admin": session.role == .admin, "bahasa": language.rawValue,
+         "petugas": ["nama": session.name, "peran": session.role.name[language], "csrf": session.csrf]]
     }
 
+    /// A page from its template, in the language `values["bahasa"]` names (remembered in a cookie).
     static func page(_ template: String, status: HTTPResponse.Status, _ values: [String: Any]) throws -> Response {
+        let language = Language(tag: values["bahasa"] as? String)
+        var values = values
+        values["t"] = WebText.table(language)
+        values["bahasa"] = language.rawValue
         guard let resources, let html = resources.library.render(values, withTemplate: template) else {
             throw ServerError.internalFailure("the page templates are not installed")
         }
-        return Response(status: status, headers: [
+        var response = Response(status: status, headers: [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
             HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
+        response.headers[values: .setCookie].append(Cookie(name: languageCookie, value: language.rawValue, path: "/dinas", httpOnly: true,
+                                                           sameSite: .strict).description)
+        return response
     }
 
     // MARK: Forms
