@@ -148,7 +148,7 @@ extension FieldServer {
             let english = store.english
             let scheme = tlsCert == nil ? "http" : "https"
             let app = Application(
-                router: SyncRoutes(store: opened).router(),
+                router: SyncRoutes(store: opened, secureCookies: tlsCert != nil).router(),
                 server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "FieldSync"),
                 onServerRunning: { channel in

@@ -182,5 +182,22 @@ struct DinasPageTests {
             }
         }
     }
+
+    @Test("Served over https, the login and session cookies are marked Secure; over plain HTTP they are not", arguments: StoreKind.available)
+    func secureCookies(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await store.addStaff(username: "rina", name: "Rina", role: .viewer, password: Self.password, now: 0)
+            for secure in [true, false] {
+                try await Application(router: SyncRoutes(store: store, secureCookies: secure).router()).test(.router) { client in
+                    var browser = Browser(client: client)
+                    let page = try await browser.get("/dinas/masuk")
+                    let done = try await browser.post("/dinas/masuk", ["csrf": try Browser.token(page), "pengguna": "rina", "sandi": Self.password])
+                    let cookies = page.headers[values: .setCookie].filter { $0.hasPrefix("fieldsync_csrf=") }
+                        + done.headers[values: .setCookie].filter { $0.hasPrefix("fieldsync_dinas=") }
+                    #expect(cookies.count == 2 && cookies.allSatisfy { $0.contains("; Secure") == secure }, "\(secure): \(cookies)")
+                }
+            }
+        }
+    }
 }
 

@@ -14,9 +14,13 @@ struct SyncRoutes: Sendable {
     /// Milliseconds since 1970; injected so tests can move time.
     let now: @Sendable () -> Int64
 
-    init(store: ServerStore, now: @escaping @Sendable () -> Int64 = { Clock.now }) {
+    /// Whether the Dinas pages' cookies are marked `Secure` (the server speaks https itself).
+    let secureCookies: Bool
+
+    init(store: ServerStore, now: @escaping @Sendable () -> Int64 = { Clock.now }, secureCookies: Bool = false) {
         self.store = store
         self.now = now
+        self.secureCookies = secureCookies
     }
 
     func router() -> Router<SyncRequestContext> {
@@ -27,7 +31,7 @@ struct SyncRoutes: Sendable {
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        DinasPages(store: store, now: now).add(to: router)
+        DinasPages(store: store, now: now, secureCookies: secureCookies).add(to: router)
         router.get("/v1/info") { request, _ in
             try WireBody.response(ServerInfo.current, for: request)
         }

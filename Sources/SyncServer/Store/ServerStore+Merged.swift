@@ -78,12 +78,19 @@ extension ServerStore {
                                  agent: try row.text("agent"), wallTime: try row.int("wall_time")))
             }
         }
-        for entry in sealed where opening.map({ $0.contains(entry.field) }) ?? true || (out[entry.record]?[entry.field]?.count ?? 0) > 1 {
-            let body = try await db.query("SELECT body FROM changes WHERE replica = ? AND counter = ?",
-                                          [.text(entry.dot.replica.rawValue), .int(Int64(entry.dot.counter))])[0].text("body")
-            let value = try change(fromBody: body, dot: entry.dot).value
-            if let index = out[entry.record]?[entry.field]?.firstIndex(where: { $0.dot == entry.dot }) {
-                out[entry.record]?[entry.field]?[index].value = value
+        // The sealed values asked for, read from their changes a few hundred at a time.
+        let wanted = sealed.filter { entry in
+            opening.map { $0.contains(entry.field) } ?? true || (out[entry.record]?[entry.field]?.count ?? 0) > 1
+        }
+        for chunk in wanted.chunked(200) {
+            let tuples = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+            let rows = try await db.query("SELECT replica, counter, body FROM changes WHERE (replica, counter) IN (VALUES \(tuples))",
+                                          chunk.flatMap { [SQLValue.text($0.dot.replica.rawValue), .int(Int64($0.dot.counter))] })
+            var bodies: [Dot: String] = [:]
+            for row in rows { bodies[Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))] = try row.text("body") }
+            for entry in chunk {
+                guard let body = bodies[entry.dot], let index = out[entry.record]?[entry.field]?.firstIndex(where: { $0.dot == entry.dot }) else { continue }
+                out[entry.record]?[entry.field]?[index].value = try change(fromBody: body, dot: entry.dot).value
             }
         }
         return out.mapValues { $0.mapValues { $0.sorted { $0.dot < $1.dot } } }

@@ -29,11 +29,15 @@ struct DinasPages: Sendable {
     static let csrfCookie = "fieldsync_csrf"
     static let sessionCookie = "fieldsync_dinas"
 
-    init(store: ServerStore, now: @escaping @Sendable () -> Int64) {
+    /// Whether cookies are marked `Secure`: when the server speaks https itself.
+    let secure: Bool
+
+    init(store: ServerStore, now: @escaping @Sendable () -> Int64, secureCookies: Bool = false) {
         self.store = store
         self.now = now
+        secure = secureCookies
         sessions = SessionStorage(SQLPersistDriver(database: store.database, now: now), configuration: .init(
-            sessionCookieParameters: .init(name: Self.sessionCookie, path: "/dinas", sameSite: .strict), keyPrefix: "dinas."))
+            sessionCookieParameters: .init(name: Self.sessionCookie, path: "/dinas", secure: secureCookies, sameSite: .strict), keyPrefix: "dinas."))
     }
 
     /// The templates and the stylesheet shipped with the server, read once.
@@ -140,7 +144,7 @@ struct DinasPages: Sendable {
         var values: [String: Any] = ["judul": Self.text(language, "Masuk", "Log in"), "csrf": token, "pengguna": username, "bahasa": language.rawValue]
         if let message { values["pesan"] = message }
         var response = try Self.page("masuk", status: status, values)
-        let cookie = Cookie(name: Self.csrfCookie, value: token, path: "/dinas", httpOnly: true, sameSite: .strict)
+        let cookie = Cookie(name: Self.csrfCookie, value: token, path: "/dinas", secure: secure, httpOnly: true, sameSite: .strict)
         response.headers[values: .setCookie].append(cookie.description)
         return response
     }
