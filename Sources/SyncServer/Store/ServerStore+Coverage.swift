@@ -60,10 +60,7 @@ extension ServerStore {
                 return Coverage.Kelurahan(id: id, name: try row.text("name"), kecamatan: names[row["parent"].string ?? ""] ?? "",
                                           records: counts[id] ?? [:], psmData: psmAreas.contains(id))
             }
-            var newest: [String: Int64] = [:]
-            for row in try await db.query("SELECT device_id, MAX(last_change_at) AS newest FROM replicas GROUP BY device_id") {
-                if let value = row["newest"].integer { newest[try row.text("device_id")] = value }
-            }
+            let newest = try await Self.newestChanges(in: db)
             let day: Int64 = 86_400_000
             let devices = try await db.query("SELECT * FROM devices WHERE revoked_at IS NULL AND id <> ? ORDER BY agent_id, id",
                                              [.text(Self.ownDeviceID)]).map(Self.device(from:)).map { device in

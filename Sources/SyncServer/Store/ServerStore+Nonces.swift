@@ -32,7 +32,7 @@ extension ServerStore {
     }
 
     /// Compares without stopping at the first difference.
-    private static func sameBytes(_ a: Data, _ b: Data) -> Bool {
+    static func sameBytes(_ a: Data, _ b: Data) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -55,9 +55,10 @@ extension ServerStore {
     }
 
     /// Writes `write` on record `id` as the server, over the versions the store holds of it,
-    /// through `push`. Returns the changes written: none when the record already says so.
+    /// through `push`, and notes `audit` in the audit trail when anything was written. Returns
+    /// the changes written: none when the record already says so.
     @discardableResult
-    func writeOwn(_ id: String, type: RecordType, area: String, _ write: OwnWrite, now: Int64) async throws -> [Change] {
+    func writeOwn(_ id: String, type: RecordType, area: String, _ write: OwnWrite, audit: String, now: Int64) async throws -> [Change] {
         let (device, agent) = try await database.transaction { db in try await self.ownIdentity(now: now, in: db) }
         let signer = OriginSigner(key: authority.key)
         for attempt in 1... {
@@ -89,6 +90,9 @@ extension ServerStore {
             let request = PushRequest(batch: "server-" + UUID().uuidString, changes: changes, seals: [try signer.seal(changes).wire(sending: changes)])
             do {
                 _ = try await push(request, device: device, agent: agent, now: now)
+                try await database.transaction { db in
+                    try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID, detail: audit, now: now, in: db)
+                }
                 return changes
             } catch let refusal as Refusal where refusal.code == .dotReused && attempt < 5 {
                 continue // another server process took the counter a moment before: count again
@@ -99,40 +103,17 @@ extension ServerStore {
 
     /// The regional holidays the store holds (removed ones left out), by date.
     func regionalHolidays() async throws -> [RegionalHoliday] {
-        try await database.transaction { db in
-            let ids = try await db.query("SELECT record_id FROM records WHERE record_type = ?", [.text(RecordType.holiday.rawValue)])
-                .map { try $0.text("record_id") }
-            var out: [RegionalHoliday] = []
-            for id in ids {
-                let live = MergeRules.live(try await self.heldChanges(of: id, in: db))
-                guard MergeRules.status(live) == .alive else { continue }
-                out.append(RegionalHoliday(id: id, fields: MergeRules.fields(live)))
-            }
-            return out.sorted { ($0.date?.description ?? "", $0.id) < ($1.date?.description ?? "", $1.id) }
-        }
+        try await mergedRecords(RegionalHoliday.self, opening: []).sorted { ($0.date?.description ?? "", $0.id) < ($1.date?.description ?? "", $1.id) }
     }
 
     /// Declares (or renames) a regional holiday of `kota`, as the server. Returns whether anything changed.
     func declareHoliday(_ holiday: RegionalHoliday, now: Int64) async throws -> Bool {
-        let written = try await writeOwn(holiday.id, type: .holiday, area: holiday.kota, .fields(holiday.fields), now: now)
-        if !written.isEmpty {
-            try await database.transaction { db in
-                try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
-                                     detail: "regional holiday \(holiday.id) declared", now: now, in: db)
-            }
-        }
-        return !written.isEmpty
+        try await !writeOwn(holiday.id, type: .holiday, area: holiday.kota, .fields(holiday.fields),
+                            audit: "regional holiday \(holiday.id) declared", now: now).isEmpty
     }
 
     /// Removes a regional holiday, as the server. Returns whether there was one to remove.
     func removeHoliday(_ id: String, kota: String, now: Int64) async throws -> Bool {
-        let written = try await writeOwn(id, type: .holiday, area: kota, .delete, now: now)
-        if !written.isEmpty {
-            try await database.transaction { db in
-                try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
-                                     detail: "regional holiday \(id) removed", now: now, in: db)
-            }
-        }
-        return !written.isEmpty
+        try await !writeOwn(id, type: .holiday, area: kota, .delete, audit: "regional holiday \(id) removed", now: now).isEmpty
     }
 }

@@ -240,13 +240,15 @@ final class ServerStore: Sendable {
     /// When the server last stored a change written by each device, by any path (its own syncs
     /// or a relay's), by device id.
     func newestChanges() async throws -> [String: Int64] {
-        try await database.transaction { db in
-            var out: [String: Int64] = [:]
-            for row in try await db.query("SELECT device_id, MAX(last_change_at) AS newest FROM replicas GROUP BY device_id") {
-                if let newest = row["newest"].integer { out[try row.text("device_id")] = newest }
-            }
-            return out
+        try await database.transaction { db in try await Self.newestChanges(in: db) }
+    }
+
+    static func newestChanges(in db: any SQLConnection) async throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for row in try await db.query("SELECT device_id, MAX(last_change_at) AS newest FROM replicas GROUP BY device_id") {
+            if let newest = row["newest"].integer { out[try row.text("device_id")] = newest }
         }
+        return out
     }
 
     /// Revokes a device: it can no longer push or pull. Returns false when it was not enrolled.

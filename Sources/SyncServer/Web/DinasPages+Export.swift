@@ -41,7 +41,6 @@ extension DinasPages {
                 })
         case "laporan":
             let month = query["bulan"].map(String.init).flatMap(ReportPeriod.init) ?? lastMonth
-            let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
             let reports = try await store.reportTable(period: month.description, today: today)
             return ExportTable(name: "laporan-\(month)", rows: [["id", "petugas", "nama", "wilayah", "status", "diajukan", "batas", "terlambat", "diputuskan_oleh", "alasan"]]
                 + reports.map { row in

@@ -40,15 +40,14 @@ extension DinasPages {
         }
     }
 
+    /// Today in Jakarta, by the pages' clock.
+    var today: CivilDate { CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000)) }
+
     /// The month before this one, in Jakarta: the one whose reports are due now.
-    var lastMonth: ReportPeriod {
-        let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
-        return ReportPeriod(containing: today.adding(days: -today.day))
-    }
+    var lastMonth: ReportPeriod { ReportPeriod(containing: today.adding(days: -today.day)) }
 
     private func reportsPage(_ session: WebSession, month: ReportPeriod, notice: String?, problem: String?,
                              status: HTTPResponse.Status, language: Language) async throws -> Response {
-        let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000))
         let rows = try await store.reportTable(period: month.description, today: today)
         var names: [String: String] = [:]
         for region in try await store.regions() { names[region.id] = region.name }

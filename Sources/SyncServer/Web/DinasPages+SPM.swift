@@ -27,7 +27,7 @@ extension DinasPages {
     /// The budget year asked (`?tahun=`), else this year in Jakarta.
     func year(_ request: Request) -> Int {
         request.uri.queryParameters["tahun"].flatMap { Int(String($0)) }.map { min(max($0, 2000), 2100) }
-            ?? CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now()) / 1000)).year
+            ?? today.year
     }
 
     /// X / Y as a percentage with one decimal (a decimal comma in Bahasa Indonesia); a dash when nobody needs it.

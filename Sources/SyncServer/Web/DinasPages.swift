@@ -217,9 +217,7 @@ struct DinasPages: Sendable {
 
     /// Compares two tokens in time that does not depend on where they differ.
     static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count, !x.isEmpty else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        !a.isEmpty && ServerStore.sameBytes(Data(a.utf8), Data(b.utf8))
     }
 
     static func jakartaTime(_ milliseconds: Int64) -> String {

@@ -18,14 +18,15 @@ struct QueuedConflict: Sendable {
 }
 
 extension ServerStore {
-    /// The open conflicts of the records lying in `area` (all when nil), from the merged state,
-    /// their values opened for the staff who decide them.
-    func conflictQueue(area: String?) async throws -> [QueuedConflict] {
+    /// The open conflicts of the records lying in `area` (all when nil; only record `id` when
+    /// given), from the merged state, their values opened for the staff who decide them.
+    func conflictQueue(area: String?, record only: String? = nil) async throws -> [QueuedConflict] {
         try await database.transaction { db in
             var places: [String: (type: RecordType, area: String)] = [:]
             for row in try await db.query("""
-                SELECT m.record_id, m.record_type, p.area FROM merged_records m JOIN records p ON p.record_id = m.record_id WHERE m.conflicts <> ''
-                """) {
+                SELECT m.record_id, m.record_type, p.area FROM merged_records m JOIN records p ON p.record_id = m.record_id
+                WHERE m.conflicts <> ''\(only == nil ? "" : " AND m.record_id = ?")
+                """, only.map { [SQLValue.text($0)] } ?? []) {
                 let where_ = try row.text("area")
                 guard area.map({ RegionPath.contains($0, where_) }) ?? true else { continue }
                 places[try row.text("record_id")] = (RecordType(rawValue: try row.text("record_type")) ?? .household, where_)
@@ -47,7 +48,7 @@ extension ServerStore {
     /// (for a delete conflict, `keep` decides), written as the server's own sealed change that
     /// supersedes exactly the versions now current and reaches the laptops like any other.
     func resolveConflict(_ id: String, field: String, chosen: Dot?, keep: Bool?, by staff: StaffMember, now: Int64) async throws {
-        guard let item = try await conflictQueue(area: nil).first(where: { $0.record == id && $0.conflict.field == field }) else {
+        guard let item = try await conflictQueue(area: nil, record: id).first(where: { $0.conflict.field == field }) else {
             throw ServerError(.notFound, .conflict, id: "Konflik \(id) \(field) sudah tidak ada (mungkin sudah diselesaikan).",
                               en: "The conflict \(id) \(field) is no longer there (perhaps already settled).")
         }
@@ -61,10 +62,7 @@ extension ServerStore {
             }
             value = version.version.value
         }
-        try await writeOwn(id, type: item.type, area: item.area, .resolve(field: field, value: value), now: now)
-        try await database.transaction { db in
-            try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
-                                 detail: "conflict \(id) \(field) settled by staff \(staff.username)", now: now, in: db)
-        }
+        try await writeOwn(id, type: item.type, area: item.area, .resolve(field: field, value: value),
+                           audit: "conflict \(id) \(field) settled by staff \(staff.username)", now: now)
     }
 }

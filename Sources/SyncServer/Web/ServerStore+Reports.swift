@@ -14,15 +14,15 @@ struct ReportStatusRow: Sendable, Equatable {
 }
 
 extension ServerStore {
-    /// Every monthly report of `period` (all when nil) the merged state holds, not deleted,
-    /// with its lateness on `today` (Asia/Jakarta).
-    func reportTable(period: String?, today: CivilDate) async throws -> [ReportStatusRow] {
+    /// Every monthly report of `period` (all when nil; only report `id` when given) the merged
+    /// state holds, not deleted, with its lateness on `today` (Asia/Jakarta).
+    func reportTable(period: String?, today: CivilDate, id only: String? = nil) async throws -> [ReportStatusRow] {
         try await database.transaction { db in
             var places: [String: (area: String, conflicts: String)] = [:]
             for row in try await db.query("""
                 SELECT m.record_id, m.conflicts, p.area FROM merged_records m JOIN records p ON p.record_id = m.record_id
-                WHERE m.record_type = 'report' AND m.status <> 'deleted'
-                """) {
+                WHERE m.record_type = 'report' AND m.status <> 'deleted'\(only == nil ? "" : " AND m.record_id = ?")
+                """, only.map { [SQLValue.text($0)] } ?? []) {
                 let id = try row.text("record_id")
                 guard period.map({ MonthlyReport.authorship(of: id)?.period.description == $0 }) ?? true else { continue }
                 places[id] = (try row.text("area"), try row.text("conflicts"))
@@ -43,7 +43,7 @@ extension ServerStore {
     /// decision's fields), which reaches the author's laptop at its next sync.
     func decideReport(_ id: String, approve: Bool, reason: String, by staff: StaffMember, now: Int64) async throws -> MonthlyReport {
         let today = CivilDate.jakartaDay(Date(timeIntervalSince1970: Double(now) / 1000))
-        guard let row = try await reportTable(period: nil, today: today).first(where: { $0.report.id == id }) else {
+        guard let row = try await reportTable(period: nil, today: today, id: id).first else {
             throw ServerError(.notFound, .notFound, id: "Laporan \(id) tidak ada di server.", en: "Report \(id) is not on the server.")
         }
         guard !row.inConflict else {
@@ -58,11 +58,8 @@ extension ServerStore {
             throw ServerError(.badRequest, .conflict, id: error.text.id, en: error.text.en)
         }
         let fields = decided.fields.filter { $0.key == "status" || ReportRights.decisionFields.contains($0.key) }
-        try await writeOwn(id, type: .report, area: row.area, .fields(fields), now: now)
-        try await database.transaction { db in
-            try await Self.audit(.ownChange, agent: Self.ownAgentID, device: Self.ownDeviceID,
-                                 detail: "report \(id) \(decided.status.rawValue) by staff \(staff.username)", now: now, in: db)
-        }
+        try await writeOwn(id, type: .report, area: row.area, .fields(fields),
+                           audit: "report \(id) \(decided.status.rawValue) by staff \(staff.username)", now: now)
         return decided
     }
 }
