@@ -9,7 +9,7 @@ import PackageDescription
 //   SyncServer  → SyncEngine, FieldModels, WireCodec, Hummingbird (+TLS through swift-nio-ssl), PostgresNIO, GRDB (embedded store),
 //                 hummingbird-auth (bcrypt, sessions) and swift-mustache (the Dinas pages)
 //   CCurl       → the system libcurl (thin C wrappers for its variadic calls)
-//   Spreadsheet → the system libxlsxwriter (writing XLSX), ZIPFoundation + FoundationXML (reading it)
+//   Spreadsheet → FieldModels, the system libxlsxwriter (writing XLSX), ZIPFoundation + FoundationXML (reading it; XLSForms)
 //   CPhoto      → the system libvips (with libheif) and libexif (thin C wrappers: vips calls are variadic)
 //   Imaging     → CPhoto, FieldModels, swift-crypto (photo checks, re-encoding and content addresses)
 //   FieldCLI    → LocalStore, SyncEngine, FieldModels, WireCodec, CCurl, Spreadsheet, Imaging, ArgumentParser
@@ -44,7 +44,7 @@ let package = Package(
         .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .systemLibrary(name: "CXLSXWriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "Spreadsheet", dependencies: ["CXLSXWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Spreadsheet", dependencies: ["CXLSXWriter", "FieldModels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .systemLibrary(name: "CVipsSystem", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CExifSystem", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         .target(name: "CPhoto", dependencies: ["CVipsSystem", "CExifSystem"]),
@@ -90,8 +90,12 @@ let package = Package(
             resources: [.copy("Resources/web")]),
         .testTarget(name: "FieldModelsTests", dependencies: ["FieldModels", "SyncTestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPhoto", "CSystemZlib", "FieldModels"]),
-        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore"], path: "Tests/SyncTestSupport"),
+        .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet", "FieldModels", "SyncTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            // The XLSForms of the reference test, as readable tables (made into XLSX by the test).
+            exclude: ["Forms"]),
+        .target(name: "SyncTestSupport", dependencies: ["SyncEngine", "LocalStore", "Spreadsheet"], path: "Tests/SyncTestSupport"),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncTestSupport"]),
         .testTarget(
             name: "LocalStoreTests",

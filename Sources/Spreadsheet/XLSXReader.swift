@@ -27,6 +27,34 @@ public enum XLSXReader {
         return try SheetParser.parse(sheet, shared: shared)
     }
 
+    /// Every worksheet of the workbook by its name (as the tabs show it), in order.
+    public static func readSheets(_ url: URL, maxEntryBytes: UInt64 = maxEntryBytes) throws(SpreadsheetError) -> [(name: String, rows: [[String]])] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw SpreadsheetError(.notWorkbook, "not a zip archive")
+        }
+        guard let workbook = try part("xl/workbook.xml", in: archive, limit: maxEntryBytes),
+              let rels = try part("xl/_rels/workbook.xml.rels", in: archive, limit: maxEntryBytes) else {
+            throw SpreadsheetError(.notWorkbook, "no xl/workbook.xml")
+        }
+        var shared: [String] = []
+        if let strings = try part("xl/sharedStrings.xml", in: archive, limit: maxEntryBytes) { shared = try SharedStringsParser.parse(strings) }
+        let targets = AttributeCollector.collect(rels, element: "Relationship")
+        var out: [(String, [[String]])] = []
+        for sheet in AttributeCollector.collect(workbook, element: "sheet") {
+            guard let name = sheet["name"], let relation = sheet["r:id"] ?? sheet.first(where: { $0.key.hasSuffix(":id") })?.value,
+                  let target = targets.first(where: { $0["Id"] == relation })?["Target"] else { continue }
+            let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            guard let data = try part(path, in: archive, limit: maxEntryBytes) else {
+                throw SpreadsheetError(.notWorkbook, "no worksheet \(path)")
+            }
+            out.append((name, try SheetParser.parse(data, shared: shared)))
+        }
+        return out
+    }
+
     /// The data of one part of the archive, or nil when it has none by that name.
     static func part(_ path: String, in archive: Archive, limit: UInt64 = maxEntryBytes) throws(SpreadsheetError) -> Data? {
         guard let entry = archive[path] else { return nil }

@@ -31,6 +31,11 @@ public enum XLSXWriter {
     /// created readable by its owner only, before any cell is written; the library's temporary
     /// files lie in the same folder.
     public static func write(_ rows: [[String]], sheet: String, to path: String) throws(SpreadsheetError) {
+        try write(sheets: [(sheet, rows)], to: path)
+    }
+
+    /// Writes several worksheets, in order, each as `write(_:sheet:to:)` writes one.
+    public static func write(sheets: [(name: String, rows: [[String]])], to path: String) throws(SpreadsheetError) {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw SpreadsheetError(.io, "cannot create \(path)")
         }
@@ -41,22 +46,27 @@ public enum XLSXWriter {
         defer { free(folder) }
         var options = lxw_workbook_options(constant_memory: 0, tmpdir: folder, use_zip64: 0)
         guard let workbook = workbook_new_opt(path, &options) else { throw SpreadsheetError(.io, "cannot open \(path) for writing") }
-        let worksheet = workbook_add_worksheet(workbook, String(sheet.prefix(31)))
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
-        for (rowIndex, row) in rows.enumerated() {
-            for (columnIndex, cell) in row.enumerated() where !cell.isEmpty {
-                let status = worksheet_write_string(worksheet, lxw_row_t(rowIndex), lxw_col_t(columnIndex), cell,
-                                                    rowIndex == 0 ? bold : nil)
-                guard status == LXW_NO_ERROR else {
-                    workbook_close(workbook)
-                    throw SpreadsheetError(.io, String(cString: lxw_strerror(status)))
+        for (sheet, rows) in sheets {
+            guard let worksheet = workbook_add_worksheet(workbook, String(sheet.prefix(31))) else {
+                workbook_close(workbook)
+                throw SpreadsheetError(.io, "cannot add sheet \(sheet)")
+            }
+            for (rowIndex, row) in rows.enumerated() {
+                for (columnIndex, cell) in row.enumerated() where !cell.isEmpty {
+                    let status = worksheet_write_string(worksheet, lxw_row_t(rowIndex), lxw_col_t(columnIndex), cell,
+                                                        rowIndex == 0 ? bold : nil)
+                    guard status == LXW_NO_ERROR else {
+                        workbook_close(workbook)
+                        throw SpreadsheetError(.io, String(cString: lxw_strerror(status)))
+                    }
                 }
             }
-        }
-        if !rows.isEmpty {
-            worksheet_freeze_panes(worksheet, 1, 0)
-            worksheet_set_column(worksheet, 0, lxw_col_t(max(rows[0].count - 1, 0)), 18, nil)
+            if !rows.isEmpty {
+                worksheet_freeze_panes(worksheet, 1, 0)
+                worksheet_set_column(worksheet, 0, lxw_col_t(max(rows[0].count - 1, 0)), 18, nil)
+            }
         }
         let status = workbook_close(workbook)
         guard status == LXW_NO_ERROR else { throw SpreadsheetError(.io, String(cString: lxw_strerror(status))) }
