@@ -70,7 +70,7 @@ struct ConflictsCommand: ParsableCommand {
                 let conflicts = try replica.conflicts(of: id)
                 var out: [ConflictJSON] = []
                 for conflict in conflicts {
-                    let json = ConflictJSON(conflict, sensitive: type?.sensitiveFields.contains(conflict.field) == true)
+                    let json = ConflictJSON(conflict, sensitive: type?.isSensitive(conflict.field) == true)
                     out.append(json)
                     console.line(conflict.field == Change.deletedField ? L("Hapus atau simpan \(id):", "Delete or keep \(id):")
                                                                       : L("Kolom \(conflict.field):", "Field \(conflict.field):"))

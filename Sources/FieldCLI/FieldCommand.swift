@@ -44,7 +44,7 @@ struct Field: ParsableCommand {
             version: FieldVersion.current,
             subcommands: [
                 InitCommand.self, RegionCommand.self, HouseholdCommand.self, PersonCommand.self, PMKSCommand.self,
-                PSKSCommand.self, VisitCommand.self, PhotoCommand.self, ServiceCommand.self, HolidayCommand.self, ReportCommand.self, SearchCommand.self, HistoryCommand.self, ExportCommand.self,
+                PSKSCommand.self, VisitCommand.self, PhotoCommand.self, FormCommand.self, ServiceCommand.self, HolidayCommand.self, ReportCommand.self, SearchCommand.self, HistoryCommand.self, ExportCommand.self,
                 ImportCommand.self, ConflictsCommand.self, EnrollCommand.self, SyncCommand.self, BundleCommand.self, ServeLocalCommand.self, StatusCommand.self, StressWriteCommand.self, LoadCommand.self, DemoCityCommand.self,
             ])
     }

@@ -74,7 +74,7 @@ struct HistoryCommand: ParsableCommand {
             struct Entry: Encodable { var time, agent, device, dot, field, value: String; var replaces: [String] }
             var out: [Entry] = []
             for change in changes {
-                let sensitive = change.recordType.sensitiveFields.contains(change.field)
+                let sensitive = change.recordType.isSensitive(change.field)
                 var value = change.value.description
                 if sensitive && !reveal { value = IdentityRules.identifierFields.contains(change.field) ? IdentityRules.masked(value) : L("(tersembunyi)", "(hidden)") }
                 if change.field == Change.deletedField { value = L("DIHAPUS", "DELETED") }

@@ -28,7 +28,7 @@ struct FieldServer: AsyncParsableCommand {
             Bahasa: --lang en atau FIELD_LANG=en untuk bahasa Inggris.
             """,
         version: ServerInfo.current.version,
-        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, RegionCommand.self, HolidayCommand.self, CoverageCommand.self, StaffCommand.self, AuditCommand.self, KeyCommand.self, Migrate.self, Info.self])
+        subcommands: [Serve.self, AgentCommand.self, DeviceCommand.self, RegionCommand.self, HolidayCommand.self, FormCommand.self, CoverageCommand.self, StaffCommand.self, AuditCommand.self, KeyCommand.self, Migrate.self, Info.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the server's version, protocol and record types as JSON.")

@@ -38,7 +38,7 @@ struct ScopeGrantTests {
         #expect(!ScopeGrant.nothing.admits(area: "33.74.11.1001", family: nil))
     }
 
-    @Test("Every scope of a kota reads its city-wide records (a regional holiday) and none of another kota's; what a scope admits for writing is unchanged")
+    @Test("Every scope of a kota reads its city-wide records (a regional holiday, a questionnaire) and none of another kota's or kecamatan's; what a scope admits for writing is unchanged")
     func cityWideReads() {
         let psm = Self.kelurahan, tksk = SyncScope(kind: .area, area: "33.74.11"), pkh = SyncScope(kind: .families, families: ["H-1"])
         let dinas = SyncScope(kind: .all), elsewhere = SyncScope(kind: .area, area: "33.75.01.2001")
@@ -46,7 +46,11 @@ struct ScopeGrantTests {
             #expect(scope.reads(type: .holiday, area: "33.74", family: nil), "\(scope)")
         }
         #expect(!elsewhere.reads(type: .holiday, area: "33.74", family: nil))
-        #expect(!psm.reads(type: .holiday, area: "33.74.11", family: nil), "city-wide records are read at their kota only")
+        #expect(psm.reads(type: .form, area: "33.74.11", family: nil) && tksk.reads(type: .form, area: "33.74.11", family: nil),
+                "a questionnaire for one kecamatan is read inside it")
+        #expect(!psm.reads(type: .form, area: "33.74.12", family: nil) && !tksk.reads(type: .form, area: "33.74.12", family: nil),
+                "and nowhere else")
+        #expect(psm.enclosingAreas == ["33.74.11", "33.74"] && tksk.enclosingAreas == ["33.74"] && dinas.enclosingAreas.isEmpty)
         #expect(!psm.admits(area: "33.74", family: nil) && !tksk.admits(area: "33.74", family: nil), "reading is not writing")
         #expect(!psm.reads(type: .report, area: "33.74.11", family: nil), "a TKSK's report stays the kecamatan's")
         #expect(psm.kota == "33.74" && tksk.kota == "33.74" && pkh.kota == nil)

@@ -114,7 +114,7 @@ struct DinasSPMPageTests {
 
     @Test("A cell a spreadsheet would read as a formula is exported with a leading apostrophe")
     func formulas() {
-        let text = String(decoding: DinasPages.csv(DinasPages.defused([["=HYPERLINK(\"x\")", "+1", "-2", "@A", "Jl. Mawar"]])), as: UTF8.self)
+        let text = String(decoding: TableExport.csv(TableExport.defused([["=HYPERLINK(\"x\")", "+1", "-2", "@A", "Jl. Mawar"]])), as: UTF8.self)
         #expect(text.contains("\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@A,Jl. Mawar"), "\(text)")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A questionnaire the Dinas wrote as an XLSForm, as FieldSync keeps it: the questions in order
 /// (groups and repeats holding theirs), the choice lists, and the expressions as written (each
 /// parsed again, once, where it is used: `FormPlan`). Travels to laptops as JSON inside a signed
@@ -110,4 +112,13 @@ public struct FormReadError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var description: String { text(.en) }
+}
+
+/// The order of form versions: by number when both are whole numbers (`9` before `10`), else
+/// as text (`2026-2` before `2026-3`).
+public enum FormVersions {
+    public static func less(_ a: String, _ b: String) -> Bool {
+        if let x = Int(a), let y = Int(b) { return x < y }
+        return a.compare(b, options: .numeric) == .orderedAscending
+    }
 }

@@ -1,6 +1,6 @@
 /// The kinds of record agents capture. The raw value is the name used in the store and on the wire.
 public enum RecordType: String, Sendable, CaseIterable, Codable {
-    case household, person, socialMap = "socialmap", visit, report, agent, device, service, holiday
+    case household, person, socialMap = "socialmap", visit, report, agent, device, service, holiday, form, response
 
     public var name: LocalizedText {
         switch self {
@@ -13,6 +13,8 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .device: LocalizedText(id: "Perangkat", en: "Device")
         case .service: LocalizedText(id: "Kasus layanan", en: "Service case")
         case .holiday: LocalizedText(id: "Hari libur daerah", en: "Regional holiday")
+        case .form: LocalizedText(id: "Kuesioner", en: "Questionnaire")
+        case .response: LocalizedText(id: "Jawaban kuesioner", en: "Questionnaire response")
         }
     }
 
@@ -28,6 +30,8 @@ public enum RecordType: String, Sendable, CaseIterable, Codable {
         case .device: "D"
         case .service: "L"
         case .holiday: "K"
+        case .form: "F"
+        case .response: "J"
         }
     }
 }
@@ -97,25 +101,36 @@ extension RecordType {
         case .device: Device.self
         case .service: ServiceCase.self
         case .holiday: RegionalHoliday.self
+        case .form: FormRecord.self
+        case .response: FormResponse.self
         }
     }
 
     /// The region levels a record of this kind may lie at: a kelurahan, or for a monthly report
     /// also a kecamatan (a TKSK's report belongs to its kecamatan); an agent's record lies in
-    /// its area (a kelurahan, a kecamatan, or the kota for the Dinas); a city-wide record its kota.
+    /// its area (a kelurahan, a kecamatan, or the kota for the Dinas); a city-wide record its kota
+    /// (a questionnaire also a kecamatan, when it is meant for that kecamatan only).
     public var areaLevels: Set<String> {
         switch self {
         case .report: ["kelurahan", "kecamatan"]
         case .agent: ["kelurahan", "kecamatan", "kota"]
         case .holiday: ["kota"]
+        case .form: ["kota", "kecamatan"]
         default: ["kelurahan"]
         }
     }
 
-    /// Whether records of this kind concern the whole kota: every agent of the kota reads them
-    /// (whatever its scope), and only the sync server writes them, with its own key.
-    public var isCityWide: Bool { self == .holiday }
+    /// Whether records of this kind are the Dinas's for the whole kota (or one kecamatan of it):
+    /// every agent whose area lies inside the record's reads them (whatever its scope), and only
+    /// the sync server writes them, with its own key.
+    public var isCityWide: Bool { self == .holiday || self == .form }
 
     /// Fields of this kind of record that are encrypted at rest.
     public var sensitiveFields: Set<String> { recordType.sensitiveFields }
+
+    /// Whether `field` of this kind of record is sensitive: one of `sensitiveFields`, or any
+    /// answer of a questionnaire response (a questionnaire may ask about anything).
+    public func isSensitive(_ field: String) -> Bool {
+        self == .response ? FormResponse.isAnswerField(field) : sensitiveFields.contains(field)
+    }
 }

@@ -65,12 +65,21 @@ public struct RecordSchema: Sendable {
     public var fields: [String: FieldSpec]
     /// Set name → the grammar of its elements (an element is always a `true`/`false` flag).
     public var sets: [String: FieldSpec.Kind]
+    /// Whether the record also holds questionnaire answers (`FormResponse.answerSpec`).
+    public var answers = false
+
+    public init(fields: [String: FieldSpec], sets: [String: FieldSpec.Kind], answers: Bool = false) {
+        self.fields = fields
+        self.sets = sets
+        self.answers = answers
+    }
 
     /// The spec of `field` on this kind of record, or nil when it has no such field. The
     /// tombstone marker `_deleted` belongs to every kind.
     public func spec(for field: String) -> FieldSpec? {
         if field == "_deleted" { return .flag }
         if let spec = fields[field] { return spec }
+        if answers, let spec = FormResponse.answerSpec(field) { return spec }
         guard let slash = field.firstIndex(of: "/") else { return nil }
         let name = String(field[..<slash]), element = String(field[field.index(after: slash)...])
         guard let kind = sets[name], FieldSchemaCheck.fits(.text(element), kind) else { return nil }
@@ -127,6 +136,15 @@ extension RecordType {
             ], sets: ["requirements": .code(max: 40), "families": .reference(.household)])
         case .holiday:
             RecordSchema(fields: ["kota": .area, "date": .date, "name": .text(120), "nameEn": .text(120)], sets: [:])
+        case .form:
+            RecordSchema(fields: ["formID": .code(64), "version": .code(40), "title": .text(200), "audience": .area,
+                                  "roles": .choice(AgentRole.self, multiple: true), "definition": .text(FormRecord.maxDefinitionBytes),
+                                  "signature": .code(128)], sets: [:])
+        case .response:
+            RecordSchema(fields: ["form": .reference(.form), "formID": .code(64), "formVersion": .code(40), "household": .reference(.household),
+                                  "person": .reference(.person), "agent": .reference(.agent), "kelurahan": .area, "movedTo": .area,
+                                  "startedOn": .date, "completedOn": .date],
+                         sets: ["instances": .code(max: 80), "photos": .digest], answers: true)
         case .device:
             RecordSchema(fields: ["replica": FieldSpec(.replica), "name": .text(80),
                                   "retiredAt": FieldSpec(.integer(0...Int(Int64.max)))], sets: [:])

@@ -11,7 +11,7 @@ extension LocalReplica {
     /// Whether a value is sealed in the file: every text except record references, region paths
     /// and replica ids (which the replica must read to work), and the fields marked sensitive.
     static func sealsAtRest(_ value: FieldValue, type: RecordType, field: String) -> Bool {
-        guard case .text = value else { return type.sensitiveFields.contains(field) && !value.isNull }
+        guard case .text = value else { return type.isSensitive(field) && !value.isNull }
         switch type.schema.spec(for: field)?.kind {
         case .reference?, .area?, .replica?: return false
         default: return true

@@ -196,8 +196,8 @@ public enum Admission {
         for change in changes where change.recordType.isCityWide {
             guard let authority, let owner = try certificate(change.dot.replica), owner.publicKey == authority else {
                 throw Refusal(.serverOnly, change: change,
-                              id: "\(change.recordType.name.id) hanya ditulis server Dinas Sosial (field-server holiday), bukan perangkat lapangan.",
-                              en: "a \(change.recordType.name.en.lowercased()) is written only by the Dinas Sosial's server (field-server holiday), not by a field device.")
+                              id: "\(change.recordType.name.id) hanya ditulis server Dinas Sosial (field-server \(change.recordType.rawValue)), bukan perangkat lapangan.",
+                              en: "a \(change.recordType.name.en.lowercased()) is written only by the Dinas Sosial's server (field-server \(change.recordType.rawValue)), not by a field device.")
             }
         }
     }

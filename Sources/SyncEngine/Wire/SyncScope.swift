@@ -45,15 +45,28 @@ public struct SyncScope: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Whether a holder of this scope reads a record of `type` in `recordArea`: what it
-    /// `admits`, and besides the city-wide records (`RecordType.isCityWide`, a regional
-    /// holiday) of the kota its area lies in, whatever its role. Reading is not writing: only
-    /// the server writes those (`Admission.checkCityWide`).
+    /// `admits`, and besides the city-wide records (`RecordType.isCityWide`: a regional holiday,
+    /// a questionnaire) lying at the kota or the kecamatan its area lies in, whatever its role.
+    /// Reading is not writing: only the server writes those (`Admission.checkCityWide`).
     public func reads(type: RecordType, area recordArea: String, family: String?) -> Bool {
         guard type.isCityWide else { return admits(area: recordArea, family: family) }
         switch kind {
         case .all, .families: return true
-        case .area: return !recordArea.isEmpty && recordArea == kota
+        case .area: return !recordArea.isEmpty && (recordArea == kota || RegionPath.contains(recordArea, area) || RegionPath.contains(area, recordArea))
         }
+    }
+
+    /// The regions above an area scope's own (its kota and, for a kelurahan, its kecamatan),
+    /// where the city-wide records it reads may lie; empty for the other kinds.
+    public var enclosingAreas: [String] {
+        guard kind == .area else { return [] }
+        var out: [String] = []
+        var path = area
+        while RegionPath.depth(of: path) > 1, let parent = RegionPath.parent(of: path) {
+            out.append(parent)
+            path = parent
+        }
+        return out
     }
 
     /// The kota of an area scope (`33.74` for `33.74.11.1006`): where the city-wide records it

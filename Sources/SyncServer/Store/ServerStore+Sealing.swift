@@ -47,7 +47,7 @@ extension ServerStore {
     }
 
     /// Whether a change's value is sealed at rest.
-    static func isSealed(_ change: Change) -> Bool { change.recordType.sensitiveFields.contains(change.field) }
+    static func isSealed(_ change: Change) -> Bool { change.recordType.isSensitive(change.field) }
 
     /// A change as stored: its JSON (sealed when sensitive), and its canonical digest in hex.
     func stored(_ change: Change, with key: ServerKey? = nil) throws -> (body: String, digest: String) {

@@ -326,9 +326,9 @@ extension ServerStore {
         case .all:
             return replicas
         case .area:
-            // Its area and those inside, and its kota, where city-wide records lie.
+            // Its area and those inside, and its kota and kecamatan, where city-wide records lie.
             let areas = try await [scope.area] + db.query("SELECT id FROM regions WHERE id LIKE ?", [.text(scope.area + RegionPath.separator + "%")])
-                .map { try $0.text("id") } + [scope.kota].compactMap { $0 }.filter { $0 != scope.area }
+                .map { try $0.text("id") } + scope.enclosingAreas
             let (sql, binds) = writersQuery(areas: areas)
             return Set(try await db.query(sql, binds).map { ReplicaID(try $0.text("replica")) }).intersection(replicas)
         case .families:
@@ -336,7 +336,7 @@ extension ServerStore {
             let list = Array(repeating: "?", count: scope.families.count).joined(separator: ", ")
             let writers = try await db.query("""
                 SELECT replica FROM changes WHERE family IN (\(scope.families.isEmpty ? "NULL" : list))
-                UNION SELECT replica FROM replica_areas WHERE area IN (SELECT id FROM regions WHERE level = 'kota')
+                UNION SELECT replica FROM replica_areas WHERE area IN (SELECT id FROM regions WHERE level IN ('kota', 'kecamatan'))
                 """, scope.families.map(SQLValue.text))
             return Set(try writers.map { ReplicaID(try $0.text("replica")) })
         }
@@ -364,13 +364,14 @@ extension ServerStore {
         case .all: ("1 = 1", [])
         // A record's changes are filed under its area now; its place changes also reach every
         // area it was in before, so a laptop there learns that it left (`Placement`).
-        // City-wide records (`RecordType.isCityWide`) lie at the kota; every scope of it reads them.
+        // City-wide records (`RecordType.isCityWide`) lie at the kota or a kecamatan; every scope
+        // inside reads them.
         case .area:
             ("""
              (area = ? OR area LIKE ? OR (place = 1 AND record_id IN (SELECT record_id FROM former_areas WHERE area = ? OR area LIKE ?))
-              OR (record_type IN (\(cityWideTypes)) AND area = ?))
-             """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%"),
-                    .text(scope.kota ?? scope.area)])
+              OR (record_type IN (\(cityWideTypes)) AND area IN (\((scope.enclosingAreas + [scope.area]).map { _ in "?" }.joined(separator: ", ")))))
+             """, [.text(scope.area), .text(scope.area + RegionPath.separator + "%"), .text(scope.area), .text(scope.area + RegionPath.separator + "%")]
+                + (scope.enclosingAreas + [scope.area]).map(SQLValue.text))
         case .families:
             ("(family IN (" + (scope.families.isEmpty ? "NULL" : Array(repeating: "?", count: scope.families.count).joined(separator: ", "))
                 + ") OR record_type IN (\(cityWideTypes)))", scope.families.map(SQLValue.text))

@@ -86,7 +86,7 @@ extension DinasPages {
     /// The table as a CSV (UTF-8 with a byte-order mark, for spreadsheet programs) or XLSX file.
     /// A cell that a spreadsheet would take for a formula is written with a leading apostrophe.
     static func download(_ table: ExportTable, format: String) throws -> Response {
-        let safe = defused(table.rows)
+        let safe = TableExport.defused(table.rows)
         let body: Data
         if format == "xlsx" {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-export-\(UUID().uuidString)")
@@ -96,22 +96,12 @@ extension DinasPages {
             do { try XLSXWriter.write(safe, sheet: table.name, to: file) } catch { throw ServerError.internalFailure("XLSX export: \(error)") }
             body = try Data(contentsOf: URL(fileURLWithPath: file))
         } else {
-            body = csv(safe)
+            body = TableExport.csv(safe)
         }
         let type = format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
         return Response(status: .ok, headers: [
             .contentType: type, .cacheControl: "no-store",
             .contentDisposition: "attachment; filename=\"\(table.name).\(format)\"",
         ], body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// The rows with every cell a spreadsheet would take for a formula behind an apostrophe.
-    static func defused(_ rows: [[String]]) -> [[String]] {
-        rows.map { $0.map { cell in cell.first.map { "=+-@\t\r".contains($0) } == true ? "'" + cell : cell } }
-    }
-
-    /// CSV with CRLF line ends, UTF-8 with a byte-order mark.
-    static func csv(_ rows: [[String]]) -> Data {
-        Data("\u{FEFF}".utf8) + Data(rows.map { $0.map(CSV.escape).joined(separator: ",") + "\r\n" }.joined().utf8)
     }
 }

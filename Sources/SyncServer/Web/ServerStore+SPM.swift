@@ -4,8 +4,8 @@ import SyncEngine
 
 extension ServerStore {
     /// Every record of `type` the merged state shows, deleted ones left out, with the sealed
-    /// fields named in `opening` opened (the others stand empty).
-    func mergedRecords<R: FieldRecord>(_ type: R.Type, opening: Set<String>) async throws -> [R] {
+    /// fields named in `opening` opened (the others stand empty; nil opens every one).
+    func mergedRecords<R: FieldRecord>(_ type: R.Type, opening: Set<String>?) async throws -> [R] {
         try await database.transaction { db in
             let ids = try await db.query("SELECT record_id FROM merged_records WHERE record_type = ? AND status <> 'deleted' ORDER BY record_id",
                                          [.text(R.recordType.rawValue)]).map { try $0.text("record_id") }
