@@ -138,6 +138,16 @@ def main():
         arrive("a[href='/dinas/laporan'][aria-current=page]")
         page("laporan")
         print("reports=" + driver.find_element(By.CSS_SELECTOR, ".ringkas").text)
+
+        driver.find_element(By.LINK_TEXT, "Kuesioner").click()
+        arrive("a[href='/dinas/formulir'][aria-current=page]")
+        page("formulir")
+        first = driver.find_element(By.CSS_SELECTOR, "table tbody tr")
+        print("forms=" + ",".join(c.text for c in first.find_elements(By.TAG_NAME, "td")[:5]))
+        first.find_element(By.TAG_NAME, "a").click()
+        arrive("p.unduh")
+        page("formulir-jawaban")
+        print("responses=" + driver.find_element(By.CSS_SELECTOR, ".ringkas").text)
         print(f"contrast={worst[0]:.2f}")
         print("contrast_worst=" + worst[1])
     finally:

@@ -34,6 +34,15 @@ struct DinasBrowserTests {
         try #require(added.status == 0, "\(added.stderr)")
         let person = try #require(try added.jsonObject()["id"] as? String)
         #expect(try siti.run("pmks", "add", "--person", person, "--category", "penyandang-disabilitas", "--evidence", "Surat dokter").status == 0)
+        // A questionnaire published and answered once.
+        let forms = server.directory.appendingPathComponent("forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+        try #require(try server.admin("form", "add", try TestForms.xlsx("spm-disabilitas", in: forms).path).status == 0)
+        try siti.sync()
+        let answers = siti.directory.appendingPathComponent("asesmen.json")
+        try Data(#"{"ragam": ["fisik"], "umur": 41, "alat_bantu": "tidak", "jenis_alat": "Kursi roda", "pengasuh": "ya", "makan": "ya"}"#.utf8).write(to: answers)
+        let filled = try siti.run("form", "fill", "spm_disabilitas", "--person", person, "--answers", answers.path)
+        try #require(filled.status == 0, "\(filled.stderr)")
         try siti.sync()
         try sari.sync()
         let staff = try server.admin(["staff", "add", "--username", "rina", "--name", "Rina Wulandari", "--role", "operator"],
@@ -56,7 +65,9 @@ struct DinasBrowserTests {
         #expect(seen["drilldown"]?.contains("X = 0, Y = 1") == true, "\(seen)")
         #expect(seen["export_status"] == "200" && seen["export_type"] == "text/csv; charset=utf-8"
                 && seen["export_header"] == "layanan,wilayah,kode_wilayah,x,y,capaian", "\(seen)")
-        for page in ["masuk", "cakupan", "spm", "spm-rincian", "konflik", "konflik-selesai", "laporan"] {
+        #expect(seen["forms"] == "spm_disabilitas,2026010101,Asesmen SPM Disabilitas,Kota Semarang · semua peran,1", "\(seen)")
+        #expect(seen["responses"]?.hasPrefix("1 jawaban") == true, "\(seen)")
+        for page in ["masuk", "cakupan", "spm", "spm-rincian", "konflik", "konflik-selesai", "laporan", "formulir", "formulir-jawaban"] {
             #expect(seen["fits.\(page)"] == "1", "\(page) is wider than 1366 px")
             #expect(FileManager.default.fileExists(atPath: artefacts + "/\(page).png"))
         }

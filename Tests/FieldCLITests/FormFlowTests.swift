@@ -196,3 +196,71 @@ struct FormTamperTests {
         #expect(server.stop() == 0)
     }
 }
+
+/// A new version of a questionnaire does not break the responses to the old one.
+@Suite("Questionnaires: versions")
+struct FormVersionTests {
+    static let second = """
+        | survey |
+        | | type | name | label::Bahasa Indonesia (id) | label::English (en) | default |
+        | | text | nama_kk | Nama kepala keluarga | Head of household | |
+        | | integer | anggota | Jumlah anggota keluarga | Household members | 1 |
+        | | select_one ya_tidak | listrik | Ada listrik? | Has electricity? | ya |
+        | choices |
+        | | list_name | name | label::Bahasa Indonesia (id) | label::English (en) |
+        | | ya_tidak | ya | Ya | Yes |
+        | | ya_tidak | tidak | Tidak | No |
+        | settings |
+        | | form_id | version |
+        | | sederhana | 2 |
+        """
+
+    @Test("Version 2 published after responses to version 1: new responses take 2 (with its defaults), old ones keep 1 and can still be continued; each version exports its own")
+    func secondVersion() throws {
+        let server = try ServerHarness(.sqlite)
+        let forms = server.directory.appendingPathComponent("forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+        try #require(try server.admin("form", "add", try TestForms.xlsx("sederhana", in: forms).path).status == 0)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: FormFlowTests.srondol, kelurahan: "Srondol Kulon")
+        let home = try siti.addHousehold("Jl. Srondol 12")
+        try siti.sync()
+        let first = try siti.directory.appendingPathComponent("1.json")
+        try Data(#"{"nama_kk": "Pak Darmo"}"#.utf8).write(to: first)
+        let old = try #require(try siti.run("form", "fill", "sederhana", "--household", home, "--answers", first.path, "--json").jsonObject()["response"] as? String)
+
+        let v2 = try TestForms.xlsx(markdown: Self.second, name: "sederhana-2", in: forms)
+        let published = try server.admin("form", "add", v2.path)
+        try #require(published.status == 0, "\(published.stderr)")
+        // Changing version 2's content without raising its version is refused.
+        let changed = try TestForms.xlsx(markdown: Self.second.replacingOccurrences(of: "Ada listrik?", with: "Ada listrik PLN?"), name: "sederhana-2b", in: forms)
+        let taken = try server.admin("form", "add", changed.path)
+        #expect(taken.status != 0 && taken.stderr.contains("Raise 'version'"), "\(taken.stderr)")
+        try siti.sync()
+
+        let listed = try siti.run("form", "list", "--json").jsonArray()
+        #expect(listed.map { $0["version"] as? String } == ["2"], "the newest version is offered")
+        let fresh = try #require(try siti.run("form", "fill", "sederhana", "--household", home, "--answers", first.path, "--json").jsonObject()["response"] as? String)
+        let replica = try siti.openReplica()
+        let newer = try #require(try replica.record(FormResponse.self, id: fresh)?.record)
+        #expect(newer.formVersion == "2" && newer.answers.answer("anggota") == "1" && newer.answers.answer("listrik") == "ya", "defaults filled")
+        let more = try siti.directory.appendingPathComponent("2.json")
+        try Data(#"{"listrik": "ya"}"#.utf8).write(to: more)
+        let continued = try siti.run("form", "fill", "--response", old, "--answers", more.path)
+        #expect(continued.status != 0 && continued.stderr.contains("listrik"), "version 1 has no such question: \(continued.stderr)")
+        try Data(#"{"nama_kk": "Pak Darmo Sukirman"}"#.utf8).write(to: more)
+        #expect(try siti.run("form", "fill", "--response", old, "--answers", more.path).status == 0)
+        #expect(try replica.record(FormResponse.self, id: old)?.record.formVersion == "1")
+        let english = try siti.run("--lang", "en", "form", "show", fresh)
+        #expect(english.status == 0 && english.stdout.contains("Has electricity?: ya"), "\(english.stdout)")
+        try siti.sync()
+
+        let out1 = server.directory.appendingPathComponent("v1.xlsx").path, out2 = server.directory.appendingPathComponent("v2.xlsx").path
+        try #require(try server.admin("form", "export", "sederhana", "--version", "1", "--out", out1).status == 0)
+        try #require(try server.admin("form", "export", "sederhana", "--out", out2).status == 0)
+        let sheet1 = try #require(try XLSXReader.readSheets(URL(fileURLWithPath: out1)).first?.rows)
+        let sheet2 = try #require(try XLSXReader.readSheets(URL(fileURLWithPath: out2)).first?.rows)
+        #expect(sheet1.count == 2 && sheet1[1][0] == old && sheet1[1][1] == "Pak Darmo Sukirman" && !sheet1[0].contains("listrik"))
+        #expect(sheet2.count == 2 && sheet2[1][0] == fresh && Array(sheet2[0].prefix(4)) == ["KEY", "nama_kk", "anggota", "listrik"])
+        #expect(server.stop() == 0)
+    }
+}

@@ -95,6 +95,7 @@ struct FormCommand: ParsableCommand {
                     record.startedOn = today
                 }
                 var fill = FormFill(form: laptopForm, answers: record.answers, today: today)
+                if response == nil { fill.plan.applyDefaults(&fill.answers, today: today) }
                 if let answers {
                     guard let data = FileManager.default.contents(atPath: answers) else {
                         throw CLIError("Berkas '\(answers)' tidak ada.", "File '\(answers)' does not exist.", field: "answers")

@@ -89,6 +89,7 @@ struct FormFill {
                         id = given
                     } else {
                         id = answers.addInstance(to: key, using: &generator)
+                        plan.applyDefaults(&answers, instance: key + "." + id, today: today)
                     }
                     for (name, inner) in fields.sorted(by: { $0.key < $1.key }) {
                         guard plan.repeatOf(name) == key else {
@@ -175,7 +176,7 @@ extension FormFill {
                 history.append(step)
                 if ["y", "ya", "yes"].contains(line) {
                     let id = answers.addInstance(to: name, using: &generator)
-                    plan.calculate(&answers, today: today)
+                    plan.applyDefaults(&answers, instance: name + "." + id, today: today)
                     current = steps().first { if case .question(_, let instance) = $0 { return instance == name + "." + id } else { return false } } ?? step
                 } else {
                     current = next()

@@ -147,6 +147,17 @@ public struct FormPlan: Sendable {
         }
     }
 
+    /// Fills the `default` of every unanswered question at the top level (`instance` nil) or in
+    /// one new repeat instance (`repeat.id`): what a new response or instance starts with.
+    public func applyDefaults(_ answers: inout FormAnswers, instance: String? = nil, today: CivilDate) {
+        let repeatName = instance.map { String($0.prefix { $0 != "." }) }
+        for item in form.allItems where item.kind.isAsked && repeatOf(item.name) == repeatName {
+            guard let value = item.defaultValue, answers.answer(item.name, instance: instance).isEmpty else { continue }
+            answers.set(item.name, normalised(item.name, value), instance: instance)
+        }
+        calculate(&answers, today: today)
+    }
+
     /// Clears the answers of questions the skip logic now leaves out (as ODK does when a form is
     /// saved), so a response holds only what its path through the form asked.
     public func clearIrrelevant(_ answers: inout FormAnswers, today: CivilDate) {

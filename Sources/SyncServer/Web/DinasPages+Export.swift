@@ -12,6 +12,10 @@ extension DinasPages {
     struct ExportTable {
         var name: String
         var rows: [[String]]
+        /// Further sheets, for XLSX (a questionnaire's repeats).
+        var more: [(name: String, rows: [[String]])] = []
+        /// The first sheet's name, when not the file's.
+        var sheet: String? = nil
     }
 
     func addExports(to router: Router<SyncRequestContext>) {
@@ -78,6 +82,15 @@ extension DinasPages {
                 + (tally.subjects[service] ?? []).filter { RegionPath.contains(area, $0.kelurahan) }.map {
                     [$0.id, names[$0.kelurahan] ?? $0.kelurahan, $0.entry, $0.served ? "ya" : "tidak", $0.servedBy ?? ""]
                 })
+        case "formulir":
+            guard let id = query["id"].map(String.init), let form = try await store.forms(includeRemoved: true).first(where: { $0.id == id }),
+                  let definition = form.form else { return nil }
+            let sheets = FormTable.sheets(definition, responses: try await store.formResponses(formID: form.formID, version: form.version))
+            // A CSV holds one sheet: the responses, or the repeat `lembar` names.
+            let wanted = query["lembar"].map(String.init)
+            guard let first = wanted.map({ name in sheets.first { $0.name == name } }) ?? sheets.first else { return nil }
+            return ExportTable(name: "\(form.formID)-v\(form.version)" + (wanted.map { "-" + $0 } ?? ""), rows: first.rows,
+                               more: wanted == nil ? Array(sheets.dropFirst()) : [], sheet: first.name)
         default:
             return nil
         }
@@ -93,7 +106,8 @@ extension DinasPages {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("table.xlsx").path
-            do { try XLSXWriter.write(safe, sheet: table.name, to: file) } catch { throw ServerError.internalFailure("XLSX export: \(error)") }
+            let sheets = [(name: String((table.sheet ?? table.name).prefix(31)), rows: safe)] + table.more.map { (name: $0.name, rows: TableExport.defused($0.rows)) }
+            do { try XLSXWriter.write(sheets: sheets, to: file) } catch { throw ServerError.internalFailure("XLSX export: \(error)") }
             body = try Data(contentsOf: URL(fileURLWithPath: file))
         } else {
             body = TableExport.csv(safe)

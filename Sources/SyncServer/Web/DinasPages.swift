@@ -73,6 +73,7 @@ struct DinasPages: Sendable {
         addSPM(to: router)
         addExports(to: router)
         addStaff(to: router)
+        addForms(to: router)
         router.get("/dinas/cakupan") { request, _ in
             guard let session = await self.session(request) else { return Self.toLogin }
             return try await self.coveragePage(session, quietDays: Int(request.uri.queryParameters["diam"] ?? "") ?? 14, language: self.language(request))

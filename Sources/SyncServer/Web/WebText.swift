@@ -49,5 +49,12 @@ enum WebText {
         ("fullName", "Nama lengkap", "Full name"), ("role", "Peran", "Role"), ("action", "Tindakan", "Action"), ("disable", "Nonaktifkan", "Disable"),
         ("addAccount", "Tambah akun", "Add an account"), ("roleViewer", "pembaca", "viewer"), ("initialPassword", "Kata sandi awal", "Initial password"),
         ("add", "Tambah", "Add"),
+        ("menuForms", "Kuesioner", "Questionnaires"),
+        ("formsRule", "Kuesioner yang diterbitkan Dinas (field-server form add, dari spreadsheet XLSForm) dan jawaban yang sudah sampai di server. Satu baris per versi; jawaban versi lama tetap pada versinya. Lengkap: semua pertanyaan wajib di jalur jawabannya terisi. Unduhan memakai nama kolom kuesioner, satu lembar per repeat.",
+         "Questionnaires the Dinas published (field-server form add, from an XLSForm spreadsheet) and the responses that have reached the server. One row per version; responses to an old version stay with it. Complete: every required question on its path is answered. Downloads use the questionnaire's column names, one sheet per repeat."),
+        ("formID", "form_id", "form_id"), ("version", "Versi", "Version"), ("titleColumn", "Judul", "Title"), ("audience", "Untuk", "For"),
+        ("responses", "Jawaban", "Responses"), ("complete", "Lengkap", "Complete"), ("latest", "Terbaru", "Latest"), ("allRoles", "semua peran", "every role"),
+        ("responsesOf", "Jawaban kuesioner", "Responses to"), ("backToForms", "Kembali ke daftar kuesioner", "Back to the questionnaires"),
+        ("noForms", "Belum ada kuesioner. Terbitkan dengan: field-server form add BERKAS.xlsx", "No questionnaires yet. Publish one with: field-server form add FILE.xlsx"),
     ]
 }
