@@ -1,4 +1,5 @@
 import FieldModels
+import Imaging
 import Foundation
 @testable import LocalStore
 import Spreadsheet
@@ -261,6 +262,44 @@ struct FormVersionTests {
         let sheet2 = try #require(try XLSXReader.readSheets(URL(fileURLWithPath: out2)).first?.rows)
         #expect(sheet1.count == 2 && sheet1[1][0] == old && sheet1[1][1] == "Pak Darmo Sukirman" && !sheet1[0].contains("listrik"))
         #expect(sheet2.count == 2 && sheet2[1][0] == fresh && Array(sheet2[0].prefix(4)) == ["KEY", "nama_kk", "anggota", "listrik"])
+        #expect(server.stop() == 0)
+    }
+}
+
+/// An `image` question takes a photo file (checked and re-encoded like any photo), a `geopoint`
+/// a place; the photo travels with the response.
+@Suite("Questionnaires: photos and places")
+struct FormPhotoTests {
+    @Test("A house survey's photo is kept, referred to by the response, and reaches a second laptop after two syncs; a bad place is refused")
+    func photoAnswer() throws {
+        let server = try ServerHarness(.sqlite)
+        let forms = server.directory.appendingPathComponent("forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+        try #require(try server.admin("form", "add", try TestForms.xlsx("rtlh", in: forms).path).status == 0)
+        let siti = try CLI.enrolled(server, agent: "A-SITI", area: FormFlowTests.srondol, kelurahan: "Srondol Kulon")
+        let rini = try CLI.enrolled(server, agent: "A-RINI", area: FormFlowTests.srondol, kelurahan: "Srondol Kulon")
+        let home = try siti.addHousehold("Jl. Srondol 14")
+        try siti.sync()
+        let picture = siti.directory.appendingPathComponent("rumah.jpg")
+        try TestPicture.make(width: 1600, height: 1200, seed: 31).write(to: picture)
+        func fill(_ json: String) throws -> CLI.Result {
+            let file = siti.directory.appendingPathComponent("rtlh-\(UUID().uuidString).json")
+            try Data(json.utf8).write(to: file)
+            return try siti.run("form", "fill", "survei_rtlh", "--household", home, "--answers", file.path, "--json")
+        }
+        let far = try fill(#"{"tanah": "milik", "luas": 36, "atap": "baik", "dinding": "rusak", "lantai": "rusak", "titik": "-97 110.4"}"#)
+        #expect(far.status != 0 && far.stderr.contains("titik"), "\(far.stderr)")
+        let done = try fill(#"{"tanah": "milik", "luas": 36, "penghuni": 6, "atap": "baik", "dinding": "rusak", "lantai": "rusak", "titik": "-7.0551 110.4123", "foto": "\#(picture.path)"}"#)
+        try #require(done.status == 0, "\(done.stderr)")
+        let id = try #require(try done.jsonObject()["response"] as? String)
+        let response = try #require(try siti.openReplica().record(FormResponse.self, id: id)?.record)
+        let digest = response.answers.answer("foto")
+        #expect(Grammar.isDigest(digest) && response.photos == [digest], "the answer names the photo the record refers to")
+        #expect(response.answers.answer("skor") == "2" && response.answers.answer("luas_per_orang") == "6", "calculations: \(response.answers.values)")
+        #expect(try siti.openReplica().attachment(digest) != nil)
+        try siti.sync()
+        try rini.sync()
+        #expect(try rini.openReplica().attachmentBytes(digest) == siti.openReplica().attachmentBytes(digest), "the photo reached Rini")
         #expect(server.stop() == 0)
     }
 }

@@ -104,7 +104,13 @@ struct FormCommand: ParsableCommand {
                 } else {
                     console.say("\(laptopForm.title) (\(laptopForm.record.formID) v\(laptopForm.record.version)). Enter = biarkan, - = kosongkan, < = kembali.",
                                 "\(laptopForm.title) (\(laptopForm.record.formID) v\(laptopForm.record.version)). Enter = keep, - = clear, < = back.")
-                    fill.ask(input: { readLine() }, say: { console.line($0) })
+                    // Answers piped in (a script) are echoed, so its log reads as the dialog did.
+                    let echo = !Terminal.isInteractive
+                    fill.ask(input: {
+                        let line = readLine()
+                        if echo, let line { console.line("> " + line) }
+                        return line
+                    }, say: { console.line($0) })
                 }
                 fill.plan.clearIrrelevant(&fill.answers, today: today)
                 fill.plan.calculate(&fill.answers, today: today)
