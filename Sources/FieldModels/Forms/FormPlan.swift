@@ -110,6 +110,9 @@ public struct FormPlan: Sendable {
         case .integer, .decimal:
             let number = FormValue.string(text).number
             return number.isNaN ? text : FormValue.number(number).string
+        case .date:
+            // Typed as the agent writes dates (30-11-2026), kept as YYYY-MM-DD.
+            return CivilDate(text)?.description ?? text
         case .selectMultiple:
             let picked = Set(text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
             let order = (form.choices[item.list ?? ""] ?? []).map(\.name)
@@ -131,6 +134,13 @@ public struct FormPlan: Sendable {
         guard !rule.evaluate(in: context).boolean else { return nil }
         return item.constraintMessage ?? LocalizedText(id: "jawaban tidak memenuhi syarat (\(item.constraint ?? ""))",
                                                        en: "the answer does not meet the rule (\(item.constraint ?? ""))")
+    }
+
+    /// Whether `raw` has the type of question `name` and lies in its whole choice list (the
+    /// `choice_filter` left aside): what a receiver can judge of one answer alone.
+    public func typeProblem(of name: String, _ raw: String) -> LocalizedText? {
+        guard let item = items[name] else { return LocalizedText(id: "pertanyaan \(name) tidak ada", en: "no question \(name)") }
+        return FormAnswerTypes.problem(item, raw, choices: form.choices[item.list ?? ""] ?? [])
     }
 
     /// Sets every calculation from the answers (in the survey's order; empty where not relevant).
@@ -211,7 +221,7 @@ enum FormAnswerTypes {
         case .decimal:
             return FormValue.string(raw).number.isNaN ? LocalizedText(id: "harus angka, mis. 12.5", en: "must be a number, e.g. 12.5") : nil
         case .date:
-            return raw.utf8.count == 10 && CivilDate(raw) != nil ? nil
+            return CivilDate(raw)?.description == raw ? nil
                 : LocalizedText(id: "harus tanggal TTTT-BB-HH, mis. 2026-03-01", en: "must be a date YYYY-MM-DD, e.g. 2026-03-01")
         case .selectOne:
             return names.contains(raw) ? nil : LocalizedText(id: "pilih salah satu: \(choices.map(\.name).joined(separator: ", "))",

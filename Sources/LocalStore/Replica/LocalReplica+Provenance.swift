@@ -148,10 +148,18 @@ extension LocalReplica {
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM change_log WHERE replica = ? AND counter = ?",
                                   arguments: [dot.replica.rawValue, Int64(dot.counter)]) == true
             }, certificate: { try certificate(of: $0, in: db) }, legacy: { try Self.legacyAreas(in: db) })
+            try checkAnswers(admitted.changes, in: db)
         } catch let refusal as Refusal {
             throw StoreError(.refused, refusal.text, cause: refusal)
         }
         return admitted
+    }
+
+    /// Refuses an answer its questionnaire does not allow (`AnswerCheck`), the forms and the
+    /// responses' form ids read from this replica when the changes do not carry them.
+    func checkAnswers(_ changes: [Change], in db: Database) throws {
+        try AnswerCheck.check(changes, storedForm: { try stored(FormResponse.self, id: $0, in: db)?.record.form },
+                              form: { try stored(FormRecord.self, id: $0, in: db)?.record })
     }
 
     /// The changes a replica knowing `vector` lacks, sealed: each transaction's seal with the

@@ -255,6 +255,7 @@ struct ChangeWriter {
         guard !changes.isEmpty else { return [] }
         do {
             try Admission.checkGrammar(changes)
+            try replica.checkAnswers(changes, in: db)
         } catch let refusal as Refusal {
             throw StoreError(.validation, refusal.text, cause: refusal)
         }

@@ -50,6 +50,27 @@ extension ServerStore {
         }
     }
 
+    /// Refuses an answer its questionnaire does not allow (`AnswerCheck`), reading the forms
+    /// and the responses' form ids the batch does not carry from the merged state.
+    func checkAnswers(_ changes: [Change], in db: any SQLConnection) async throws {
+        let lookups = AnswerCheck.responsesToLookUp(changes)
+        var stored: [String: String] = [:]
+        for chunk in lookups.sorted().chunked(400) {
+            let rows = try await db.query("""
+                SELECT record_id, value FROM merged_versions WHERE field = 'form'
+                AND record_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                """, chunk.map(SQLValue.text))
+            for row in rows { if let value = try row["value"].string.map(Self.decoded)?.text { stored[try row.text("record_id")] = value } }
+        }
+        let needed = AnswerCheck.formsNeeded(changes, stored: stored)
+        var forms: [String: FormRecord] = [:]
+        if !needed.isEmpty {
+            let live = try await liveVersions(of: needed.sorted(), in: db, opening: nil)
+            for (id, fields) in live { forms[id] = FormRecord(id: id, fields: MergeRules.fields(fields)) }
+        }
+        try AnswerCheck.check(changes, storedForm: { stored[$0] }, form: { forms[$0] })
+    }
+
     /// The responses to form `formID` (every version, or one), answers opened.
     func formResponses(formID: String, version: String? = nil) async throws -> [FormResponse] {
         try await mergedRecords(FormResponse.self, opening: nil).filter { $0.formID == formID && (version == nil || $0.formVersion == version) }

@@ -135,7 +135,7 @@ extension ServerStore {
     }
 
     private static func encoded(_ value: FieldValue) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
-    private static func decoded(_ text: String) throws -> FieldValue { try JSONDecoder().decode(FieldValue.self, from: Data(text.utf8)) }
+    static func decoded(_ text: String) throws -> FieldValue { try JSONDecoder().decode(FieldValue.self, from: Data(text.utf8)) }
 }
 
 extension Array {

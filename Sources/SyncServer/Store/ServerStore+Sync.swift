@@ -95,6 +95,7 @@ extension ServerStore {
                                                       legacy: { legacy })
             }
             try Admission.checkCityWide(admitted.changes, authority: self.authority.publicKey) { origins[$0] }
+            try await self.checkAnswers(admitted.changes, in: db)
             let (families, places) = try await self.checkRights(admitted.changes, origins: origins, sender: agent, in: db)
             let moves = Placement.moves(admitted.changes)
             let fresh = encoded.filter { held[$0.0.dot] == nil }
