@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import NIOCore
 import NIOSSL
 import Logging
 import SyncEngine
@@ -132,10 +133,17 @@ extension FieldServer {
         @Option(name: .customLong("tls-key"), help: ArgumentHelp("Kunci privat TLS (PEM), hanya dapat dibaca pemiliknya (chmod 600).",
                                                                  valueName: "FILE"))
         var tlsKey: String?
+        @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+            "Alamat IP penyeimbang beban (haproxy) di depan server; X-Forwarded-For darinya menyebut alamat klien. Boleh diulang.",
+            valueName: "IP"))
+        var trustedProxy: [String] = []
 
         func validate() throws {
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw ValidationError("--tls-cert dan --tls-key dipakai bersama / --tls-cert and --tls-key go together.")
+            }
+            for address in trustedProxy where (try? SocketAddress(ipAddress: address, port: 0)) == nil {
+                throw ValidationError("--trusted-proxy \"\(address)\" bukan alamat IP / is not an IP address.")
             }
         }
 
@@ -148,7 +156,7 @@ extension FieldServer {
             let english = store.english
             let scheme = tlsCert == nil ? "http" : "https"
             let app = Application(
-                router: SyncRoutes(store: opened, secureCookies: tlsCert != nil).router(),
+                router: SyncRoutes(store: opened, secureCookies: tlsCert != nil, trustedProxies: Set(trustedProxy)).router(),
                 server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "FieldSync"),
                 onServerRunning: { channel in

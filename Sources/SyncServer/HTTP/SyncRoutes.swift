@@ -17,15 +17,20 @@ struct SyncRoutes: Sendable {
     /// Whether the Dinas pages' cookies are marked `Secure` (the server speaks https itself).
     let secureCookies: Bool
 
-    init(store: ServerStore, now: @escaping @Sendable () -> Int64 = { Clock.now }, secureCookies: Bool = false) {
+    /// Addresses of load balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    let trustedProxies: Set<String>
+
+    init(store: ServerStore, now: @escaping @Sendable () -> Int64 = { Clock.now }, secureCookies: Bool = false, trustedProxies: Set<String> = []) {
         self.store = store
         self.now = now
         self.secureCookies = secureCookies
+        self.trustedProxies = trustedProxies
     }
 
     func router() -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        if !trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(trusted: trustedProxies)) }
         router.get("/openapi.yaml") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/yaml; charset=utf-8"
@@ -169,14 +174,40 @@ struct ServerInfo: Codable, Sendable, Equatable {
 struct SyncRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
+    /// The client's address as a trusted proxy in front of the server saw it
+    /// (`TrustedProxyMiddleware`), when the request came through one.
+    var forwardedFor: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address, or `unknown` (in-process tests).
-    var source: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's IP address (behind a trusted proxy, the one it forwarded), or `unknown`
+    /// (in-process tests).
+    var source: String { forwardedFor ?? remoteAddress?.ipAddress ?? "unknown" }
+}
+
+/// Behind a load balancer (haproxy) every request comes from the balancer's address, so the
+/// limits on enrolment codes and logins, and the audit trail, would see one client. When the
+/// peer is one of the `trusted` addresses, the client is the last address of its
+/// `X-Forwarded-For` (the one that proxy saw; earlier entries are the client's own word and
+/// are ignored). From any other peer the header is ignored.
+struct TrustedProxyMiddleware: RouterMiddleware {
+    typealias Context = SyncRequestContext
+    let trusted: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let peer = context.remoteAddress?.ipAddress, trusted.contains(peer),
+              let header = request.headers[values: HTTPField.Name("X-Forwarded-For")!].last,
+              let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
+              (try? SocketAddress(ipAddress: last, port: 0)) != nil else {
+            return try await next(request, context)
+        }
+        var forwarded = context
+        forwarded.forwardedFor = last
+        return try await next(request, forwarded)
+    }
 }
 
 /// Turns every error into a JSON body with a code and a message (`ErrorBody`), and logs the
