@@ -7,35 +7,112 @@ import PostgresNIO
 /// The production store: PostgreSQL through PostgresNIO's connection pool. A push takes
 /// transaction-scoped advisory locks on the replicas and records it writes
 /// (`ServerStore.writeLocks`), so pushes about different replicas and records commit in parallel.
+///
+/// The URL may name several hosts, as libpq and `pg_autoctl show uri` write it
+/// (`postgres://h1:5432,h2:5432/fieldsync?target_session_attrs=read-write`): PostgresNIO connects
+/// to one host, so the store keeps a pool for each and writes through the one that is not in
+/// recovery (the primary). When the primary is lost (the connection fails, or the host turns
+/// out to be read-only after a failover) the store asks every host again on the next request,
+/// so a standby promoted by pg_auto_failover is reached without restarting the server. A
+/// transaction cut by the loss was never committed, and its request fails: the laptop sends it
+/// again.
 final class PostgresDatabase: SQLDatabase {
     let dialect = SQLDialect.postgres
-    let client: PostgresClient
-    private let runner: Task<Void, Never>
+    /// One pool per host, in the order the URL names them.
+    let clients: [PostgresClient]
+    let hosts: [String]
+    private let runners: [Task<Void, Never>]
+    private let primary = PrimaryChoice()
 
-    /// From a URL: `postgres://user[:password]@host[:port]/database`. Returns once the pool's
-    /// run loop has started, so the first query does not find it idle (PostgresNIO warns then).
+    /// The first host's pool (one-host URLs, and tests that speak to PostgreSQL directly).
+    var client: PostgresClient { clients[0] }
+
+    /// From a URL: `postgres://user[:password]@host[:port][,host[:port]…]/database`. Returns once
+    /// the pools' run loops have started, so the first query does not find them idle.
     init(url: String, logger: Logger) async throws {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, !host.isEmpty else {
-            throw ServerError.badConfiguration(LocalizedText(
-                id: "URL basis data tidak dikenali: pakai postgres://pengguna@host:port/nama", en: "Unrecognised database URL: use postgres://user@host:port/name"))
+        let parsed = try Self.parse(url)
+        let tls = try Self.tls(parsed.components)
+        var clients: [PostgresClient] = []
+        for (host, port) in parsed.hosts {
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: parsed.components.user ?? "postgres",
+                password: parsed.components.password, database: parsed.database, tls: tls)
+            configuration.options.maximumConnections = 10
+            configuration.options.connectTimeout = .seconds(3)
+            clients.append(PostgresClient(configuration: configuration, backgroundLogger: logger))
         }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: try Self.tls(components))
-        configuration.options.maximumConnections = 10
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let client = client
-        var runner: Task<Void, Never>?
-        await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
-            runner = Task {
-                // `run()` marks the client running before its first suspension.
-                started.resume()
-                await client.run()
+        self.clients = clients
+        hosts = parsed.hosts.map { "\($0.host):\($0.port)" }
+        var runners: [Task<Void, Never>] = []
+        for client in clients {
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                runners.append(Task {
+                    // `run()` marks the client running before its first suspension.
+                    started.resume()
+                    await client.run()
+                })
             }
         }
-        self.runner = runner!
+        self.runners = runners
+    }
+
+    /// The parts of a URL with one or several hosts.
+    static func parse(_ url: String) throws -> (components: URLComponents, hosts: [(host: String, port: Int)], database: String?) {
+        let unrecognised = ServerError.badConfiguration(LocalizedText(
+            id: "URL basis data tidak dikenali: pakai postgres://pengguna@host:port/nama (beberapa host: host1:port,host2:port)",
+            en: "Unrecognised database URL: use postgres://user@host:port/name (several hosts: host1:port,host2:port)"))
+        guard let schemeEnd = url.range(of: "://"), ["postgres", "postgresql"].contains(String(url[..<schemeEnd.lowerBound])) else { throw unrecognised }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let userInfo = authority.lastIndex(of: "@").map { String(authority[..<$0]) }
+        let hostList = authority.lastIndex(of: "@").map { String(authority[authority.index(after: $0)...]) } ?? String(authority)
+        var hosts: [(String, Int)] = []
+        for entry in hostList.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+            guard let host = parts.first, !host.isEmpty else { throw unrecognised }
+            guard parts.count == 1 || Int(parts[1]) != nil else { throw unrecognised }
+            hosts.append((host, parts.count == 2 ? Int(parts[1])! : 5432))
+        }
+        // The first host stands for all in URLComponents, which reads the user, path and query.
+        let single = "postgres://" + (userInfo.map { $0 + "@" } ?? "") + hosts[0].0 + ":\(hosts[0].1)" + rest[authorityEnd...]
+        guard let components = URLComponents(string: single), !hosts.isEmpty else { throw unrecognised }
+        let items = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        if let attributes = items["target_session_attrs"], !["read-write", "any", "primary"].contains(attributes) {
+            throw ServerError.badConfiguration(LocalizedText(
+                id: "target_session_attrs=\(attributes) tidak didukung: server selalu menulis ke primary (read-write).",
+                en: "target_session_attrs=\(attributes) is not supported: the server always writes to the primary (read-write)."))
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        return (components, hosts, database.isEmpty ? nil : database)
+    }
+
+    /// The pool of the host that is not in recovery, asked of every host in turn when not known.
+    func primaryClient() async throws -> (index: Int, client: PostgresClient) {
+        if let known = await primary.index { return (known, clients[known]) }
+        if clients.count == 1 { return (0, clients[0]) }
+        for (index, client) in clients.enumerated() {
+            let writable = try? await client.withConnection { connection in
+                let rows = try await connection.query("SELECT pg_is_in_recovery() AS standby", logger: Logger(label: "fieldsync.server.postgres"))
+                for try await standby in rows.decode(Bool.self) { return !standby }
+                return false
+            }
+            if writable == true {
+                await primary.choose(index)
+                return (index, client)
+            }
+        }
+        throw ServerError(.internal, .serviceUnavailable,
+                          id: "Basis data tidak punya primary yang bisa ditulis saat ini (\(hosts.joined(separator: ", "))); coba lagi sebentar lagi.",
+                          en: "The database has no writable primary right now (\(hosts.joined(separator: ", "))); try again shortly.")
+    }
+
+    /// Whether `error` means the host written to is no longer the primary: the connection
+    /// failed or closed, the server is shutting down or starting, or it is read-only now.
+    static func losesPrimary(_ error: any Error) -> Bool {
+        guard let failure = error as? PSQLError else { return false }
+        guard let state = failure.serverInfo?[.sqlState] else { return true }
+        return state.hasPrefix("08") || state.hasPrefix("57P") || state == "25006"
     }
 
     /// TLS to the database as libpq's `sslmode` in the URL says: `disable` (the default),
@@ -62,6 +139,16 @@ final class PostgresDatabase: SQLDatabase {
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        let (index, client) = try await primaryClient()
+        do {
+            return try await Self.transaction(on: client, body)
+        } catch {
+            if clients.count > 1, Self.losesPrimary(error) { await primary.forget(index) }
+            throw error
+        }
+    }
+
+    private static func transaction<T: Sendable>(on client: PostgresClient, _ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let wrapped = Connection(connection: connection)
             try await wrapped.execute("BEGIN")
@@ -78,14 +165,22 @@ final class PostgresDatabase: SQLDatabase {
 
     /// Runs one statement outside any transaction (CREATE DATABASE and the like).
     func executeAlone(_ sql: String) async throws {
-        try await client.withConnection { connection in
+        try await primaryClient().client.withConnection { connection in
             _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "fieldsync.server.postgres"))
         }
     }
 
+    /// Stops the pools, waiting at most a few seconds: a pool whose host is gone (a killed
+    /// primary) may keep trying to connect, and must not hold up the server's shutdown.
     func close() async {
-        runner.cancel()
-        _ = await runner.value
+        for runner in runners { runner.cancel() }
+        let stopped = StopFlag()
+        let runners = runners
+        Task {
+            for runner in runners { _ = await runner.value }
+            await stopped.set()
+        }
+        for _ in 0..<100 where !(await stopped.value) { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
     private struct Connection: SQLConnection {
@@ -142,4 +237,19 @@ final class PostgresDatabase: SQLDatabase {
             return out
         }
     }
+}
+
+/// Which host is the primary, once known; forgotten when it is lost.
+private actor PrimaryChoice {
+    private(set) var index: Int?
+
+    func choose(_ chosen: Int) { index = chosen }
+
+    /// Forgets `lost` (not a newer choice another request already made).
+    func forget(_ lost: Int) { if index == lost { index = nil } }
+}
+
+private actor StopFlag {
+    private(set) var value = false
+    func set() { value = true }
 }
