@@ -23,61 +23,35 @@ struct FormResponsePropertyTests {
 
     @Test("Random offline histories: no answer lost, the same response everywhere, conflicts exactly where answers diverged")
     func histories() throws {
-        let env = ProcessInfo.processInfo.environment
-        let count = env["FIELDSYNC_FORM_HISTORIES"].flatMap(Int.init) ?? 20
-        let seeds = env["FIELDSYNC_SEED"].flatMap(UInt64.init).map { [$0] } ?? (0..<UInt64(count)).map { $0 &* 0x9E37_79B9 &+ 7 }
-        var endings: Set<Bool> = []
-        for seed in seeds {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-form-\(seed)-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let (problem, conflicted) = try Self.run(seed: seed, in: directory)
-            if let problem {
-                Issue.record("seed \(seed): \(problem)\n  replay: FIELDSYNC_SEED=\(seed) swift test --filter FormResponsePropertyTests")
-                return
-            }
-            endings.insert(conflicted)
-        }
-        #expect(seeds.count < 10 || endings == [true, false], "the histories end both without and with conflicts")
+        guard let run = try OfflineLaptops.histories("FormResponsePropertyTests", countVariable: "FIELDSYNC_FORM_HISTORIES", salt: 7, Self.run) else { return }
+        #expect(run.seeds < 10 || run.endings == [true, false], "the histories end both without and with conflicts")
     }
 
     static func run(seed: UInt64, in directory: URL) throws -> (String?, Bool) {
         var random = SeededGenerator(seed: seed)
-        let scope = SyncScope(role: .psm, area: Fixture.kelurahan, families: [])
-        let laptops = try (0..<3).map { index in
-            let agent = Agent(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, areaID: Fixture.kelurahan)
-            let replica = try LocalReplica.create(at: .file(directory.appendingPathComponent("psm\(index).sqlite").path), passphrase: Fixture.passphrase,
-                                                  agent: agent, kdf: .testing, stateDirectory: Fixture.stateDirectory)
-            try Fixture.certify(replica)
-            return replica
-        }
-        var known: [Set<Int>] = [[], [], []]
+        var group = try OfflineLaptops(in: directory)
+        let laptops = group.laptops
         var moves: [Move] = []
-        func exchange(_ from: Int, _ to: Int) throws {
-            let batch = try laptops[from].changes(for: scope, notIn: try laptops[to].fullVersionVector())
-            try laptops[to].receive(batch)
-            if random.next() % 4 == 0 { try laptops[to].receive(batch) }   // delivered twice
-            known[to].formUnion(known[from])
-        }
         func record(_ changes: [Change], by who: Int) {
             for change in changes where FormResponse.isAnswerField(change.field) || change.field.hasPrefix("instances/") {
-                let move = Move(id: moves.count, field: change.field, value: change.value, seen: known[who])
+                let move = Move(id: moves.count, field: change.field, value: change.value, seen: group.known[who])
                 moves.append(move)
-                known[who].insert(move.id)
+                group.known[who].insert(move.id)
             }
         }
         let form = FormRecord(definition: FormDefinition(formID: "uji", version: "1", title: LocalizedText(id: "Uji", en: "Test"), items: [], choices: [:]),
                               audience: "33.74", roles: [])
         let opened = FormResponse(form: form, kelurahan: Fixture.kelurahan, household: "H-7KQ2M9X4TD1B", person: nil, agent: "A-PSM0")
         try laptops[0].save([opened], now: Fixture.now)
-        try exchange(0, 1)
-        try exchange(0, 2)
+        try group.exchange(0, 1, random: &random)
+        try group.exchange(0, 2, random: &random)
 
         for _ in 0..<Int.random(in: 8...30, using: &random) {
             let who = Int.random(in: 0..<3, using: &random)
             if Int.random(in: 0..<3, using: &random) == 0 {
                 var other = Int.random(in: 0..<2, using: &random)
                 if other >= who { other += 1 }
-                try exchange(who, other)
+                try group.exchange(who, other, random: &random)
                 continue
             }
             // Answer one to three questions, in a random order, sometimes in a new or held instance.
@@ -102,7 +76,7 @@ struct FormResponsePropertyTests {
                 return ("laptop \(who) answered \(name) = \(value) but shows \(after.record.answers.answer(name))", false)
             }
         }
-        for _ in 0..<2 { for from in 0..<3 { for to in 0..<3 where from != to { try exchange(from, to) } } }
+        try group.exchangeAll(random: &random)
 
         let first = try laptops[0].snapshot()
         var anyConflict = false

@@ -18,58 +18,31 @@ struct ServiceStatusPropertyTests {
 
     @Test("Random offline histories: no lost transition, the same state everywhere, conflicts exactly where statuses diverged")
     func histories() throws {
-        let env = ProcessInfo.processInfo.environment
-        let count = env["FIELDSYNC_SERVICE_HISTORIES"].flatMap(Int.init) ?? 20
-        let seeds = env["FIELDSYNC_SEED"].flatMap(UInt64.init).map { [$0] } ?? (0..<UInt64(count)).map { $0 &* 0x9E37_79B9 &+ 2026 }
-        var endings: Set<Bool> = []
-        for seed in seeds {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-service-\(seed)-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let (problem, conflicted) = try Self.run(seed: seed, in: directory)
-            if let problem {
-                Issue.record("seed \(seed): \(problem)\n  replay: FIELDSYNC_SEED=\(seed) swift test --filter ServiceStatusPropertyTests")
-                return
-            }
-            endings.insert(conflicted)
-        }
-        #expect(seeds.count < 10 || endings == [true, false], "the histories end both settled and in conflict")
+        guard let run = try OfflineLaptops.histories("ServiceStatusPropertyTests", countVariable: "FIELDSYNC_SERVICE_HISTORIES", salt: 2026, Self.run) else { return }
+        #expect(run.seeds < 10 || run.endings == [true, false], "the histories end both settled and in conflict")
     }
 
-    /// What went wrong, if anything, and whether the history ended with the status in conflict.
     static func run(seed: UInt64, in directory: URL) throws -> (String?, Bool) {
         var random = SeededGenerator(seed: seed)
-        let scope = SyncScope(role: .psm, area: Fixture.kelurahan, families: [])
-        let laptops = try (0..<3).map { index in
-            let agent = Agent(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, areaID: Fixture.kelurahan)
-            let replica = try LocalReplica.create(at: .file(directory.appendingPathComponent("psm\(index).sqlite").path), passphrase: Fixture.passphrase,
-                                                  agent: agent, kdf: .testing, stateDirectory: Fixture.stateDirectory)
-            try Fixture.certify(replica)
-            return replica
-        }
-        var known: [Set<Int>] = [[], [], []]
+        var group = try OfflineLaptops(in: directory)
+        let laptops = group.laptops
         var moves: [Move] = []
-        func exchange(_ from: Int, _ to: Int) throws {
-            let batch = try laptops[from].changes(for: scope, notIn: try laptops[to].fullVersionVector())
-            try laptops[to].receive(batch)
-            if random.next() % 4 == 0 { try laptops[to].receive(batch) }   // delivered twice
-            known[to].formUnion(known[from])
-        }
         // Laptop 0 opens the case with its file complete; everyone receives it.
         let opened = ServiceCase(service: .rujukan, personID: "P-7KQ2M9X4TD1B", receivedBy: "A-PSM0", requirements: ["ktp", "kk", "kontak", "bpjs"],
                                  completeAt: LocalMoment(date: CivilDate(year: 2026, month: 3, day: 13)!, hour: 9, minute: 30), status: .lengkap,
                                  kelurahanID: Fixture.kelurahan)
         try laptops[0].save([opened], now: Fixture.now)
         moves.append(Move(id: 0, value: "lengkap", seen: []))
-        known[0].insert(0)
-        try exchange(0, 1)
-        try exchange(0, 2)
+        group.known[0].insert(0)
+        try group.exchange(0, 1, random: &random)
+        try group.exchange(0, 2, random: &random)
 
         for _ in 0..<Int.random(in: 6...24, using: &random) {
             let who = Int.random(in: 0..<3, using: &random)
             if Bool.random(using: &random) {
                 var other = Int.random(in: 0..<2, using: &random)
                 if other >= who { other += 1 }
-                try exchange(who, other)
+                try group.exchange(who, other, random: &random)
                 continue
             }
             let stored = try laptops[who].existing(ServiceCase.self, id: opened.id)
@@ -80,11 +53,11 @@ struct ServiceStatusPropertyTests {
             moved.status = next
             if next == .ditolak { moved.reason = "Tidak memenuhi syarat (\(who))" }
             try laptops[who].save([moved], now: Fixture.now)
-            let move = Move(id: moves.count, value: next.rawValue, seen: known[who])
+            let move = Move(id: moves.count, value: next.rawValue, seen: group.known[who])
             moves.append(move)
-            known[who].insert(move.id)
+            group.known[who].insert(move.id)
         }
-        for _ in 0..<2 { for from in 0..<3 { for to in 0..<3 where from != to { try exchange(from, to) } } }
+        try group.exchangeAll(random: &random)
 
         // The model: a move is live unless a later move was made by a laptop that had seen it.
         let superseded = moves.reduce(into: Set<Int>()) { $0.formUnion($1.seen) }

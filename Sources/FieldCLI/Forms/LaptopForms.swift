@@ -22,7 +22,9 @@ enum LaptopForms {
         }
     }
 
-    static func problem(_ record: FormRecord, authority: Data?, agent: Agent) -> LocalizedText? {
+    /// Why `record` cannot be used; `audience` false leaves aside whom it is meant for (a
+    /// response already given to it is shown and continued by any agent of its area).
+    static func problem(_ record: FormRecord, authority: Data?, agent: Agent, audience: Bool = true) -> LocalizedText? {
         guard let authority else {
             return LocalizedText(id: "laptop belum terdaftar ke server (field enroll), tanda tangan kuesioner tidak bisa diperiksa",
                                  en: "this laptop is not enrolled with a server (field enroll), so the questionnaire's signature cannot be checked")
@@ -35,7 +37,7 @@ enum LaptopForms {
             return LocalizedText(id: "isi kuesioner tidak terbaca oleh versi FieldSync ini; perbarui FieldSync",
                                  en: "this version of FieldSync cannot read the questionnaire; update FieldSync")
         }
-        guard record.isFor(role: agent.role, area: agent.areaID) else {
+        guard !audience || record.isFor(role: agent.role, area: agent.areaID) else {
             return LocalizedText(id: "ditujukan untuk peran atau wilayah lain", en: "meant for another role or area")
         }
         return nil
@@ -67,7 +69,7 @@ enum LaptopForms {
                            "Questionnaire \(response.formID) version \(response.formVersion) is not on this laptop; sync first (field sync).",
                            field: "form", code: Exit.notFound)
         }
-        if let reason = problem(record, authority: try replica.authority(), agent: replica.agent), !reason.en.hasPrefix("meant for") {
+        if let reason = problem(record, authority: try replica.authority(), agent: replica.agent, audience: false) {
             throw CLIError("Kuesioner \(record.formID) tidak bisa diisi: \(reason.id).", "Questionnaire \(record.formID) cannot be filled in: \(reason.en).",
                            field: "form", code: Exit.refused)
         }

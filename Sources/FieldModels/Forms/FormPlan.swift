@@ -56,6 +56,13 @@ public struct FormPlan: Sendable {
         ancestors[name]?.last { items[$0]?.kind == .repeat }
     }
 
+    /// Where question `name` is answered: the top level (nil), or each instance (`repeat.id`) of
+    /// the repeat it lies in.
+    public func places(of name: String, in answers: FormAnswers) -> [String?] {
+        guard let repeatName = repeatOf(name) else { return [nil] }
+        return (answers.instances[repeatName] ?? []).map { repeatName + "." + $0 }
+    }
+
     /// An answer as expressions read it: a number for `integer`/`decimal`, a date for `date`.
     public func typed(_ name: String, _ raw: String) -> FormValue {
         guard !raw.isEmpty, let kind = items[name]?.kind else { return .string(raw) }
@@ -147,7 +154,7 @@ public struct FormPlan: Sendable {
     public func calculate(_ answers: inout FormAnswers, today: CivilDate) {
         for item in form.allItems where item.kind == .calculate {
             guard let rule = parsed[item.name]?.calculation else { continue }
-            let instances: [String?] = repeatOf(item.name).map { name in (answers.instances[name] ?? []).map { name + "." + $0 } } ?? [nil]
+            let instances = places(of: item.name, in: answers)
             for instance in instances {
                 let relevant = isRelevant(item.name, in: answers, instance: instance, today: today)
                 let value = relevant ? rule.evaluate(in: context(answers, instance: instance, today: today)).string : ""
@@ -172,7 +179,7 @@ public struct FormPlan: Sendable {
     /// saved), so a response holds only what its path through the form asked.
     public func clearIrrelevant(_ answers: inout FormAnswers, today: CivilDate) {
         for item in form.allItems where item.kind.isAsked {
-            let instances: [String?] = repeatOf(item.name).map { name in (answers.instances[name] ?? []).map { name + "." + $0 } } ?? [nil]
+            let instances = places(of: item.name, in: answers)
             for instance in instances where !answers.answer(item.name, instance: instance).isEmpty
                 && !isRelevant(item.name, in: answers, instance: instance, today: today) {
                 answers.set(item.name, "", instance: instance)
@@ -191,7 +198,7 @@ public struct FormPlan: Sendable {
     public func issues(_ answers: FormAnswers, today: CivilDate) -> [Issue] {
         var out: [Issue] = []
         for item in form.allItems where item.kind.isAsked {
-            let instances: [String?] = repeatOf(item.name).map { name in (answers.instances[name] ?? []).map { name + "." + $0 } } ?? [nil]
+            let instances = places(of: item.name, in: answers)
             for instance in instances where isRelevant(item.name, in: answers, instance: instance, today: today) {
                 let raw = answers.answer(item.name, instance: instance)
                 if raw.isEmpty {

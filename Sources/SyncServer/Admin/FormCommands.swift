@@ -83,8 +83,9 @@ struct FormCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore { server in
                 var rows: [[String]] = []
+                let responses = try await server.responsesByForm()
                 for form in try await server.forms() {
-                    let count = try await server.formResponses(formID: form.formID, version: form.version).count
+                    let count = responses[form.id]?.count ?? 0
                     rows.append([form.formID, form.version, form.title, form.audience, form.roles.map(\.rawValue).sorted().joined(separator: ","),
                                  String(count), form.id])
                 }

@@ -75,4 +75,9 @@ extension ServerStore {
     func formResponses(formID: String, version: String? = nil) async throws -> [FormResponse] {
         try await mergedRecords(FormResponse.self, opening: nil).filter { $0.formID == formID && (version == nil || $0.formVersion == version) }
     }
+
+    /// Every response by the form record it answers (read once, for tables of all forms).
+    func responsesByForm() async throws -> [String: [FormResponse]] {
+        Dictionary(grouping: try await mergedRecords(FormResponse.self, opening: nil), by: \.form)
+    }
 }

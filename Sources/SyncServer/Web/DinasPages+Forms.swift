@@ -33,8 +33,9 @@ extension DinasPages {
         var names: [String: String] = [:]
         for region in try await store.regions() { names[region.id] = region.name }
         var rows: [[String: Any]] = []
+        let byForm = try await store.responsesByForm()
         for form in try await store.forms() {
-            let responses = try await store.formResponses(formID: form.formID, version: form.version)
+            let responses = byForm[form.id] ?? []
             let plan = form.form.flatMap { try? FormPlan($0) }
             let complete = responses.filter { response in plan.map { $0.issues(response.answers, today: today).isEmpty } ?? false }.count
             rows.append([
