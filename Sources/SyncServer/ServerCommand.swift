@@ -7,6 +7,7 @@ import HummingbirdTLS
 import NIOCore
 import NIOSSL
 import Logging
+import ServiceLifecycle
 import SyncEngine
 
 /// The Dinas Sosial sync server: receives change batches from field laptops and serves each
@@ -68,9 +69,9 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store with its key; a refusal becomes the message in the operator's language.
-    func open(logger: Logger) async throws -> ServerStore {
+    func open(logger: Logger, readFromStandby: Bool = false) async throws -> ServerStore {
         do {
-            return try await ServerStore.open(location, logger: logger, keyFile: keyLocation)
+            return try await ServerStore.open(location, logger: logger, keyFile: keyLocation, readFromStandby: readFromStandby)
         } catch let error as ServerError {
             fail(text("Basis data server tidak dapat dibuka (\(location)): ", "The server database cannot be opened (\(location)): ")
                  + (english ? error.text.en : error.text.id))
@@ -137,8 +138,14 @@ extension FieldServer {
             "Alamat IP penyeimbang beban (haproxy) di depan server; X-Forwarded-For darinya menyebut alamat klien. Boleh diulang.",
             valueName: "IP"))
         var trustedProxy: [String] = []
+        @Flag(name: .customLong("read-from-standby"), help: ArgumentHelp(
+            "Halaman dan ekspor Dinas dibaca dari standby PostgreSQL (hot standby) di antara host URL --database; halaman menunjukkan seberapa tertinggal."))
+        var readFromStandby = false
 
         func validate() throws {
+            if readFromStandby, !store.location.hasPrefix("postgres") {
+                throw ValidationError("--read-from-standby butuh URL PostgreSQL dengan standby / needs a PostgreSQL URL naming a standby.")
+            }
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw ValidationError("--tls-cert dan --tls-key dipakai bersama / --tls-cert and --tls-key go together.")
             }
@@ -151,7 +158,7 @@ extension FieldServer {
             var logger = Logger(label: "fieldsync.server")
             logger.logLevel = .info
             let server = try tlsServer()
-            let opened = try await store.open(logger: logger)
+            let opened = try await store.open(logger: logger, readFromStandby: readFromStandby)
             let location = store.location.hasPrefix("postgres") ? "PostgreSQL" : store.location
             let english = store.english
             let scheme = tlsCert == nil ? "http" : "https"
@@ -166,7 +173,17 @@ extension FieldServer {
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 },
                 logger: logger)
-            try await app.runService()
+            // SIGTERM: requests in flight get a few seconds to finish, then are cancelled (a push
+            // cut short is rolled back; the laptop sends it again); one stuck on a database host
+            // that died must not keep the process from ending.
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(8)
+            group.maximumCancellationDuration = .seconds(2)
+            do {
+                try await ServiceGroup(configuration: group).run()
+            } catch let error as ServiceGroupError {
+                logger.warning("shutdown: \(error)")
+            }
             await opened.database.close()
         }
 

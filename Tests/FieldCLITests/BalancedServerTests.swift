@@ -1,6 +1,7 @@
 import FieldModels
 import Foundation
 import Glibc
+import SyncTestSupport
 @testable import LocalStore
 import Testing
 
@@ -15,20 +16,7 @@ struct BalancedServerTests {
         !(ProcessInfo.processInfo.environment["FIELDSYNC_POSTGRES_URL"] ?? "").isEmpty && FileManager.default.isExecutableFile(atPath: haproxy)
     }
 
-    /// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                try #require(bind(socket, raw, length) == 0)
-                try #require(getsockname(socket, raw, &length) == 0)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try PostgresTools.freePort() }
 
     /// haproxy in front of `servers`: every request to its own server in turn, the client's
     /// address passed on in X-Forwarded-For; statistics as CSV on `stats`.

@@ -117,6 +117,12 @@ final class ServerHarness: @unchecked Sendable {
             process.waitUntilExit()
             throw CLIHarnessError.serverDidNotStart(seen + more())
         }
+        // Its log lines go to stdout too: read on, or a full pipe stops the server mid-write
+        // (it did during a failover, logging each failed connection to the dead primary).
+        let reader = out.fileHandleForReading
+        Thread.detachNewThread {
+            while !reader.availableData.isEmpty {}
+        }
         return String(seen[range])
     }
 

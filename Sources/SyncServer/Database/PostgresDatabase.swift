@@ -21,6 +21,9 @@ final class PostgresDatabase: SQLDatabase {
     /// One pool per host, in the order the URL names them.
     let clients: [PostgresClient]
     let hosts: [String]
+    /// A connection of its own to each host, to ask whether it is in recovery: a pool whose
+    /// host is gone keeps a request waiting through its retries, a lone connection fails at once.
+    private let probes: [PostgresConnection.Configuration]
     private let runners: [Task<Void, Never>]
     private let primary = PrimaryChoice()
 
@@ -33,15 +36,23 @@ final class PostgresDatabase: SQLDatabase {
         let parsed = try Self.parse(url)
         let tls = try Self.tls(parsed.components)
         var clients: [PostgresClient] = []
+        var probes: [PostgresConnection.Configuration] = []
+        let probeTLS: PostgresConnection.Configuration.TLS = try tls.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
         for (host, port) in parsed.hosts {
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: parsed.components.user ?? "postgres",
-                password: parsed.components.password, database: parsed.database, tls: tls)
+                password: parsed.components.password, database: parsed.database, tls: tls.map { .require($0) } ?? .disable)
             configuration.options.maximumConnections = 10
             configuration.options.connectTimeout = .seconds(3)
             clients.append(PostgresClient(configuration: configuration, backgroundLogger: logger))
+            var probe = PostgresConnection.Configuration(
+                host: host, port: port, username: parsed.components.user ?? "postgres",
+                password: parsed.components.password, database: parsed.database, tls: probeTLS)
+            probe.options.connectTimeout = TimeAmount.seconds(5)
+            probes.append(probe)
         }
         self.clients = clients
+        self.probes = probes
         hosts = parsed.hosts.map { "\($0.host):\($0.port)" }
         var runners: [Task<Void, Never>] = []
         for client in clients {
@@ -87,19 +98,16 @@ final class PostgresDatabase: SQLDatabase {
         return (components, hosts, database.isEmpty ? nil : database)
     }
 
-    /// The pool of the host that is not in recovery, asked of every host in turn when not known.
+    /// The pool of the host that is not in recovery, asked of every host in turn when not known
+    /// (three rounds a second apart: a standby being promoted gets a moment).
     func primaryClient() async throws -> (index: Int, client: PostgresClient) {
         if let known = await primary.index { return (known, clients[known]) }
         if clients.count == 1 { return (0, clients[0]) }
-        for (index, client) in clients.enumerated() {
-            let writable = try? await client.withConnection { connection in
-                let rows = try await connection.query("SELECT pg_is_in_recovery() AS standby", logger: Logger(label: "fieldsync.server.postgres"))
-                for try await standby in rows.decode(Bool.self) { return !standby }
-                return false
-            }
-            if writable == true {
+        for round in 0..<3 {
+            if round > 0 { try await Task.sleep(for: .seconds(1)) }
+            for index in clients.indices where await inRecovery(host: index) == false {
                 await primary.choose(index)
-                return (index, client)
+                return (index, clients[index])
             }
         }
         throw ServerError(.internal, .serviceUnavailable,
@@ -107,9 +115,27 @@ final class PostgresDatabase: SQLDatabase {
                           en: "The database has no writable primary right now (\(hosts.joined(separator: ", "))); try again shortly.")
     }
 
+    /// Whether a host is in recovery (a standby), through a connection of its own; nil when it
+    /// cannot be reached.
+    func inRecovery(host index: Int) async -> Bool? {
+        let logger = Logger(label: "fieldsync.server.postgres")
+        guard let connection = try? await PostgresConnection.connect(configuration: probes[index], id: index, logger: logger) else { return nil }
+        var answer: Bool?
+        if let rows = try? await connection.query("SELECT pg_is_in_recovery()", logger: logger) {
+            do {
+                for try await standby in rows.decode(Bool.self) { answer = standby }
+            } catch {
+                answer = nil
+            }
+        }
+        try? await connection.close()
+        return answer
+    }
+
     /// Whether `error` means the host written to is no longer the primary: the connection
     /// failed or closed, the server is shutting down or starting, or it is read-only now.
     static func losesPrimary(_ error: any Error) -> Bool {
+        if error is HostUnreachable { return true }
         guard let failure = error as? PSQLError else { return false }
         guard let state = failure.serverInfo?[.sqlState] else { return true }
         return state.hasPrefix("08") || state.hasPrefix("57P") || state == "25006"
@@ -118,19 +144,19 @@ final class PostgresDatabase: SQLDatabase {
     /// TLS to the database as libpq's `sslmode` in the URL says: `disable` (the default),
     /// `require` (encrypted, server not verified), or `verify-full` (encrypted, the server's
     /// certificate checked against the system's CAs or `sslrootcert=FILE`, and its name).
-    static func tls(_ components: URLComponents) throws -> PostgresClient.Configuration.TLS {
+    static func tls(_ components: URLComponents) throws -> TLSConfiguration? {
         let items = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         switch items["sslmode"] ?? "disable" {
         case "disable":
-            return .disable
+            return nil
         case "require":
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = .none
-            return .require(tls)
+            return tls
         case "verify-full":
             var tls = TLSConfiguration.makeClientConfiguration()
             if let root = items["sslrootcert"], !root.isEmpty { tls.trustRoots = .file(root) }
-            return .require(tls)
+            return tls
         case let other:
             throw ServerError.badConfiguration(LocalizedText(
                 id: "sslmode=\(other) tidak dikenal: pakai disable, require atau verify-full (dengan sslrootcert=BERKAS bila CA sendiri).",
@@ -141,14 +167,18 @@ final class PostgresDatabase: SQLDatabase {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let (index, client) = try await primaryClient()
         do {
-            return try await Self.transaction(on: client, body)
+            guard clients.count > 1 else { return try await Self.transaction(on: client, body) }
+            // With several hosts a dead primary must not hold a request for the pool's minute
+            // of retries: no connection within 10 s counts as the primary lost.
+            return try await Self.transaction(on: client, connectWithin: .seconds(10), body)
         } catch {
             if clients.count > 1, Self.losesPrimary(error) { await primary.forget(index) }
             throw error
         }
     }
 
-    private static func transaction<T: Sendable>(on client: PostgresClient, _ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+    /// A transaction on one host's pool, whichever role it has.
+    static func transaction<T: Sendable>(on client: PostgresClient, _ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let wrapped = Connection(connection: connection)
             try await wrapped.execute("BEGIN")
@@ -161,6 +191,12 @@ final class PostgresDatabase: SQLDatabase {
                 throw error
             }
         }
+    }
+
+    /// One statement on one host's pool, outside a transaction (what a standby is, and its lag),
+    /// given up after `limit`: a pool whose host is gone keeps retrying for a minute.
+    static func rows(on client: PostgresClient, _ sql: String, within limit: Duration = .seconds(3)) async throws -> [SQLRow] {
+        try await transaction(on: client, connectWithin: limit) { db in try await db.query(sql) }
     }
 
     /// Runs one statement outside any transaction (CREATE DATABASE and the like).
@@ -183,7 +219,7 @@ final class PostgresDatabase: SQLDatabase {
         for _ in 0..<100 where !(await stopped.value) { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
-    private struct Connection: SQLConnection {
+    struct Connection: SQLConnection {
         let connection: PostgresConnection
         private static let logger = Logger(label: "fieldsync.server.postgres")
 

@@ -24,24 +24,35 @@ final class ServerStore: Sendable {
     let authority: CertificateAuthority
     /// Seals sensitive values at rest; it lives outside the store (`ServerKey`).
     let key: ServerKey
+    /// Where the Dinas pages read, when they read off a hot standby (`--read-from-standby`).
+    let standby: StandbyReads?
 
-    init(database: any SQLDatabase, authority: CertificateAuthority, key: ServerKey) {
+    init(database: any SQLDatabase, authority: CertificateAuthority, key: ServerKey, standby: StandbyReads? = nil) {
         self.database = database
         self.authority = authority
         self.key = key
+        self.standby = standby
+    }
+
+    /// The same store read through the standby, for pages and exports that may trail the
+    /// primary by a moment; the store itself without one.
+    var reading: ServerStore {
+        standby.map { ServerStore(database: $0, authority: authority, key: key) } ?? self
     }
 
     /// Opens the store a `--database` value names: a PostgreSQL URL, or a SQLite file path
     /// (created, with its WAL, readable by its owner only; one that others can read is
-    /// refused). `keyFile` holds the key that seals it, made there for a new store.
-    static func open(_ location: String, logger: Logger, keyFile: String) async throws -> ServerStore {
+    /// refused). `keyFile` holds the key that seals it, made there for a new store. With
+    /// `readFromStandby`, `reading` goes to a hot standby among a PostgreSQL URL's hosts.
+    static func open(_ location: String, logger: Logger, keyFile: String, readFromStandby: Bool = false) async throws -> ServerStore {
         let database: any SQLDatabase = location.hasPrefix("postgres")
             ? try await PostgresDatabase(url: location, logger: logger)
             : try SQLiteDatabase(path: location)
         do {
             try await migrate(database)
             let key = try await openKey(database, file: keyFile)
-            let store = ServerStore(database: database, authority: try await loadAuthority(database), key: key)
+            let standby = readFromStandby ? (database as? PostgresDatabase).map(StandbyReads.init) : nil
+            let store = ServerStore(database: database, authority: try await loadAuthority(database), key: key, standby: standby)
             try await store.sealPlainValues()
             try await store.recodeRegions()
             try await store.replayMergedState()

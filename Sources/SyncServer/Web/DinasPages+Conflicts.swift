@@ -56,9 +56,9 @@ extension DinasPages {
     private func conflictsPage(_ session: WebSession, area: String, notice: String?, problem: String?,
                                status: HTTPResponse.Status, language: Language) async throws -> Response {
         let scope = area.trimmingCharacters(in: .whitespaces)
-        let queue = try await store.conflictQueue(area: scope.isEmpty ? nil : RegionDirectory.dotted(scope) ?? scope)
+        let queue = try await reads.conflictQueue(area: scope.isEmpty ? nil : RegionDirectory.dotted(scope) ?? scope)
         var names: [String: String] = [:]
-        for region in try await store.regions() { names[region.id] = region.name }
+        for region in try await reads.regions() { names[region.id] = region.name }
         let decides = session.role != .viewer
         let items: [[String: Any]] = queue.map { item in
             let deleting = item.conflict.field == Change.deletedField
@@ -73,7 +73,7 @@ extension DinasPages {
                          "petugas": version.version.agent, "perangkat": version.device, "waktu": Self.jakartaTime(version.version.wallTime)]
                     }]
         }
-        var values = Self.frame(session, language: language, title: Self.text(language, "Konflik data", "Data conflicts"), menu: "menuKonflik")
+        var values = await self.frame(session, language: language, title: Self.text(language, "Konflik data", "Data conflicts"), menu: "menuKonflik")
         values["konflik"] = items
         values["ringkasan"] = Self.text(language, "\(items.count) konflik menunggu keputusan", "\(items.count) conflicts waiting for a decision")
         values["wilayah"] = scope

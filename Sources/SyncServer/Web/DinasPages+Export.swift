@@ -25,7 +25,7 @@ extension DinasPages {
             guard ["csv", "xlsx"].contains(format), let name = context.parameters.get("tabel"),
                   let table = try await self.exportTable(name, request) else {
                 let language = self.language(request)
-                return try Self.page("masuk", status: .notFound, Self.frame(session, language: language, title: Self.text(language, "Tabel tidak dikenal", "Unknown table"), menu: ""))
+                return try Self.page("masuk", status: .notFound, await self.frame(session, language: language, title: Self.text(language, "Tabel tidak dikenal", "Unknown table"), menu: ""))
             }
             return try Self.download(table, format: format)
         }
@@ -34,10 +34,10 @@ extension DinasPages {
     private func exportTable(_ name: String, _ request: Request) async throws -> ExportTable? {
         let query = request.uri.queryParameters
         var names: [String: String] = [:]
-        for region in try await store.regions() { names[region.id] = region.name }
+        for region in try await reads.regions() { names[region.id] = region.name }
         switch name {
         case "cakupan":
-            let coverage = try await store.coverage(now: now(), quietDays: 14)
+            let coverage = try await reads.coverage(now: now(), quietDays: 14)
             return ExportTable(name: "cakupan", rows: [["kode", "kecamatan", "kelurahan", "rumah_tangga", "orang", "pmks_psks", "kunjungan", "kasus_layanan", "data_psm"]]
                 + coverage.kelurahan.map { row in
                     [row.id, row.kecamatan, row.name] + ["household", "person", "socialmap", "visit", "service"].map { String(row.records[$0] ?? 0) }
@@ -45,7 +45,7 @@ extension DinasPages {
                 })
         case "laporan":
             let month = query["bulan"].map(String.init).flatMap(ReportPeriod.init) ?? lastMonth
-            let reports = try await store.reportTable(period: month.description, today: today)
+            let reports = try await reads.reportTable(period: month.description, today: today)
             return ExportTable(name: "laporan-\(month)", rows: [["id", "petugas", "nama", "wilayah", "status", "diajukan", "batas", "terlambat", "diputuskan_oleh", "alasan"]]
                 + reports.map { row in
                     [row.report.id, row.report.agentID, row.report.agentName, names[row.area] ?? row.area, row.report.status.rawValue,
@@ -54,7 +54,7 @@ extension DinasPages {
                 })
         case "konflik":
             let area = query["wilayah"].map(String.init).flatMap { $0.isEmpty ? nil : RegionDirectory.dotted($0) ?? $0 }
-            let queue = try await store.conflictQueue(area: area)
+            let queue = try await reads.conflictQueue(area: area)
             return ExportTable(name: "konflik", rows: [["data", "jenis", "wilayah", "bidang", "nilai", "petugas", "perangkat", "waktu_wib"]]
                 + queue.flatMap { item in
                     item.versions.map { version in
@@ -64,8 +64,8 @@ extension DinasPages {
                 })
         case "spm":
             let year = self.year(request)
-            let tally = try await store.spmTally(year: year)
-            let areas = [""] + (try await store.regions()).filter { $0.level == "kecamatan" }.map(\.id)
+            let tally = try await reads.spmTally(year: year)
+            let areas = [""] + (try await reads.regions()).filter { $0.level == "kecamatan" }.map(\.id)
             return ExportTable(name: "spm-\(year)", rows: [["layanan", "wilayah", "kode_wilayah", "x", "y", "capaian"]]
                 + SPMBasicService.allCases.flatMap { service in
                     areas.map { area in
@@ -77,15 +77,15 @@ extension DinasPages {
         case "spm-rincian":
             guard let service = query["layanan"].flatMap({ SPMBasicService(rawValue: String($0)) }) else { return nil }
             let area = query["wilayah"].map(String.init) ?? ""
-            let tally = try await store.spmTally(year: self.year(request))
+            let tally = try await reads.spmTally(year: self.year(request))
             return ExportTable(name: "spm-\(service.rawValue)", rows: [["subjek", "kelurahan", "entri_pmks", "terlayani", "oleh"]]
                 + (tally.subjects[service] ?? []).filter { RegionPath.contains(area, $0.kelurahan) }.map {
                     [$0.id, names[$0.kelurahan] ?? $0.kelurahan, $0.entry, $0.served ? "ya" : "tidak", $0.servedBy ?? ""]
                 })
         case "formulir":
-            guard let id = query["id"].map(String.init), let form = try await store.forms(includeRemoved: true).first(where: { $0.id == id }),
+            guard let id = query["id"].map(String.init), let form = try await reads.forms(includeRemoved: true).first(where: { $0.id == id }),
                   let definition = form.form else { return nil }
-            let sheets = FormTable.sheets(definition, responses: try await store.formResponses(formID: form.formID, version: form.version))
+            let sheets = FormTable.sheets(definition, responses: try await reads.formResponses(formID: form.formID, version: form.version))
             // A CSV holds one sheet: the responses, or the repeat `lembar` names.
             let wanted = query["lembar"].map(String.init)
             guard let first = wanted.map({ name in sheets.first { $0.name == name } }) ?? sheets.first else { return nil }

@@ -14,14 +14,14 @@ extension DinasPages {
         router.get("/dinas/formulir/:id") { request, context in
             guard let session = await self.session(request) else { return Self.toLogin }
             let language = self.language(request)
-            guard let id = context.parameters.get("id"), let form = try await self.store.forms(includeRemoved: true).first(where: { $0.id == id }),
+            guard let id = context.parameters.get("id"), let form = try await self.reads.forms(includeRemoved: true).first(where: { $0.id == id }),
                   let definition = form.form else {
-                return try Self.page("masuk", status: .notFound, Self.frame(session, language: language, title: Self.text(language, "Kuesioner tidak dikenal", "Unknown questionnaire"), menu: ""))
+                return try Self.page("masuk", status: .notFound, await self.frame(session, language: language, title: Self.text(language, "Kuesioner tidak dikenal", "Unknown questionnaire"), menu: ""))
             }
-            let sheets = FormTable.sheets(definition, responses: try await self.store.formResponses(formID: form.formID, version: form.version))
+            let sheets = FormTable.sheets(definition, responses: try await self.reads.formResponses(formID: form.formID, version: form.version))
             let main = sheets[0].rows
             let title = "\(Self.text(language, "Jawaban kuesioner", "Responses to")) \(form.formID) v\(form.version)"
-            return try Self.page("formulir-jawaban", status: .ok, Self.frame(session, language: language, title: title, menu: "menuFormulir").merging([
+            return try Self.page("formulir-jawaban", status: .ok, await self.frame(session, language: language, title: title, menu: "menuFormulir").merging([
                 "id": form.id, "kolom": main[0], "baris": main.dropFirst().map { ["sel": $0] },
                 "lembar": sheets.map { ["nama": $0.name] },
                 "ringkasan": Self.text(language, "\(main.count - 1) jawaban · \(definition.title.id)", "\(main.count - 1) responses · \(definition.title.en)"),
@@ -31,10 +31,10 @@ extension DinasPages {
 
     private func formsPage(_ session: WebSession, language: Language) async throws -> Response {
         var names: [String: String] = [:]
-        for region in try await store.regions() { names[region.id] = region.name }
+        for region in try await reads.regions() { names[region.id] = region.name }
         var rows: [[String: Any]] = []
-        let byForm = try await store.responsesByForm()
-        for form in try await store.forms() {
+        let byForm = try await reads.responsesByForm()
+        for form in try await reads.forms() {
             let responses = byForm[form.id] ?? []
             let plan = form.form.flatMap { try? FormPlan($0) }
             let complete = responses.filter { response in plan.map { $0.issues(response.answers, today: today).isEmpty } ?? false }.count
@@ -45,7 +45,7 @@ extension DinasPages {
                 "terbaru": responses.compactMap { $0.completedOn ?? $0.startedOn }.max()?.description ?? "-",
             ])
         }
-        return try Self.page("formulir", status: .ok, Self.frame(session, language: language, title: Self.text(language, "Kuesioner", "Questionnaires"),
+        return try Self.page("formulir", status: .ok, await self.frame(session, language: language, title: Self.text(language, "Kuesioner", "Questionnaires"),
                                                                menu: "menuFormulir").merging(["formulir": rows, "adaFormulir": !rows.isEmpty]) { $1 })
     }
 }

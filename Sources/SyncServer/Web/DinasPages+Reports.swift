@@ -48,9 +48,9 @@ extension DinasPages {
 
     private func reportsPage(_ session: WebSession, month: ReportPeriod, notice: String?, problem: String?,
                              status: HTTPResponse.Status, language: Language) async throws -> Response {
-        let rows = try await store.reportTable(period: month.description, today: today)
+        let rows = try await reads.reportTable(period: month.description, today: today)
         var names: [String: String] = [:]
-        for region in try await store.regions() { names[region.id] = region.name }
+        for region in try await reads.regions() { names[region.id] = region.name }
         let decides = session.role != .viewer
         let items: [[String: Any]] = rows.map { row in
             let report = row.report
@@ -63,7 +63,7 @@ extension DinasPages {
                     "bisaDiputuskan": decides && report.status.isPending && !row.inConflict, "keputusan": decision,
                     "csrf": session.csrf, "bulan": month.description]
         }
-        var values = Self.frame(session, language: language, title: Self.text(language, "Laporan bulanan", "Monthly reports"), menu: "menuLaporan")
+        var values = await self.frame(session, language: language, title: Self.text(language, "Laporan bulanan", "Monthly reports"), menu: "menuLaporan")
         values["laporan"] = items
         values["bulan"] = month.description
         let (pending, late, returned) = (rows.filter { $0.report.status.isPending }.count, rows.filter(\.late).count,

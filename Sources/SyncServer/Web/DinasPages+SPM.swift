@@ -17,7 +17,7 @@ extension DinasPages {
             guard let service = query["layanan"].flatMap({ SPMBasicService(rawValue: String($0)) }) else {
                 let language = self.language(request)
                 return try Self.page("spm-rincian", status: .badRequest,
-                                     Self.frame(session, language: language, title: Self.text(language, "Layanan tidak dikenal", "Unknown service"), menu: "menuSPM"))
+                                     await self.frame(session, language: language, title: Self.text(language, "Layanan tidak dikenal", "Unknown service"), menu: "menuSPM"))
             }
             return try await self.spmDetail(session, service: service, area: query["wilayah"].map(String.init) ?? "", year: self.year(request),
                                             language: self.language(request))
@@ -38,8 +38,8 @@ extension DinasPages {
     }
 
     private func spmPage(_ session: WebSession, year: Int, language: Language) async throws -> Response {
-        let tally = try await store.spmTally(year: year)
-        let regions = try await store.regions()
+        let tally = try await reads.spmTally(year: year)
+        let regions = try await reads.regions()
         let kota = regions.first { $0.level == "kota" }
         let kecamatan = regions.filter { $0.level == "kecamatan" }
         let services: [[String: Any]] = SPMBasicService.allCases.map { service in
@@ -56,21 +56,21 @@ extension DinasPages {
                     "baris": rows.map { ["wilayah": $0.name, "kodeWilayah": $0.code, "x": $0.x, "y": $0.y, "persen": Self.percent($0.x, $0.y, language),
                                          "kode": service.rawValue, "tahun": year] }]
         }
-        var values = Self.frame(session, language: language, title: Self.text(language, "Indikator SPM \(year)", "SPM indicators \(year)"), menu: "menuSPM")
+        var values = await self.frame(session, language: language, title: Self.text(language, "Indikator SPM \(year)", "SPM indicators \(year)"), menu: "menuSPM")
         values["layanan"] = services
         values["tahun"] = year
         return try Self.page("spm", status: .ok, values)
     }
 
     private func spmDetail(_ session: WebSession, service: SPMBasicService, area: String, year: Int, language: Language) async throws -> Response {
-        let tally = try await store.spmTally(year: year)
-        let regions = try await store.regions()
+        let tally = try await reads.spmTally(year: year)
+        let regions = try await reads.regions()
         var names: [String: String] = [:]
         for region in regions { names[region.id] = region.name }
         let subjects = (tally.subjects[service] ?? []).filter { RegionPath.contains(area, $0.kelurahan) }
         let value = tally.indicator(service, area: area)
         let whole = Self.text(language, "Seluruh kota", "The whole city")
-        var values = Self.frame(session, language: language, title: "\(service.name[language]): \(names[area] ?? whole) \(year)", menu: "menuSPM")
+        var values = await self.frame(session, language: language, title: "\(service.name[language]): \(names[area] ?? whole) \(year)", menu: "menuSPM")
         values["tahun"] = year
         values["layanan"] = service.rawValue
         values["kodeWilayah"] = area

@@ -44,7 +44,7 @@ extension DinasPages {
 
     private func staffPage(_ session: WebSession, notice: String?, problem: String?, status: HTTPResponse.Status,
                            language: Language) async throws -> Response {
-        var values = Self.frame(session, language: language, title: Self.text(language, "Akun staf", "Staff accounts"), menu: "menuStaf")
+        var values = await self.frame(session, language: language, title: Self.text(language, "Akun staf", "Staff accounts"), menu: "menuStaf")
         guard session.role == .admin else {
             values["galat"] = Self.text(language, "Halaman ini hanya untuk admin.", "This page is for admins only.")
             values["akun"] = [[String: Any]]()

@@ -22,6 +22,8 @@ struct WebSession: Codable, Sendable {
 /// every form carries its CSRF token (the login form a cookie's, double-submitted).
 struct DinasPages: Sendable {
     let store: ServerStore
+    /// The store the pages and exports read: a hot standby's when the server reads off one.
+    let reads: ServerStore
     let now: @Sendable () -> Int64
     let sessions: SessionStorage<WebSession>
 
@@ -34,6 +36,7 @@ struct DinasPages: Sendable {
 
     init(store: ServerStore, now: @escaping @Sendable () -> Int64, secureCookies: Bool = false) {
         self.store = store
+        reads = store.reading
         self.now = now
         secure = secureCookies
         sessions = SessionStorage(SQLPersistDriver(database: store.database, now: now), configuration: .init(
@@ -154,7 +157,7 @@ struct DinasPages: Sendable {
 
     private func coveragePage(_ session: WebSession, quietDays: Int, language: Language) async throws -> Response {
         let never = Self.text(language, "belum pernah", "never")
-        let coverage = try await store.coverage(now: now(), quietDays: max(0, quietDays))
+        let coverage = try await reads.coverage(now: now(), quietDays: max(0, quietDays))
         let quiet = Set(coverage.quiet)
         let rows: [[String: Any]] = coverage.kelurahan.map { row in
             ["kecamatan": row.kecamatan, "nama": row.name, "kode": row.id, "rumahTangga": row.records["household"] ?? 0,
@@ -167,23 +170,29 @@ struct DinasPages: Sendable {
              "jalur": device.relayed ? Self.text(language, "lewat relai", "relayed") : Self.text(language, "langsung", "direct"),
              "hari": device.quietDays.map { Self.text(language, "\($0) hari", "\($0) days") } ?? never, "diam": quiet.contains(device.id)]
         }
-        let regions = try await store.regions()
+        let regions = try await reads.regions()
         let kecamatan = regions.filter { $0.level == "kecamatan" }.map { ($0.id, $0.name) }
         let heat = Self.heatTable(kecamatan.map { kec in
             (kec.1, coverage.kelurahan.filter { RegionPath.parent(of: $0.id) == kec.0 }.map { ($0.name, $0.records["household"] ?? 0) })
         }, language: language)
         let summary = Self.text(language, "\(coverage.kelurahan.count) kelurahan · \(coverage.withoutPSM.count) tanpa data PSM · \(coverage.quiet.count) perangkat diam",
                                 "\(coverage.kelurahan.count) kelurahan · \(coverage.withoutPSM.count) without PSM data · \(coverage.quiet.count) quiet devices")
-        return try Self.page("cakupan", status: .ok, Self.frame(session, language: language, title: Self.text(language, "Cakupan data", "Data coverage"),
+        return try Self.page("cakupan", status: .ok, await self.frame(session, language: language, title: Self.text(language, "Cakupan data", "Data coverage"),
                                                               menu: "menuCakupan").merging([
             "peta": heat, "kelurahan": rows, "perangkat": devices, "hariDiam": max(0, quietDays), "ringkasan": summary,
         ]) { $1 })
     }
 
-    /// What every page of a session shows around its content.
-    static func frame(_ session: WebSession, language: Language, title: String, menu: String) -> [String: Any] {
-        ["judul": title, menu: true, "admin": session.role == .admin, "bahasa": language.rawValue,
-         "petugas": ["nama": session.name, "peran": session.role.name[language], "csrf": session.csrf]]
+    /// What every page of a session shows around its content; where its data was read, when
+    /// the server reads off a standby.
+    func frame(_ session: WebSession, language: Language, title: String, menu: String) async -> [String: Any] {
+        var values: [String: Any] = ["judul": title, menu: true, "admin": session.role == .admin, "bahasa": language.rawValue,
+                                     "petugas": ["nama": session.name, "peran": session.role.name[language], "csrf": session.csrf]]
+        if let standby = store.standby {
+            let status = await standby.status()
+            values["sumber"] = ["teks": status.text(language), "tertinggal": status.standby == nil || status.behindBytes > 0]
+        }
+        return values
     }
 
     /// A page from its template, in the language `values["bahasa"]` names (remembered in a cookie).
