@@ -33,16 +33,7 @@ extension PostgresDatabase {
             throw error
         }
         defer { Task { await lease.release() } }
-        let wrapped = Connection(connection: connection)
-        try await wrapped.execute("BEGIN")
-        do {
-            let result = try await body(wrapped)
-            try await wrapped.execute("COMMIT")
-            return result
-        } catch {
-            try? await wrapped.execute("ROLLBACK")
-            throw error
-        }
+        return try await transaction(on: connection, body)
     }
 
     /// No connection to a host within the time allowed.

@@ -179,17 +179,21 @@ final class PostgresDatabase: SQLDatabase {
 
     /// A transaction on one host's pool, whichever role it has.
     static func transaction<T: Sendable>(on client: PostgresClient, _ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let wrapped = Connection(connection: connection)
-            try await wrapped.execute("BEGIN")
-            do {
-                let result = try await body(wrapped)
-                try await wrapped.execute("COMMIT")
-                return result
-            } catch {
-                try? await wrapped.execute("ROLLBACK")
-                throw error
-            }
+        try await client.withConnection { connection in try await transaction(on: connection, body) }
+    }
+
+    /// `body` in one transaction on a leased connection: committed when it returns, rolled back
+    /// when it throws.
+    static func transaction<T: Sendable>(on connection: PostgresConnection, _ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        let wrapped = Connection(connection: connection)
+        try await wrapped.execute("BEGIN")
+        do {
+            let result = try await body(wrapped)
+            try await wrapped.execute("COMMIT")
+            return result
+        } catch {
+            try? await wrapped.execute("ROLLBACK")
+            throw error
         }
     }
 
@@ -219,7 +223,7 @@ final class PostgresDatabase: SQLDatabase {
         for _ in 0..<100 where !(await stopped.value) { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
-    struct Connection: SQLConnection {
+    private struct Connection: SQLConnection {
         let connection: PostgresConnection
         private static let logger = Logger(label: "fieldsync.server.postgres")
 
