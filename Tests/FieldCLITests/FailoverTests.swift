@@ -114,25 +114,12 @@ struct FailoverTests {
         let formation = try Formation()
         let directory = formation.directory.appendingPathComponent("server")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = directory.appendingPathComponent("server.key").path
-        func admin(_ arguments: [String]) throws -> CLI.Result {
-            let process = Process()
-            process.executableURL = ServerHarness.executable
-            process.arguments = arguments + ["--database", formation.url, "--key-file", key]
-            process.environment = ProcessInfo.processInfo.environment.merging(["FIELD_LANG": "en"]) { $1 }
-            return try CLI.capture(process)
-        }
-        try #require(try admin(["region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang"]).status == 0)
-        let added = try admin(["agent", "add", "--id", "A-SITI", "--name", "Siti", "--role", "psm", "--area", "33.74.11.1006"])
-        let code = try #require(added.stdout.range(of: #"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression).map { String(added.stdout[$0]) })
-        let (server, url) = try ServerHarness.launch(database: formation.url, port: 0, in: directory, extra: ["--key-file", key])
+        let server = try ServerHarness(.postgres, database: formation.url, directory: directory)
+        let code = try server.addAgent(id: "A-SITI", role: "psm", area: "33.74.11.1006")
+        let url = server.url
         defer {
-            let asked = Date()
-            server.terminate()
-            for _ in 0..<300 where !PostgresTools.ended(server.processIdentifier) { usleep(100_000) }
-            let stopped = Date().timeIntervalSince(asked)
-            #expect(PostgresTools.ended(server.processIdentifier) && stopped < 15, "the server stops on SIGTERM, its dead primary's pool notwithstanding (\(String(format: "%.1f", stopped)) s)")
-            if !PostgresTools.ended(server.processIdentifier) { Glibc.kill(server.processIdentifier, SIGKILL) }
+            let stopped = server.stop(within: 30)
+            #expect(stopped.map { $0 < 15 } == true, "the server stops on SIGTERM, its dead primary's pool notwithstanding (\(stopped.map { String(format: "%.1f", $0) } ?? "killed after 30") s)")
         }
         let siti = try CLI.enrolled(via: url, code: code, agent: "A-SITI")
         let written = try siti.run("_stress-write", "--count", "5000", "--members", "0")
@@ -180,7 +167,7 @@ struct FailoverTests {
         }
         let servedAfter = try #require(served, "the laptop's sync never completed after the failover")
         #expect(formation.query(households, node: 1) == "5000", "all 5,000 households are on the new primary")
-        #expect(server.isRunning, "the server was not restarted")
+        #expect(server.process.isRunning, "the server was not restarted")
         print("failover: standby promoted \(String(format: "%.1f", promotedAfter)) s after kill -9; the interrupted sync ended after \(String(format: "%.1f", interrupted.after)) s "
               + "(exit \(interrupted.status)); batches stored again \(resumed.map { String(format: "%.1f", $0) } ?? "-") s after the kill; a sync completed \(String(format: "%.1f", servedAfter)) s after the kill; \(committed) households committed before the kill, \(kept) on the new primary at once")
     }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Logging
 @testable import SyncServer
+import SyncTestSupport
 import Testing
 
 /// A real `field-server serve` on loopback, on a store of its own: the embedded SQLite file,
@@ -34,10 +35,12 @@ final class ServerHarness: @unchecked Sendable {
 
     /// `copying` names a SQLite store and its key file to start from (a copy; the originals are
     /// not touched), for a store an earlier version made.
+    /// `database` names a store the test started itself (a PostgreSQL cluster of its own), used
+    /// instead of a new one of `store`'s kind; `directory` where the key and log go.
     init(_ store: Store, serveArguments: [String] = [], loadRegions: Bool = true, copying seed: (store: URL, key: URL)? = nil,
-         namespace: String? = nil) throws {
+         namespace: String? = nil, database given: String? = nil, directory folder: URL? = nil) throws {
         self.namespace = namespace
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
+        directory = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("fieldsync-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let seed {
             precondition(store == .sqlite, "a seed store is a SQLite file")
@@ -49,6 +52,8 @@ final class ServerHarness: @unchecked Sendable {
             }
         }
         switch store {
+        case _ where given != nil:
+            database = given!
         case .sqlite:
             database = directory.appendingPathComponent("server.sqlite").path
         case .postgres:
@@ -183,6 +188,20 @@ final class ServerHarness: @unchecked Sendable {
             throw CLIHarnessError.adminFailed(result.stdout + result.stderr)
         }
         return String(result.stdout[range])
+    }
+
+    /// SIGTERM, then at most `limit` seconds for the server to end (read from /proc), SIGKILL
+    /// after that; how long it took, nil when it had to be killed.
+    func stop(within limit: TimeInterval) -> TimeInterval? {
+        let asked = Date()
+        process.terminate()
+        while !PostgresTools.ended(process.processIdentifier) && Date().timeIntervalSince(asked) < limit { usleep(100_000) }
+        let took = Date().timeIntervalSince(asked)
+        guard PostgresTools.ended(process.processIdentifier) else {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return took
     }
 
     /// SIGTERM, then waits: the graceful shutdown.

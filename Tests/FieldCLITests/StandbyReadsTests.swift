@@ -64,26 +64,13 @@ struct StandbyReadsTests {
         let pair = try StreamingPair()
         let directory = pair.directory.appendingPathComponent("server")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = directory.appendingPathComponent("server.key").path
-        func admin(_ arguments: [String], env: [String: String] = [:]) throws -> CLI.Result {
-            let process = Process()
-            process.executableURL = ServerHarness.executable
-            process.arguments = arguments + ["--database", pair.url, "--key-file", key]
-            process.environment = ProcessInfo.processInfo.environment.merging(["FIELD_LANG": "en"].merging(env) { $1 }) { $1 }
-            return try CLI.capture(process)
-        }
-        try #require(try admin(["region", "import", CLI.semarangCSV, "--kota-code", "3374", "--kota-name", "Kota Semarang"]).status == 0)
-        let added = try admin(["agent", "add", "--id", "A-SITI", "--name", "Siti", "--role", "psm", "--area", "33.74.11.1006"])
-        let code = try #require(added.stdout.range(of: #"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression).map { String(added.stdout[$0]) })
+        let server = try ServerHarness(.postgres, serveArguments: ["--read-from-standby"], database: pair.url, directory: directory)
+        let code = try server.addAgent(id: "A-SITI", role: "psm", area: "33.74.11.1006")
         let password = "rahasia-dinas-1"
-        try #require(try admin(["staff", "add", "--username", "rina", "--name", "Rina", "--role", "viewer"],
-                               env: ["FIELD_STAFF_PASSWORD": password]).status == 0)
-        let (server, url) = try ServerHarness.launch(database: pair.url, port: 0, in: directory, extra: ["--key-file", key, "--read-from-standby"])
-        defer {
-            server.terminate()
-            for _ in 0..<150 where !PostgresTools.ended(server.processIdentifier) { usleep(100_000) }
-            if !PostgresTools.ended(server.processIdentifier) { Glibc.kill(server.processIdentifier, SIGKILL) }
-        }
+        try #require(try server.admin(["staff", "add", "--username", "rina", "--name", "Rina", "--role", "viewer"],
+                                      env: ["FIELD_STAFF_PASSWORD": password]).status == 0)
+        let url = server.url
+        defer { _ = server.stop(within: 15) }
         let siti = try CLI.enrolled(via: url, code: code, agent: "A-SITI")
         func push() throws {
             try #require(try siti.run("_stress-write", "--count", "1", "--members", "0").status == 0)

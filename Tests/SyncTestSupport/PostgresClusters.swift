@@ -96,9 +96,8 @@ public enum PostgresTools {
         for pid in tree { waitpid(pid, nil, WNOHANG) }
     }
 
-    /// Whether process `pid` has ended (gone, or a zombie not yet reaped). Foundation's
-    /// `Process.isRunning` sometimes never learnt of a server's end beside processes spawned
-    /// directly here.
+    /// Whether process `pid` has ended (gone, or a zombie not yet reaped), read from /proc: a
+    /// bounded wait on a server that does not depend on Foundation's reaping of its child.
     public static func ended(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
         return stat[stat.index(after: close)...].split(separator: " ").first == "Z"

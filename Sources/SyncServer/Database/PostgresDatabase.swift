@@ -38,16 +38,15 @@ final class PostgresDatabase: SQLDatabase {
         var clients: [PostgresClient] = []
         var probes: [PostgresConnection.Configuration] = []
         let probeTLS: PostgresConnection.Configuration.TLS = try tls.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
+        let user = parsed.components.user ?? "postgres", password = parsed.components.password
         for (host, port) in parsed.hosts {
             var configuration = PostgresClient.Configuration(
-                host: host, port: port, username: parsed.components.user ?? "postgres",
-                password: parsed.components.password, database: parsed.database, tls: tls.map { .require($0) } ?? .disable)
+                host: host, port: port, username: user, password: password, database: parsed.database, tls: tls.map { .require($0) } ?? .disable)
             configuration.options.maximumConnections = 10
             configuration.options.connectTimeout = .seconds(3)
             clients.append(PostgresClient(configuration: configuration, backgroundLogger: logger))
-            var probe = PostgresConnection.Configuration(
-                host: host, port: port, username: parsed.components.user ?? "postgres",
-                password: parsed.components.password, database: parsed.database, tls: probeTLS)
+            var probe = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
+                                                         database: parsed.database, tls: probeTLS)
             probe.options.connectTimeout = TimeAmount.seconds(5)
             probes.append(probe)
         }
@@ -197,8 +196,8 @@ final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// One statement on one host's pool, outside a transaction (what a standby is, and its lag),
-    /// given up after `limit`: a pool whose host is gone keeps retrying for a minute.
+    /// One statement on one host's pool (a standby's replay position), given up after `limit`:
+    /// a pool whose host is gone keeps retrying for a minute.
     static func rows(on client: PostgresClient, _ sql: String, within limit: Duration = .seconds(3)) async throws -> [SQLRow] {
         try await transaction(on: client, connectWithin: limit) { db in try await db.query(sql) }
     }
