@@ -45,7 +45,7 @@ struct Field: ParsableCommand {
             subcommands: [
                 InitCommand.self, RegionCommand.self, HouseholdCommand.self, PersonCommand.self, PMKSCommand.self,
                 PSKSCommand.self, VisitCommand.self, PhotoCommand.self, FormCommand.self, ServiceCommand.self, HolidayCommand.self, ReportCommand.self, SearchCommand.self, HistoryCommand.self, ExportCommand.self,
-                ImportCommand.self, ConflictsCommand.self, EnrollCommand.self, SyncCommand.self, BundleCommand.self, ServeLocalCommand.self, StatusCommand.self, StressWriteCommand.self, LoadCommand.self, DemoCityCommand.self,
+                ImportCommand.self, ConflictsCommand.self, EnrollCommand.self, SyncCommand.self, BundleCommand.self, ServeLocalCommand.self, StatusCommand.self, StressWriteCommand.self, LoadCommand.self, IngestCommand.self, DemoCityCommand.self,
             ])
     }
 

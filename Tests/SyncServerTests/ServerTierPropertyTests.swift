@@ -23,6 +23,10 @@ struct ServerTierPropertyTests {
     static let kelurahan = ["33.74.11.1006", "33.74.11.1007"]
     /// A kelurahan of another kecamatan, with no laptop: households move there and leave every laptop.
     static let elsewhere = "33.74.10.1004"
+    /// Kabupaten Semarang, beside the kota: households move across the border too, into a
+    /// kelurahan of another region (another partition of the store on PostgreSQL), and back.
+    static let otherKabupaten = RegionCatalog(directory: RegionDirectory.shipped!, kota: "33.22")!
+    static var acrossTheBorder: String { otherKabupaten.kelurahan[0].id }
 
     final class Laptop {
         let replica: LocalReplica
@@ -49,6 +53,7 @@ struct ServerTierPropertyTests {
                                               agent: Agent(id: agent.id, name: agent.name, role: agent.role, areaID: agent.area),
                                               kdf: .testing, stateDirectory: directory.appendingPathComponent("state").path)
         try replica.importRegions(StoreKind.semarang)
+        try replica.importRegions(otherKabupaten)
         let code = try await store.issueCode(for: agent.id, now: 1_000)
         let answer = try await store.enroll(EnrollRequest(code: code, publicKey: replica.devicePublicKey.base64EncodedString(), deviceName: name,
                                                           replica: replica.replicaID), source: name, now: 2_000)
@@ -159,6 +164,7 @@ struct ServerTierPropertyTests {
 
     static func run(seed: UInt64, store: ServerStore, in directory: URL, moved: Tally) async throws -> String? {
         var random: SeededGenerator? = SeededGenerator(seed: seed)
+        try await store.importRegions(otherKabupaten)
         var laptops: [Laptop] = []
         for (index, area) in [kelurahan[0], kelurahan[0], kelurahan[1]].enumerated() {
             laptops.append(try await laptop("psm\(index)", agent: AgentProfile(id: "A-PSM\(index)", name: "PSM \(index)", role: .psm, area: area),
@@ -211,9 +217,9 @@ struct ServerTierPropertyTests {
                 for change in try laptop.replica.delete(id, wallTime: Int64(step)) { written[change.dot] = change }
             case 85..<91:
                 // A household moves to another kelurahan: the other of the kecamatan, or one
-                // outside it that no laptop here covers.
+                // outside it that no laptop here covers, in the kota or across its border.
                 guard let id = mine.filter({ held[$0]?.status == .alive && held[$0]?.fields[Placement.field] != nil }).randomElement(using: &random!),
-                      let target = (Self.kelurahan + [Self.elsewhere]).filter({ $0 != seen(id) }).randomElement(using: &random!) else { break }
+                      let target = (Self.kelurahan + [Self.elsewhere, Self.acrossTheBorder]).filter({ $0 != seen(id) }).randomElement(using: &random!) else { break }
                 for change in try laptop.replica.move(household: id, to: target, now: Date(timeIntervalSince1970: Double(now) / 1000)).changes {
                     written[change.dot] = change
                 }

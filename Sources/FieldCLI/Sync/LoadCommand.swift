@@ -63,8 +63,8 @@ private final class LoadQueue: @unchecked Sendable {
     func next() -> (Int, Int)? { lock.withLock { items.popFirst() } }
 }
 
-/// One simulated laptop: its key, replica and connection.
-private final class LoadDevice: @unchecked Sendable {
+/// One simulated laptop: its key, replica and connection (also `_ingest`'s).
+final class LoadDevice: @unchecked Sendable {
     // Its mutable state is touched under `lock` (syncs) or before the workers start (`prepare`).
     let key = Curve25519.Signing.PrivateKey()
     let replica = ReplicaID.random()
@@ -87,17 +87,33 @@ private final class LoadDevice: @unchecked Sendable {
 
     /// The push requests of every round, sealed: `households` households of four each.
     func prepare(rounds: Int, households: Int) throws -> [PushRequest] {
+        try (0..<rounds).map { _ in try batch(households: households) }
+    }
+
+    /// One push request of `households` new households of four, each sealed as a laptop seals
+    /// a transaction. Not thread-safe: one caller at a time per device.
+    func batch(households: Int) throws -> PushRequest {
         let signer = OriginSigner(key: key)
-        return try (0..<rounds).map { _ in
-            var changes: [Change] = []
-            var seals: [OriginSeal] = []
-            for _ in 0..<households {
-                let transaction = household()
-                seals.append(try signer.seal(transaction).wire(sending: transaction))
-                changes += transaction
-            }
-            return PushRequest(batch: UUID().uuidString, changes: changes, seals: seals)
+        var changes: [Change] = []
+        var seals: [OriginSeal] = []
+        for _ in 0..<households {
+            let transaction = household()
+            seals.append(try signer.seal(transaction).wire(sending: transaction))
+            changes += transaction
         }
+        return PushRequest(batch: UUID().uuidString, changes: changes, seals: seals)
+    }
+
+    /// Opens a sync (`/v1/session`), as a laptop does before it pushes.
+    func session() throws {
+        let _: SessionResponse = try transport.call("/v1/session", SessionRequest(replica: replica, replicas: [replica]))
+    }
+
+    /// Pushes `batch`; returns how many changes the server took.
+    func push(_ batch: PushRequest) throws -> Int {
+        let pushed: PushResponse = try transport.call("/v1/push", batch)
+        guard pushed.accepted == batch.changes.count else { throw LoadFailure("push accepted \(pushed.accepted) of \(batch.changes.count)") }
+        return pushed.accepted
     }
 
     /// A new household with three members, as one transaction, in the shape a laptop writes.
@@ -112,16 +128,18 @@ private final class LoadDevice: @unchecked Sendable {
                                   wallTime: Int64(Date().timeIntervalSince1970 * 1000), agent: agent))
         }
         let serial = UInt64.random(in: 100_000...999_999)
+        // A NIK and No. KK start with the digits of their kecamatan (`337411` for 33.74.11).
+        let kecamatan = String(area.filter(\.isNumber).prefix(6))
         add(.household, household, "kelurahan", .text(area))
         add(.household, household, "address", .text("Jl. Sawo \(serial % 97) No. \(serial % 211)"))
         add(.household, household, "rt", .text(String(format: "%03d", serial % 12 + 1)))
         add(.household, household, "rw", .text(String(format: "%03d", serial % 7 + 1)))
-        add(.household, household, "noKK", .text("337411\(serial)\(serial % 10_000)"))
+        add(.household, household, "noKK", .text("\(kecamatan)\(serial)\(serial % 10_000)"))
         for (index, name) in ["Slamet Riyadi", "Sri Wahyuni", "Dwi Lestari", "Bayu Saputra"].enumerated() {
             let person = RecordID.make(.person)
             add(.person, person, "kelurahan", .text(area))
             add(.person, person, "name", .text(name))
-            add(.person, person, "nik", .text("337411\(index % 2 == 0 ? "12" : "52")0385\(serial % 10_000 + UInt64(index))"))
+            add(.person, person, "nik", .text("\(kecamatan)\(index % 2 == 0 ? "12" : "52")0385\(serial % 10_000 + UInt64(index))"))
             add(.person, person, "sex", .text(index % 2 == 0 ? "L" : "P"))
             add(.person, person, "household", .text(household))
             add(.household, household, "members/\(person)", .bool(true))
@@ -131,7 +149,7 @@ private final class LoadDevice: @unchecked Sendable {
 
     /// One sync with `batch` to push, timed request by request. Devices are taken by whichever
     /// worker is free, so a device's syncs hold its lock: one at a time, in order.
-    func sync(_ batch: PushRequest) throws -> LoadResults.Round {
+    fileprivate func sync(_ batch: PushRequest) throws -> LoadResults.Round {
         lock.lock()
         defer { lock.unlock() }
         var round = LoadResults.Round()
@@ -165,7 +183,7 @@ private final class LoadDevice: @unchecked Sendable {
     }
 }
 
-private struct LoadFailure: Error, CustomStringConvertible {
+struct LoadFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }

@@ -11,6 +11,21 @@ public struct RegionCatalog: Sendable, Hashable {
         self.kelurahan = kelurahan
     }
 
+    /// One kabupaten/kota of the Kemendagri catalogue (`33.22`, or `3322`), every kecamatan and
+    /// desa/kelurahan of the current edition in it, without postal codes; nil for a code that is
+    /// no current kabupaten/kota.
+    public init?(directory: RegionDirectory, kota code: String) {
+        guard let kota = directory.entry(code), kota.level == .kabupatenKota, kota.retiredAfter == nil else { return nil }
+        let kotaCode = RegionPath.kotaCode(of: kota.code)
+        self.kota = Kota(code: kotaCode, name: kota.name)
+        kecamatan = directory.children(of: kota.code).filter { $0.retiredAfter == nil }
+            .map { Kecamatan(code: $0.code, name: $0.name, kotaCode: kotaCode) }
+        kelurahan = kecamatan.flatMap { kecamatan in
+            directory.children(of: kecamatan.code).filter { $0.retiredAfter == nil }
+                .map { Kelurahan(code: $0.code, name: $0.name, kecamatan: kecamatan, postalCode: nil) }
+        }
+    }
+
     /// Reads the CSV text. The header must name `kecamatan` and `kelurahan`; `kodepos` and `kode`
     /// (the kelurahan's Kemendagri code, `33.74.11.1006`) are optional. Every problem names its
     /// line and what to do about it.

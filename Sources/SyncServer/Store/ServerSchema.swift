@@ -1,7 +1,8 @@
 import FieldModels
 
-/// The server's schema as named migrations, the same text on SQLite and PostgreSQL. A released
-/// migration is never edited; changes come as new ones.
+/// The server's schema as named migrations, the same text on SQLite and PostgreSQL unless
+/// `postgres` gives PostgreSQL its own. A released migration is never edited; changes come as
+/// new ones.
 enum ServerSchema {
     static let migrations: [(name: String, sql: [String])] = [
         ("v1-server", [
@@ -169,6 +170,9 @@ enum ServerSchema {
             "CREATE TABLE web_store (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at BIGINT)",
             "CREATE INDEX web_store_expiry ON web_store(expires_at)",
         ]),
+        // On SQLite, the partition key as a plain column; on PostgreSQL, `postgres` rebuilds
+        // the tables partitioned (`ServerSchema+Partitions`).
+        ("v16-region-partitions", partitionsSQLite),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

@@ -9,8 +9,10 @@ import SyncEngine
 /// (`MergeRules`) in the same transaction as the push. Values of sensitive fields are not copied
 /// here: they stay sealed in the change log and are read through it.
 extension ServerStore {
-    /// Applies changes new to the store to the merged state.
-    func merge(_ changes: [Change], in db: any SQLConnection) async throws {
+    /// Applies changes new to the store to the merged state, filed under each record's home
+    /// region (`regions`; the records' rows are written already).
+    func merge(_ changes: [Change], regions: [String: String], in db: any SQLConnection) async throws {
+        let region = { (record: String, area: String) in regions[record] ?? RegionPartition.key(of: area) }
         guard !changes.isEmpty else { return }
         // What a change replaces is replaced for good, whether or not it is here yet.
         var replaced: [String: Set<Dot>] = [:]
@@ -19,11 +21,13 @@ extension ServerStore {
         try await db.insert(into: "superseded", columns: ["replica", "counter"],
                             rows: edges.sorted().map { [.text($0.replica.rawValue), .int(Int64($0.counter))] },
                             "ON CONFLICT (replica, counter) DO NOTHING")
+        let areas = Dictionary(changes.map { ($0.recordID, $0.area) }, uniquingKeysWith: { first, _ in first })
         for (record, dots) in replaced.sorted(by: { $0.key < $1.key }) {
             for chunk in dots.sorted().chunked(200) {
                 try await db.execute("""
-                    DELETE FROM merged_versions WHERE record_id = ? AND (replica, counter) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
-                    """, [.text(record)] + chunk.flatMap { [SQLValue.text($0.replica.rawValue), .int(Int64($0.counter))] })
+                    DELETE FROM merged_versions WHERE region = ? AND record_id = ?
+                    AND (replica, counter) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
+                    """, [.text(region(record, areas[record]!)), .text(record)] + chunk.flatMap { [SQLValue.text($0.replica.rawValue), .int(Int64($0.counter))] })
             }
         }
         // The new versions nobody replaced are current.
@@ -35,44 +39,46 @@ extension ServerStore {
                 for row in rows { gone.insert(Dot(replica, UInt64(try row.int("counter")))) }
             }
         }
-        try await db.insert(into: "merged_versions", columns: ["record_id", "field", "replica", "counter", "lamport", "value", "agent", "wall_time"],
+        try await db.insert(into: "merged_versions", columns: ["record_id", "field", "replica", "counter", "lamport", "value", "agent", "wall_time", "region"],
                             rows: try changes.filter { !gone.contains($0.dot) }.map { change in
                                 [.text(change.recordID), .text(change.field), .text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)),
                                  .int(Int64(change.lamport)), Self.isSealed(change) ? .null : .text(try Self.encoded(change.value)), .text(change.agent),
-                                 .int(change.wallTime)]
-                            }, "ON CONFLICT (record_id, field, replica, counter) DO NOTHING")
-        var types: [String: RecordType] = [:]
-        for change in changes { types[change.recordID] = change.recordType }
+                                 .int(change.wallTime), .text(region(change.recordID, change.area))]
+                            }, "ON CONFLICT DO NOTHING")
+        var types: [String: (type: RecordType, region: String)] = [:]
+        for change in changes { types[change.recordID] = (change.recordType, region(change.recordID, change.area)) }
         try await summarize(types, in: db)
     }
 
     /// Writes each record's status and the fields in conflict from its current versions.
-    private func summarize(_ types: [String: RecordType], in db: any SQLConnection) async throws {
+    private func summarize(_ types: [String: (type: RecordType, region: String)], in db: any SQLConnection) async throws {
         let live = try await liveVersions(of: Array(types.keys), in: db)
-        try await db.insert(into: "merged_records", columns: ["record_id", "record_type", "status", "conflicts"],
-                            rows: types.sorted(by: { $0.key < $1.key }).map { id, type in
+        try await db.insert(into: "merged_records", columns: ["record_id", "record_type", "status", "conflicts", "region"],
+                            rows: types.sorted(by: { $0.key < $1.key }).map { id, kind in
                                 let fields = live[id] ?? [:]
                                 let status = MergeRules.status(fields)
                                 let conflicts = Conflict.within(id, live: fields, status: status).map(\.field).sorted().joined(separator: ",")
-                                return [.text(id), .text(type.rawValue), .text(status.rawValue), .text(conflicts)]
-                            }, "ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, conflicts = excluded.conflicts")
+                                return [.text(id), .text(kind.type.rawValue), .text(status.rawValue), .text(conflicts), .text(kind.region)]
+                            }, "ON CONFLICT (record_id, region) DO UPDATE SET status = excluded.status, conflicts = excluded.conflicts")
     }
 
     /// The current versions of `ids`' fields. A sealed value is opened from its change when its
     /// field is among `opening` (every field when nil), or has several versions (to tell a
-    /// conflict); otherwise it stands as an empty text.
+    /// conflict); otherwise it stands as an empty text. Each record is read in its home region's
+    /// partition only (`records.region`).
     func liveVersions(of ids: [String], in db: any SQLConnection, opening: Set<String>? = []) async throws -> [String: [String: [FieldVersion]]] {
         var out: [String: [String: [FieldVersion]]] = [:]
-        var sealed: [(record: String, field: String, dot: Dot)] = []
+        var sealed: [(record: String, field: String, dot: Dot, region: String)] = []
         for chunk in ids.sorted().chunked(400) {
             let rows = try await db.query("""
-                SELECT record_id, field, replica, counter, lamport, value, agent, wall_time FROM merged_versions
-                WHERE record_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                SELECT v.record_id, v.field, v.replica, v.counter, v.lamport, v.value, v.agent, v.wall_time, v.region
+                FROM records r JOIN merged_versions v ON v.region = r.region AND v.record_id = r.record_id
+                WHERE r.record_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
                 """, chunk.map(SQLValue.text))
             for row in rows {
                 let record = try row.text("record_id"), field = try row.text("field")
                 let dot = Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))
-                if row["value"].string == nil { sealed.append((record, field, dot)) }
+                if row["value"].string == nil { sealed.append((record, field, dot, try row.text("region"))) }
                 out[record, default: [:]][field, default: []].append(
                     FieldVersion(dot: dot, lamport: UInt64(try row.int("lamport")), value: try row["value"].string.map(Self.decoded) ?? .text(""),
                                  agent: try row.text("agent"), wallTime: try row.int("wall_time")))
@@ -82,10 +88,11 @@ extension ServerStore {
         let wanted = sealed.filter { entry in
             opening.map { $0.contains(entry.field) } ?? true || (out[entry.record]?[entry.field]?.count ?? 0) > 1
         }
-        for chunk in wanted.chunked(200) {
+        let byRegion = Dictionary(grouping: wanted, by: \.region).sorted(by: { $0.key < $1.key })
+        for (region, chunk) in byRegion.flatMap({ region, entries in entries.chunked(200).map { (region, $0) } }) {
             let tuples = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
-            let rows = try await db.query("SELECT replica, counter, body FROM changes WHERE (replica, counter) IN (VALUES \(tuples))",
-                                          chunk.flatMap { [SQLValue.text($0.dot.replica.rawValue), .int(Int64($0.dot.counter))] })
+            let rows = try await db.query("SELECT replica, counter, body FROM changes WHERE region = ? AND (replica, counter) IN (VALUES \(tuples))",
+                                          [.text(region)] + chunk.flatMap { [SQLValue.text($0.dot.replica.rawValue), .int(Int64($0.dot.counter))] })
             var bodies: [Dot: String] = [:]
             for row in rows { bodies[Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))] = try row.text("body") }
             for entry in chunk {
@@ -121,14 +128,18 @@ extension ServerStore {
             var after = (replica: "", counter: Int64(0))
             while true {
                 let rows = try await db.query("""
-                    SELECT replica, counter, body FROM changes WHERE replica > ? OR (replica = ? AND counter > ?)
+                    SELECT replica, counter, body, region FROM changes WHERE replica > ? OR (replica = ? AND counter > ?)
                     ORDER BY replica, counter LIMIT 1000
                     """, [.text(after.replica), .text(after.replica), .int(after.counter)])
                 guard let last = rows.last else { break }
                 after = (try last.text("replica"), try last.int("counter"))
-                try await self.merge(try rows.map { row in
-                    try self.change(fromBody: try row.text("body"), dot: Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter"))))
-                }, in: db)
+                var regions: [String: String] = [:]
+                let changes = try rows.map { row in
+                    let change = try self.change(fromBody: try row.text("body"), dot: Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter"))))
+                    regions[change.recordID] = try row.text("region")
+                    return change
+                }
+                try await self.merge(changes, regions: regions, in: db)
             }
             try await db.execute("INSERT INTO server_meta (name, value) VALUES ('merged', '1') ON CONFLICT (name) DO NOTHING")
         }

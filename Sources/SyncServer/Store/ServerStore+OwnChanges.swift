@@ -38,7 +38,10 @@ extension ServerStore {
 
     /// Every change the store holds of record `id`, read back.
     func heldChanges(of id: String, in db: any SQLConnection) async throws -> [Change] {
-        try await db.query("SELECT replica, counter, body FROM changes WHERE record_id = ?", [.text(id)]).map { row in
+        try await db.query("""
+            SELECT c.replica, c.counter, c.body FROM records r JOIN changes c ON c.region = r.region AND c.record_id = r.record_id
+            WHERE r.record_id = ?
+            """, [.text(id)]).map { row in
             try self.change(fromBody: try row.text("body"), dot: Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter"))))
         }
     }
@@ -64,7 +67,7 @@ extension ServerStore {
         for attempt in 1... {
             let (held, counter) = try await database.transaction { db in
                 (try await self.heldChanges(of: id, in: db),
-                 UInt64(try await db.query("SELECT MAX(counter) AS n FROM changes WHERE replica = ?", [.text(self.ownReplica.rawValue)])[0]["n"].integer ?? 0))
+                 UInt64(try await db.query("SELECT MAX(counter) AS n FROM dots WHERE replica = ?", [.text(self.ownReplica.rawValue)])[0]["n"].integer ?? 0))
             }
             let live = MergeRules.live(held)
             let edits: [MergeRules.Edit]

@@ -91,7 +91,7 @@ extension ServerStore {
             let certificate = try Self.certificate(from: row)
             let counter = try await db.query("SELECT counter FROM server_vector WHERE replica = ?", [.text(certificate.replica.rawValue)])
                 .first.map { try $0.int("counter") } ?? 0
-            let digest = counter == 0 ? nil : try await db.query("SELECT digest FROM changes WHERE replica = ? AND counter = ?",
+            let digest = counter == 0 ? nil : try await db.query("SELECT digest FROM dots WHERE replica = ? AND counter = ?",
                                                                  [.text(certificate.replica.rawValue), .int(counter)])
                 .first.flatMap { Data(hex: try $0.text("digest")) }
             out.append(OwnReplica(replica: certificate.replica, counter: UInt64(counter), digest: digest, certificate: certificate))
@@ -112,7 +112,7 @@ extension ServerStore {
                                   en: "Replica \(Grammar.shown(request.replica.rawValue)) does not belong to this device's agent.")
             }
             let rows = try await db.query("""
-                SELECT counter, digest FROM changes WHERE replica = ? AND counter > ? ORDER BY counter LIMIT \(limit + 1)
+                SELECT counter, digest FROM dots WHERE replica = ? AND counter > ? ORDER BY counter LIMIT \(limit + 1)
                 """, [.text(request.replica.rawValue), .int(Int64(request.after))])
             let entries = try rows.prefix(limit).map {
                 DigestsResponse.Entry(counter: UInt64(try $0.int("counter")), digest: Data(hex: try $0.text("digest")) ?? Data())

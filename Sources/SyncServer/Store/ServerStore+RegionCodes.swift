@@ -55,6 +55,10 @@ extension ServerStore {
                 let stored = try self.stored(new)
                 try await db.execute("UPDATE changes SET body = ?, digest = ? WHERE replica = ? AND counter = ?",
                                      [.text(stored.body), .text(stored.digest), .text(dot.replica.rawValue), .int(Int64(dot.counter))])
+                if database.dialect == .postgres {
+                    try await db.execute("UPDATE dots SET digest = ? WHERE replica = ? AND counter = ?",
+                                         [.text(stored.digest), .text(dot.replica.rawValue), .int(Int64(dot.counter))])
+                }
                 rewritten += 1
             }
             try await Self.audit(.regionsRecoded, detail: "\(codes.count) region ids became Kemendagri codes; \(rewritten) changes rewritten",

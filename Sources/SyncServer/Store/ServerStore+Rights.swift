@@ -13,8 +13,14 @@ extension ServerStore {
         var known: Set<String>
         /// Whether the store holds the record already, and the area it held it under.
         var storedArea: String?
+        /// The home region of a held record (`RegionPartition`).
+        var storedRegion: String?
         /// Whether the batch brought a new deciding place change (the row must be written).
         var placed = false
+
+        /// Its home region (`RegionPartition`): the kabupaten/kota of the area it was first
+        /// stored in (where a new record lies after its first batch), kept when it moves.
+        var region: String { storedRegion ?? RegionPartition.key(of: area) }
     }
 
     /// What only the server can judge of admitted changes: the origin device is not revoked;
@@ -121,7 +127,7 @@ extension ServerStore {
 
     /// Where the store holds a record now, or nil for a record it has not seen.
     static func place(of id: String, in db: any SQLConnection) async throws -> RecordPlace? {
-        guard let row = try await db.query("SELECT record_type, area, place_lamport, place_replica, place_counter FROM records WHERE record_id = ?",
+        guard let row = try await db.query("SELECT record_type, area, region, place_lamport, place_replica, place_counter FROM records WHERE record_id = ?",
                                            [.text(id)]).first else { return nil }
         let area = try row.text("area")
         var known: Set<String> = [area]
@@ -130,7 +136,8 @@ extension ServerStore {
         if let lamport = row["place_lamport"].integer, let replica = row["place_replica"].string, let counter = row["place_counter"].integer {
             head = (UInt64(lamport), Dot(ReplicaID(replica), UInt64(counter)))
         }
-        return RecordPlace(type: try row.text("record_type"), area: area, head: head, known: known, storedArea: area)
+        return RecordPlace(type: try row.text("record_type"), area: area, head: head, known: known, storedArea: area,
+                           storedRegion: try row.text("region"))
     }
 
     /// Keeps where each record of a batch lies: a new record's row, a moved record's new area,
@@ -147,16 +154,16 @@ extension ServerStore {
             }
             guard let storedArea = place.storedArea else {
                 try await db.execute("""
-                    INSERT INTO records (record_id, record_type, area, place_lamport, place_replica, place_counter) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO records (record_id, record_type, area, place_lamport, place_replica, place_counter, region) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (record_id) DO NOTHING
-                    """, [.text(id), .text(place.type), .text(place.area)] + head)
+                    """, [.text(id), .text(place.type), .text(place.area)] + head + [.text(place.region)])
                 continue
             }
             guard place.placed else { continue }
             try await db.execute("UPDATE records SET area = ?, place_lamport = ?, place_replica = ?, place_counter = ? WHERE record_id = ?",
                                  [.text(place.area)] + head + [.text(id)])
             if storedArea != place.area {
-                try await db.execute("UPDATE changes SET area = ? WHERE record_id = ?", [.text(place.area), .text(id)])
+                try await db.execute("UPDATE changes SET area = ? WHERE region = ? AND record_id = ?", [.text(place.area), .text(place.region), .text(id)])
                 try await db.execute("""
                     INSERT INTO moved_records (record_id, area) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET area = excluded.area
                     """, [.text(id), .text(place.area)])

@@ -30,10 +30,10 @@ extension ServerStore {
         case .postgres:
             """
             SELECT v.replica, c.counter FROM server_vector v
-            CROSS JOIN LATERAL (SELECT counter FROM changes WHERE replica = v.replica AND counter > v.counter OFFSET 0) AS c
+            CROSS JOIN LATERAL (SELECT counter FROM dots WHERE replica = v.replica AND counter > v.counter OFFSET 0) AS c
             """
         case .sqlite:
-            "SELECT v.replica, c.counter FROM server_vector v CROSS JOIN changes c ON c.replica = v.replica AND c.counter > v.counter"
+            "SELECT v.replica, c.counter FROM server_vector v CROSS JOIN dots c ON c.replica = v.replica AND c.counter > v.counter"
         }
     }
 
@@ -70,6 +70,7 @@ extension ServerStore {
         try Admission.checkGrammar(request.changes)
         let encoded = try request.changes.map { change in (change, try self.stored(change)) }
         let batchDigest = Data(SHA256.hash(data: Data(encoded.map(\.1.digest).joined().utf8))).hex
+        try await makePartitions(for: request.changes.map(\.area))
         return try await database.transaction { db in
             if self.database.dialect == .postgres { try await db.execute(Self.writeLocks(request.changes)) }
             if let row = try await db.query("SELECT device_id, digest, accepted FROM batches WHERE id = ?", [.text(request.batch)]).first {
@@ -102,16 +103,27 @@ extension ServerStore {
             // Where a change is filed: its record's area after the batch. `replica_areas` must
             // name the same area as the change's row, or a pull would miss its writer.
             let filedArea = { (change: Change) in places[change.recordID]?.area ?? change.area }
+            let region = { (change: Change) in places[change.recordID]?.region ?? RegionPartition.key(of: filedArea(change)) }
+            // Where each record lies first: a new record's row gives its home region, which
+            // its changes and merged state are filed under.
+            try await Self.store(places, in: db)
+            if self.database.dialect == .postgres {
+                try await db.insert(into: "dots", columns: ["replica", "counter", "region", "digest"],
+                                    rows: fresh.map { change, coded in
+                                        [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .text(region(change)), .text(coded.digest)]
+                                    }, "ON CONFLICT (replica, counter) DO NOTHING")
+            }
             try await db.insert(into: "changes", columns: ["replica", "counter", "tx_counter", "record_type", "record_id", "area", "family",
-                                                           "body", "digest", "batch_id", "place", "stated"],
+                                                           "body", "digest", "batch_id", "place", "stated", "region"],
                                 rows: fresh.map { change, coded in
                                     [.text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)), .int(Int64(change.transaction.counter)),
                                      .text(change.recordType.rawValue), .text(change.recordID), .text(filedArea(change)),
                                      families[change.recordID].map(SQLValue.text) ?? .null, .text(coded.body), .text(coded.digest),
-                                     .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area)]
-                                }, "ON CONFLICT (replica, counter) DO NOTHING")
+                                     .text(request.batch), .int(moves.contains(Placement.Group(change)) ? 1 : 0), .text(change.area),
+                                     .text(region(change))]
+                                }, "ON CONFLICT DO NOTHING")
             try await self.index(fresh.map(\.0), in: db)
-            try await self.merge(fresh.map(\.0), in: db)
+            try await self.merge(fresh.map(\.0), regions: places.mapValues(\.region), in: db)
             try await Self.storeAttachmentReferences(fresh.map(\.0), in: db)
             let filed = Set(fresh.map { WriterArea(area: filedArea($0.0), replica: $0.0.dot.replica.rawValue) })
             try await db.insert(into: "replica_areas", columns: ["area", "replica"],
@@ -122,7 +134,6 @@ extension ServerStore {
                                 rows: areas.sorted { ($0.record, $0.area) < ($1.record, $1.area) }.map { [.text($0.record), .text($0.area)] },
                                 "ON CONFLICT (record_id, area) DO NOTHING")
             let writers = Set(fresh.map(\.0.dot.replica))
-            try await Self.store(places, in: db)
             try await db.insert(into: "seals", columns: ["replica", "counter", "signature", "groups"],
                                 rows: admitted.seals.map { seal in
                                     [.text(seal.transaction.replica.rawValue), .int(Int64(seal.transaction.counter)),
@@ -201,7 +212,7 @@ extension ServerStore {
     private static func heldDigests(of changes: [Change], in db: any SQLConnection) async throws -> [Dot: String] {
         var out: [Dot: String] = [:]
         for (replica, counters) in Dictionary(grouping: changes.map(\.dot), by: \.replica).mapValues({ $0.map(\.counter) }) {
-            let rows = try await db.query("SELECT counter, digest FROM changes WHERE replica = ? AND counter >= ? AND counter <= ?",
+            let rows = try await db.query("SELECT counter, digest FROM dots WHERE replica = ? AND counter >= ? AND counter <= ?",
                                           [.text(replica.rawValue), .int(Int64(counters.min()!)), .int(Int64(counters.max()!))])
             for row in rows { out[Dot(replica, UInt64(try row.int("counter")))] = try row.text("digest") }
         }
@@ -219,7 +230,7 @@ extension ServerStore {
     func pull(_ request: PullRequest, scope: SyncScope) async throws -> PullResponse {
         let limit = min(max(request.maxChanges ?? WireProtocol.batchChanges, 1), WireProtocol.maxBatchChanges)
         return try await database.transaction { db in
-            let (filter, filterBinds) = Self.sqlFilter(scope)
+            let (page, pageBinds) = Self.pageQuery(scope, regions: try await Self.regions(of: scope, in: db))
             let upTo: VersionVector
             if let given = request.upTo {
                 upTo = given
@@ -235,10 +246,7 @@ extension ServerStore {
                 if let after = request.after, after.replica == replica { cursor = max(cursor, after.counter) }
                 let high = max(upTo[replica], upTo.beyond.filter { $0.replica == replica }.map(\.counter).max() ?? 0)
                 while cursor < high {
-                    let rows = try await db.query("""
-                        SELECT counter, tx_counter, record_type, area, family, body, place FROM changes
-                        WHERE replica = ? AND counter > ? AND counter <= ? AND \(filter) ORDER BY counter LIMIT 500
-                        """, [.text(replica.rawValue), .int(Int64(cursor)), .int(Int64(high))] + filterBinds)
+                    let rows = try await db.query(page, [.text(replica.rawValue), .int(Int64(cursor)), .int(Int64(high))] + pageBinds)
                     guard let last = rows.last else { break }
                     cursor = UInt64(try last.int("counter"))
                     for row in rows {
@@ -301,7 +309,7 @@ extension ServerStore {
         var counter = try stored.map { try $0.int("counter") } ?? 0
         let start = counter
         scan: while true {
-            let rows = try await db.query("SELECT counter FROM changes WHERE replica = ? AND counter > ? ORDER BY counter LIMIT 1000",
+            let rows = try await db.query("SELECT counter FROM dots WHERE replica = ? AND counter > ? ORDER BY counter LIMIT 1000",
                                           [.text(replica.rawValue), .int(counter)])
             for row in rows {
                 guard try row.int("counter") == counter + 1 else { break scan }
@@ -335,10 +343,11 @@ extension ServerStore {
         case .families:
             // The writers of its families (by index), and of the kota, where city-wide records lie.
             let list = Array(repeating: "?", count: scope.families.count).joined(separator: ", ")
+            let (inRegions, regionBinds) = regionCondition(try await regions(of: scope, in: db))
             let writers = try await db.query("""
-                SELECT replica FROM changes WHERE family IN (\(scope.families.isEmpty ? "NULL" : list))
+                SELECT replica FROM changes WHERE family IN (\(scope.families.isEmpty ? "NULL" : list))\(inRegions)
                 UNION SELECT replica FROM replica_areas WHERE area IN (SELECT id FROM regions WHERE level IN ('kota', 'kecamatan'))
-                """, scope.families.map(SQLValue.text))
+                """, scope.families.map(SQLValue.text) + regionBinds)
             return Set(try writers.map { ReplicaID(try $0.text("replica")) })
         }
     }
@@ -346,19 +355,34 @@ extension ServerStore {
     /// The replicas with changes filed under one of `areas` (`replica_areas`), with a move of
     /// a record that left one of them (`former_areas`: where its moves must still reach), or
     /// with changes of a record that moved into one of them (`moved_records`: its history is
-    /// filed there now). Each part an index search; the last two read only moved records.
+    /// filed there now). Each part an index search; the last two read only moved records, each
+    /// in its home region's partition.
     static func writersQuery(areas: [String]) -> (String, [SQLValue]) {
         let list = Array(repeating: "?", count: areas.count).joined(separator: ", ")
         let binds = areas.map(SQLValue.text)
         return ("""
             SELECT replica FROM replica_areas WHERE area IN (\(list))
-            UNION SELECT c.replica FROM former_areas f JOIN changes c ON c.record_id = f.record_id WHERE f.area IN (\(list)) AND c.place = 1
-            UNION SELECT c.replica FROM moved_records m JOIN changes c ON c.record_id = m.record_id WHERE m.area IN (\(list))
+            UNION SELECT c.replica FROM former_areas f JOIN records r ON r.record_id = f.record_id
+                JOIN changes c ON c.region = r.region AND c.record_id = f.record_id WHERE f.area IN (\(list)) AND c.place = 1
+            UNION SELECT c.replica FROM moved_records m JOIN records r ON r.record_id = m.record_id
+                JOIN changes c ON c.region = r.region AND c.record_id = m.record_id WHERE m.area IN (\(list))
             """, binds + binds + binds)
     }
 
+    /// A page of a pull: the changes of one replica (the first bind) after a counter and up to
+    /// another (the next two) that `scope` reads, from the partitions of `regions` only (nil:
+    /// every region). The binds returned follow those three.
+    static func pageQuery(_ scope: SyncScope, regions: [String]?) -> (String, [SQLValue]) {
+        let (filter, filterBinds) = sqlFilter(scope)
+        let (inRegions, regionBinds) = regionCondition(regions)
+        return ("""
+            SELECT counter, tx_counter, record_type, area, family, body, place FROM changes
+            WHERE replica = ? AND counter > ? AND counter <= ?\(inRegions) AND \(filter) ORDER BY counter LIMIT 500
+            """, regionBinds + filterBinds)
+    }
+
     /// The city-wide record types as an SQL list (constants of the code, never input).
-    private static let cityWideTypes = RecordType.allCases.filter(\.isCityWide).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    static let cityWideTypes = RecordType.allCases.filter(\.isCityWide).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     private static func sqlFilter(_ scope: SyncScope) -> (String, [SQLValue]) {
         switch scope.kind {

@@ -63,19 +63,21 @@ final class ServerStore: Sendable {
         }
     }
 
-    /// Applies the migrations not yet applied, each in its own transaction.
-    static func migrate(_ database: any SQLDatabase) async throws {
+    /// Applies the migrations not yet applied, each in its own transaction (of those named in
+    /// `only`, when given: a store as an earlier version left it, for the upgrade tests).
+    static func migrate(_ database: any SQLDatabase, only: Set<String>? = nil) async throws {
         try await database.transaction { db in
             try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
         }
-        for migration in ServerSchema.migrations {
+        for migration in ServerSchema.migrations where only?.contains(migration.name) ?? true {
             try await database.transaction { db in
                 if database.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7418)") }
                 guard try await db.query("SELECT name FROM schema_migrations WHERE name = ?", [.text(migration.name)]).isEmpty else { return }
                 if migration.name == "v2-provenance", !(try await db.query("SELECT 1 AS held FROM changes LIMIT 1").isEmpty) {
                     throw ServerError.badConfiguration(ServerSchema.unprovenStore)
                 }
-                for statement in migration.sql { try await db.execute(statement) }
+                let statements = database.dialect == .postgres ? ServerSchema.postgres[migration.name] ?? migration.sql : migration.sql
+                for statement in statements { try await db.execute(statement) }
                 try await db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                                      [.text(migration.name), .int(Clock.now)])
             }
