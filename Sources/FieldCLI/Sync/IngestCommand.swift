@@ -15,7 +15,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "A file of enrolment codes, one device per line: CODE AREA (a kelurahan code).") var codes: String
     @Option(help: "Changes to store in all.") var changes = 1_000_000
     @Option(help: "Changes per measured step.") var step = 100_000
-    @Option(help: "Households (of four: 26 changes) per pushed batch.") var households = 19
+    @Option(help: "Households (of four: 29 changes) per pushed batch.") var households = 19
     @Option(help: "Pushes running at once.") var concurrency = 8
 
     func run() throws {
@@ -23,10 +23,8 @@ struct IngestCommand: ParsableCommand {
         let devices = try lines.filter { $0.count == 2 }.map { try LoadDevice(server: server, code: $0[0], area: $0[1]) }
         guard !devices.isEmpty else { throw ValidationError("--codes names no device") }
         for device in devices { try device.session() }
-        let perBatch = households * 26
-        let batches = (changes + perBatch - 1) / perBatch
         let workers = max(1, min(concurrency, devices.count))
-        let progress = IngestProgress(step: step, total: batches * perBatch)
+        let progress = IngestProgress(step: step, total: changes)
         let finished = DispatchGroup()
         // Each worker has devices of its own (none shared), and takes their turns in order.
         for worker in 0..<workers {
@@ -35,11 +33,13 @@ struct IngestCommand: ParsableCommand {
             let thread = Thread {
                 defer { finished.leave() }
                 var turn = 0
-                while progress.claim(of: batches) {
+                while true {
                     let device = own[turn % own.count]
                     turn += 1
                     do {
-                        progress.stored(try device.push(try device.batch(households: households)))
+                        let batch = try device.batch(households: households)
+                        guard progress.claim(batch.changes.count) else { break }
+                        progress.stored(try device.push(batch))
                     } catch {
                         progress.fail("\(error)")
                     }
@@ -70,11 +70,11 @@ private final class IngestProgress: @unchecked Sendable {
         self.total = total
     }
 
-    /// Whether another batch is still to be pushed (and it is now this caller's).
-    func claim(of batches: Int) -> Bool {
+    /// Whether another batch of `count` changes is still to be pushed (and it is now this caller's).
+    func claim(_ count: Int) -> Bool {
         lock.withLock {
-            guard claimed < batches else { return false }
-            claimed += 1
+            guard claimed < total else { return false }
+            claimed += count
             return true
         }
     }

@@ -52,7 +52,7 @@ extension ServerStore {
 
     /// Writes each record's status and the fields in conflict from its current versions.
     private func summarize(_ types: [String: (type: RecordType, region: String)], in db: any SQLConnection) async throws {
-        let live = try await liveVersions(of: Array(types.keys), in: db)
+        let live = try await liveVersions(of: Array(types.keys), regions: types.mapValues(\.region), in: db)
         try await db.insert(into: "merged_records", columns: ["record_id", "record_type", "status", "conflicts", "region"],
                             rows: types.sorted(by: { $0.key < $1.key }).map { id, kind in
                                 let fields = live[id] ?? [:]
@@ -65,16 +65,23 @@ extension ServerStore {
     /// The current versions of `ids`' fields. A sealed value is opened from its change when its
     /// field is among `opening` (every field when nil), or has several versions (to tell a
     /// conflict); otherwise it stands as an empty text. Each record is read in its home region's
-    /// partition only (`records.region`).
-    func liveVersions(of ids: [String], in db: any SQLConnection, opening: Set<String>? = []) async throws -> [String: [String: [FieldVersion]]] {
+    /// partition only: the one `regions` gives (named in the statement, so PostgreSQL prunes the
+    /// others as it plans), or else the one its row of `records` names.
+    func liveVersions(of ids: [String], regions: [String: String]? = nil, in db: any SQLConnection,
+                      opening: Set<String>? = []) async throws -> [String: [String: [FieldVersion]]] {
         var out: [String: [String: [FieldVersion]]] = [:]
         var sealed: [(record: String, field: String, dot: Dot, region: String)] = []
-        for chunk in ids.sorted().chunked(400) {
-            let rows = try await db.query("""
+        let groups = regions.map { regions in Dictionary(grouping: ids, by: { Optional(regions[$0] ?? RegionPartition.unknown) }) } ?? [nil: ids]
+        let chunks = groups.sorted { ($0.key ?? "") < ($1.key ?? "") }.flatMap { region, group in group.sorted().chunked(400).map { (region, $0) } }
+        for (region, chunk) in chunks {
+            let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let rows = try await db.query(region == nil ? """
                 SELECT v.record_id, v.field, v.replica, v.counter, v.lamport, v.value, v.agent, v.wall_time, v.region
-                FROM records r JOIN merged_versions v ON v.region = r.region AND v.record_id = r.record_id
-                WHERE r.record_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
-                """, chunk.map(SQLValue.text))
+                FROM records r JOIN merged_versions v ON v.region = r.region AND v.record_id = r.record_id WHERE r.record_id IN (\(list))
+                """ : """
+                SELECT record_id, field, replica, counter, lamport, value, agent, wall_time, region FROM merged_versions
+                WHERE region = ? AND record_id IN (\(list))
+                """, (region.map { [SQLValue.text($0)] } ?? []) + chunk.map(SQLValue.text))
             for row in rows {
                 let record = try row.text("record_id"), field = try row.text("field")
                 let dot = Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))
@@ -88,8 +95,8 @@ extension ServerStore {
         let wanted = sealed.filter { entry in
             opening.map { $0.contains(entry.field) } ?? true || (out[entry.record]?[entry.field]?.count ?? 0) > 1
         }
-        let byRegion = Dictionary(grouping: wanted, by: \.region).sorted(by: { $0.key < $1.key })
-        for (region, chunk) in byRegion.flatMap({ region, entries in entries.chunked(200).map { (region, $0) } }) {
+        let sealedChunks = Dictionary(grouping: wanted, by: \.region).sorted(by: { $0.key < $1.key })
+        for (region, chunk) in sealedChunks.flatMap({ region, entries in entries.chunked(200).map { (region, $0) } }) {
             let tuples = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
             let rows = try await db.query("SELECT replica, counter, body FROM changes WHERE region = ? AND (replica, counter) IN (VALUES \(tuples))",
                                           [.text(region)] + chunk.flatMap { [SQLValue.text($0.dot.replica.rawValue), .int(Int64($0.dot.counter))] })
