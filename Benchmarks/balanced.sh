@@ -15,7 +15,7 @@ start_balanced() {
       [ -d /sys/fs/cgroup/cpu ] || { echo "BENCH_SERVER_CPU needs the cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2; exit 1; }
       mkdir -p "$group"
       echo 100000 > "$group/cpu.cfs_period_us"
-      python3 -c "print(int(float('$BENCH_SERVER_CPU') * 100000))" > "$group/cpu.cfs_quota_us"
+      awk -v cores="$BENCH_SERVER_CPU" 'BEGIN { printf "%d\n", cores * 100000 }' > "$group/cpu.cfs_quota_us"
       groups="${groups:-} $group"
       sh -c 'echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$group" \
         "$bin/field-server" serve --port $((port + n)) --trusted-proxy 127.0.0.1 > "$dir/server-$n.log" 2>&1 &

@@ -141,6 +141,69 @@ struct ConcurrentPushTests {
         }
     }
 
+    @Test("While a push's transaction is open, a push of another replica commits, even the first of a new region (its partitions attached meanwhile); a push of the same replica waits for it",
+          .enabled(if: StoreKind.available.contains(.postgres)))
+    func noGlobalLock() async throws {
+        try await StoreKind.postgres.withStore { store in
+            try await store.importRegions(ServerTierPropertyTests.otherKabupaten)
+            let laptop = try await Self.devices(store, psm: 1).psm[0]
+            var elsewhere = TestDevice(agent: AgentProfile(id: "A-KAB", name: "PSM Kabupaten Semarang", role: .psm,
+                                                           area: ServerTierPropertyTests.otherKabupaten.kelurahan[0].id))
+            try await store.addAgent(elsewhere.agent, now: 1)
+            try await elsewhere.enroll(in: store)
+            let household = { (device: TestDevice, id: String, start: UInt64) in
+                try device.push("\(id)-\(start)", Sample.household(id, members: 2, area: device.agent.area, replica: device.replica, start: start,
+                                                                   agent: device.agent.id))
+            }
+            _ = try await Self.push(store, try household(laptop, "H-OPEN1", 1), by: laptop)
+            let next = try household(laptop, "H-OPEN2", 100)
+
+            // A push of the laptop in flight: its locks taken and its rows being written, held open.
+            let (released, release) = AsyncStream<Void>.makeStream()
+            let (opened, open) = AsyncStream<Void>.makeStream()
+            let replica = laptop.replica.rawValue
+            let inFlight = Task {
+                try await store.database.transaction { db in
+                    try await db.execute(ServerStore.writeLocks(next.changes))
+                    try await db.execute("UPDATE changes SET batch_id = batch_id WHERE replica = ?", [.text(replica)])
+                    open.finish()
+                    for await _ in released { break }
+                }
+            }
+            for await _ in opened {}
+            // Which comes first: `push`, or `seconds` going by; the held transaction ends then
+            // when `releasing` (or when the push is late: nothing may wait past the test).
+            func first(_ push: @escaping @Sendable () async throws -> Void, orAfter seconds: Int, releasing: Bool) async throws -> Bool {
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask { try await push(); return true }
+                    group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
+                    let pushedFirst = try await group.next()!
+                    if releasing || !pushedFirst { release.yield() }
+                    if pushedFirst { group.cancelAll() } // the clock, not the push
+                    _ = try? await group.reduce(into: ()) { _, _ in }
+                    return pushedFirst
+                }
+            }
+            // Another replica in another kabupaten, whose region is new: it does not wait for the
+            // open transaction (60 s bounds a wait for ever; it is no speed).
+            let other = try household(elsewhere, "H-KAB1", 1)
+            let device = elsewhere
+            #expect(try await first({ _ = try await Self.push(store, other, by: device) }, orAfter: 60, releasing: false),
+                    "a push of another replica and region committed while the first push's transaction was open")
+            // The same replica's next batch waits for the open transaction, then goes through.
+            #expect(try await !first({ _ = try await Self.push(store, next, by: laptop) }, orAfter: 2, releasing: true),
+                    "a push of the same replica waited for the one in flight")
+            try await inFlight.value
+            let vector = try await store.vector()
+            #expect(vector[laptop.replica] == next.changes.map(\.dot.counter).max()! || vector.beyond.contains(next.changes.last!.dot))
+            #expect(vector[elsewhere.replica] == other.changes.map(\.dot.counter).max()!)
+            let partitions = try await store.database.transaction { db in
+                try await db.query("SELECT to_regclass('changes_3322')::text AS name")[0]["name"].string
+            }
+            #expect(partitions == "changes_3322", "the new region's partition was attached")
+        }
+    }
+
     @Test("The locks of a push: its replicas, then its records and the households they name, in one order")
     func lockStatement() {
         let replica = ReplicaID("R1")

@@ -12,7 +12,28 @@
 /// key is a plain column and `dots` a view of the change log.
 extension ServerSchema {
     /// PostgreSQL's own text of a migration, by name, where it differs from SQLite's.
-    static let postgres: [String: [String]] = ["v16-region-partitions": partitionsPostgres]
+    static let postgres: [String: [String]] = ["v16-region-partitions": partitionsPostgres, "v17-attach-partitions": [attachingPartition]]
+
+    /// A region's partitions made apart and then attached: `CREATE TABLE … PARTITION OF` locks
+    /// the whole parent (ACCESS EXCLUSIVE), so the first push of a new region waited for every
+    /// push in flight and every push after it waited for it; attaching takes only SHARE UPDATE
+    /// EXCLUSIVE, which the reads and writes of pushes and pulls do not conflict with.
+    static let attachingPartition = """
+        CREATE OR REPLACE FUNCTION fieldsync_partition(region TEXT) RETURNS INTEGER LANGUAGE plpgsql AS $$
+        DECLARE parent TEXT;
+        BEGIN
+            IF to_regclass('changes_' || region) IS NOT NULL THEN RETURN 0; END IF;
+            PERFORM pg_advisory_xact_lock(7419);
+            -- Another push made them while this one waited (its catalog cache may not show it yet).
+            FOREACH parent IN ARRAY ARRAY['changes', 'merged_versions', 'merged_records'] LOOP
+                EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', parent || '_' || region, parent);
+                EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES IN (%L)', parent, parent || '_' || region, region);
+            END LOOP;
+            RETURN 1;
+        EXCEPTION WHEN duplicate_table THEN
+            RETURN 0;
+        END $$
+        """
 
     /// The partition key of a record in `column`, as `RegionPartition.key(of:)` computes it.
     private static func keyExpression(_ column: String, postgres: Bool) -> String {

@@ -173,6 +173,8 @@ enum ServerSchema {
         // On SQLite, the partition key as a plain column; on PostgreSQL, `postgres` rebuilds
         // the tables partitioned (`ServerSchema+Partitions`).
         ("v16-region-partitions", partitionsSQLite),
+        // PostgreSQL only: a region's partitions attached rather than created in place.
+        ("v17-attach-partitions", []),
     ]
 
     /// Stores whose changes came before origin seals cannot be proven now; the operator must

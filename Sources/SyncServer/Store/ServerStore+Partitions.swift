@@ -4,8 +4,9 @@ import SyncEngine
 /// Which regions' partitions a request touches (`ServerSchema+Partitions`).
 extension ServerStore {
     /// On PostgreSQL, makes the partitions of the regions of `areas` that do not exist yet: in a
-    /// transaction of its own before a push's, which holds no lock a push holds (making a
-    /// partition locks its table whole, briefly, the first time a region sends data).
+    /// transaction of its own before a push's, which holds none of the push's locks. A partition
+    /// is attached (`ServerSchema.attachingPartition`), which pushes and pulls in flight do not
+    /// wait for, nor it for them.
     func makePartitions(for areas: [String]) async throws {
         guard database.dialect == .postgres else { return }
         let keys = Set(areas.map(RegionPartition.key(of:))).sorted()
