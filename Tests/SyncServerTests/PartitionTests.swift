@@ -31,18 +31,9 @@ struct PartitionTests {
             let kota = try await laptop("kota", area: Sample.srondol, store: store, in: directory)
             let kabupaten = try await laptop("kabupaten", area: Self.kabupatenSemarang.kelurahan[0].id, store: store, in: directory)
             let jakarta = try await laptop("jakarta", area: Self.jakarta.kelurahan[0].id, store: store, in: directory)
-            for (index, laptop) in [kota, kabupaten, jakarta].enumerated() {
-                for house in 0..<2 {
-                    _ = try laptop.replica.write("H-P\(index)N\(house)", type: .household, area: laptop.agent.area,
-                                                 fields: ["address": .text("Jl. \(laptop.name) \(house)"), Placement.field: .text(laptop.agent.area)],
-                                                 wallTime: 0)
-                }
-            }
-            // The kabupaten's first household is pushed, then moves into the kota.
+            // The kabupaten's first household moves into the kota once pushed.
+            try await Self.writeAndMove([kota, kabupaten, jakarta], prefix: "H-P", households: 2, store: store)
             var clean: SeededGenerator? = nil
-            try await ServerTierPropertyTests.push(kabupaten, to: store, random: &clean, now: 10_000)
-            _ = try kabupaten.replica.move(household: "H-P1N0", to: Sample.srondol, now: Date(timeIntervalSince1970: 11))
-            for laptop in [kota, kabupaten, jakarta] { try await ServerTierPropertyTests.push(laptop, to: store, random: &clean, now: 12_000) }
 
             // The kota's laptop receives the moved household with its history, filed in its home region.
             try await ServerTierPropertyTests.pull(kota, from: store, random: &clean)
@@ -109,17 +100,7 @@ struct PartitionTests {
         try await store.importRegions(Self.kabupatenSemarang)
         let kota = try await laptop("kota", area: Sample.srondol, store: store, in: directory)
         let kabupaten = try await laptop("kabupaten", area: Self.kabupatenSemarang.kelurahan[0].id, store: store, in: directory)
-        for (index, laptop) in [kota, kabupaten].enumerated() {
-            for house in 0..<3 {
-                _ = try laptop.replica.write("H-U\(index)N\(house)", type: .household, area: laptop.agent.area,
-                                             fields: ["address": .text("Jl. \(laptop.name) \(house)"), Placement.field: .text(laptop.agent.area)],
-                                             wallTime: 0)
-            }
-        }
-        var clean: SeededGenerator? = nil
-        try await ServerTierPropertyTests.push(kabupaten, to: store, random: &clean, now: 10_000)
-        _ = try kabupaten.replica.move(household: "H-U1N0", to: Sample.srondol, now: Date(timeIntervalSince1970: 11))
-        for laptop in [kota, kabupaten] { try await ServerTierPropertyTests.push(laptop, to: store, random: &clean, now: 12_000) }
+        try await Self.writeAndMove([kota, kabupaten], prefix: "H-U", households: 3, store: store)
         let scope = kota.scope
         func state(_ store: ServerStore) async throws -> (ReplicaSnapshot, VersionVector, [Dot]) {
             (try await store.mergedSnapshot(), try await store.vector(),
@@ -156,6 +137,22 @@ struct PartitionTests {
         #expect(after.1 == before.1, "the same vector")
         #expect(after.2 == before.2 && after.2.count > 0, "the same pull")
         #expect(Set(parts) == ["changes_3374", "changes_3322"], "\(parts)")
+    }
+
+    /// Each laptop writes `households` households (`PREFIX<laptop>N<house>`); the second laptop's
+    /// first household is pushed, then moves into Srondol Kulon (Kota Semarang); all push.
+    static func writeAndMove(_ laptops: [ServerTierPropertyTests.Laptop], prefix: String, households: Int, store: ServerStore) async throws {
+        for (index, laptop) in laptops.enumerated() {
+            for house in 0..<households {
+                _ = try laptop.replica.write("\(prefix)\(index)N\(house)", type: .household, area: laptop.agent.area,
+                                             fields: ["address": .text("Jl. \(laptop.name) \(house)"), Placement.field: .text(laptop.agent.area)],
+                                             wallTime: 0)
+            }
+        }
+        var clean: SeededGenerator? = nil
+        try await ServerTierPropertyTests.push(laptops[1], to: store, random: &clean, now: 10_000)
+        _ = try laptops[1].replica.move(household: "\(prefix)1N0", to: Sample.srondol, now: Date(timeIntervalSince1970: 11))
+        for laptop in laptops { try await ServerTierPropertyTests.push(laptop, to: store, random: &clean, now: 12_000) }
     }
 
     func laptop(_ name: String, area: String, store: ServerStore, in directory: URL) async throws -> ServerTierPropertyTests.Laptop {

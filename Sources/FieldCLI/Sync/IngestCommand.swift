@@ -11,17 +11,14 @@ import SyncEngine
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "_ingest", shouldDisplay: false)
 
-    @Option(help: "The server (or the balancer before several), e.g. http://127.0.0.1:8097.") var server: String
-    @Option(help: "A file of enrolment codes, one device per line: CODE AREA (a kelurahan code).") var codes: String
+    @OptionGroup var target: LoadTarget
     @Option(help: "Changes to store in all.") var changes = 1_000_000
     @Option(help: "Changes per measured step.") var step = 100_000
     @Option(help: "Households (of four: 29 changes) per pushed batch.") var households = 19
     @Option(help: "Pushes running at once.") var concurrency = 8
 
     func run() throws {
-        let lines = try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        let devices = try lines.filter { $0.count == 2 }.map { try LoadDevice(server: server, code: $0[0], area: $0[1]) }
-        guard !devices.isEmpty else { throw ValidationError("--codes names no device") }
+        let devices = try target.devices()
         for device in devices { try device.session() }
         let workers = max(1, min(concurrency, devices.count))
         let progress = IngestProgress(step: step, total: changes)

@@ -15,15 +15,13 @@ import SyncEngine
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "_load", shouldDisplay: false)
 
-    @Option(help: "The server, e.g. http://127.0.0.1:8097.") var server: String
-    @Option(help: "A file of enrolment codes, one device per line: CODE AREA (a kelurahan code).") var codes: String
+    @OptionGroup var target: LoadTarget
     @Option(help: "Syncs per device.") var rounds = 4
     @Option(help: "Households (of four) per pushed batch.") var households = 2
     @Option(help: "Syncs running at once (default: one per device).") var concurrency: Int?
 
     func run() throws {
-        let lines = try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        let devices = try lines.filter { $0.count == 2 }.map { try LoadDevice(server: server, code: $0[0], area: $0[1]) }
+        let devices = try target.devices()
         let batches = try devices.map { try $0.prepare(rounds: rounds, households: households) }
         // Round by round: every device's first sync before any device's second.
         let work = LoadQueue(items: (0..<rounds).flatMap { round in devices.indices.map { (round, $0) } })
@@ -50,6 +48,20 @@ struct LoadCommand: ParsableCommand {
         finished.wait()
         let summary = results.summary(devices: devices.count, startedAt: start.openedAt)
         print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
+
+/// The server and the devices a load runs with (`_load`, `_ingest`).
+struct LoadTarget: ParsableArguments {
+    @Option(help: "The server (or the balancer before several), e.g. http://127.0.0.1:8097.") var server: String
+    @Option(help: "A file of enrolment codes, one device per line: CODE AREA (a kelurahan code).") var codes: String
+
+    /// Each device of the file, enrolled.
+    func devices() throws -> [LoadDevice] {
+        let lines = try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let devices = try lines.filter { $0.count == 2 }.map { try LoadDevice(server: server, code: $0[0], area: $0[1]) }
+        guard !devices.isEmpty else { throw ValidationError("--codes names no device") }
+        return devices
     }
 }
 
