@@ -43,7 +43,7 @@ extension ServerStore {
                                      [.text(previous.joined(separator: ",")), .text(try agent.text("id"))])
             }
             var rewritten = 0
-            for row in try await db.query("SELECT replica, counter, body FROM changes") {
+            for row in try await db.query("SELECT replica, counter, body, region FROM changes") {
                 let dot = Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))
                 let change = try self.change(fromBody: try row.text("body"), dot: dot)
                 var new = change
@@ -53,8 +53,9 @@ extension ServerStore {
                 }
                 guard new != change else { continue }
                 let stored = try self.stored(new)
-                try await db.execute("UPDATE changes SET body = ?, digest = ? WHERE replica = ? AND counter = ?",
-                                     [.text(stored.body), .text(stored.digest), .text(dot.replica.rawValue), .int(Int64(dot.counter))])
+                try await db.execute("UPDATE changes SET body = ?, digest = ? WHERE region = ? AND replica = ? AND counter = ?",
+                                     [.text(stored.body), .text(stored.digest), .text(try row.text("region")), .text(dot.replica.rawValue),
+                                      .int(Int64(dot.counter))])
                 if database.dialect == .postgres {
                     try await db.execute("UPDATE dots SET digest = ? WHERE replica = ? AND counter = ?",
                                          [.text(stored.digest), .text(dot.replica.rawValue), .int(Int64(dot.counter))])

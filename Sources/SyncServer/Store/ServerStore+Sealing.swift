@@ -129,7 +129,7 @@ extension ServerStore {
         var after = (replica: "", counter: Int64(0))
         while true {
             let rows = try await db.query("""
-                SELECT replica, counter, body FROM changes WHERE replica > ? OR (replica = ? AND counter > ?)
+                SELECT replica, counter, body, region FROM changes WHERE replica > ? OR (replica = ? AND counter > ?)
                 ORDER BY replica, counter LIMIT 1000
                 """, [.text(after.replica), .text(after.replica), .int(after.counter)])
             guard let last = rows.last else { return count }
@@ -140,8 +140,10 @@ extension ServerStore {
                 let change = try self.change(fromBody: body, dot: dot, with: old ?? key)
                 try await index([change], with: target, in: db)
                 guard Self.isSealed(change), old != nil || !body.hasPrefix(Self.sealedPrefix) else { continue }
-                try await db.execute("UPDATE changes SET body = ? WHERE replica = ? AND counter = ?",
-                                     [.text(try stored(change, with: target).body), .text(dot.replica.rawValue), .int(Int64(dot.counter))])
+                // In its own region's partition (named, so PostgreSQL looks in no other).
+                try await db.execute("UPDATE changes SET body = ? WHERE region = ? AND replica = ? AND counter = ?",
+                                     [.text(try stored(change, with: target).body), .text(try row.text("region")), .text(dot.replica.rawValue),
+                                      .int(Int64(dot.counter))])
                 count += 1
             }
         }
