@@ -9,11 +9,12 @@ import SyncEngine
 /// (`MergeRules`) in the same transaction as the push. Values of sensitive fields are not copied
 /// here: they stay sealed in the change log and are read through it.
 extension ServerStore {
-    /// Applies changes new to the store to the merged state, filed under each record's home
-    /// region (`regions`; the records' rows are written already).
-    func merge(_ changes: [Change], regions: [String: String], in db: any SQLConnection) async throws {
-        let region = { (record: String, area: String) in regions[record] ?? RegionPartition.key(of: area) }
-        guard !changes.isEmpty else { return }
+    /// Applies changes new to the store to the merged state, each with its record's home region,
+    /// as the change log files it.
+    func merge(_ filed: [(change: Change, region: String)], in db: any SQLConnection) async throws {
+        guard !filed.isEmpty else { return }
+        let changes = filed.map(\.change)
+        let homes = Dictionary(filed.map { ($0.change.recordID, $0.region) }, uniquingKeysWith: { first, _ in first })
         // What a change replaces is replaced for good, whether or not it is here yet.
         var replaced: [String: Set<Dot>] = [:]
         for change in changes where !change.supersedes.isEmpty { replaced[change.recordID, default: []].formUnion(change.supersedes) }
@@ -21,13 +22,12 @@ extension ServerStore {
         try await db.insert(into: "superseded", columns: ["replica", "counter"],
                             rows: edges.sorted().map { [.text($0.replica.rawValue), .int(Int64($0.counter))] },
                             "ON CONFLICT (replica, counter) DO NOTHING")
-        let areas = Dictionary(changes.map { ($0.recordID, $0.area) }, uniquingKeysWith: { first, _ in first })
         for (record, dots) in replaced.sorted(by: { $0.key < $1.key }) {
             for chunk in dots.sorted().chunked(200) {
                 try await db.execute("""
                     DELETE FROM merged_versions WHERE region = ? AND record_id = ?
                     AND (replica, counter) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
-                    """, [.text(region(record, areas[record]!)), .text(record)] + chunk.flatMap { [SQLValue.text($0.replica.rawValue), .int(Int64($0.counter))] })
+                    """, [.text(homes[record]!), .text(record)] + chunk.flatMap { [SQLValue.text($0.replica.rawValue), .int(Int64($0.counter))] })
             }
         }
         // The new versions nobody replaced are current.
@@ -43,10 +43,10 @@ extension ServerStore {
                             rows: try changes.filter { !gone.contains($0.dot) }.map { change in
                                 [.text(change.recordID), .text(change.field), .text(change.dot.replica.rawValue), .int(Int64(change.dot.counter)),
                                  .int(Int64(change.lamport)), Self.isSealed(change) ? .null : .text(try Self.encoded(change.value)), .text(change.agent),
-                                 .int(change.wallTime), .text(region(change.recordID, change.area))]
+                                 .int(change.wallTime), .text(homes[change.recordID]!)]
                             }, "ON CONFLICT DO NOTHING")
         var types: [String: (type: RecordType, region: String)] = [:]
-        for change in changes { types[change.recordID] = (change.recordType, region(change.recordID, change.area)) }
+        for change in changes { types[change.recordID] = (change.recordType, homes[change.recordID]!) }
         try await summarize(types, in: db)
     }
 
@@ -140,13 +140,10 @@ extension ServerStore {
                     """, [.text(after.replica), .text(after.replica), .int(after.counter)])
                 guard let last = rows.last else { break }
                 after = (try last.text("replica"), try last.int("counter"))
-                var regions: [String: String] = [:]
-                let changes = try rows.map { row in
-                    let change = try self.change(fromBody: try row.text("body"), dot: Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter"))))
-                    regions[change.recordID] = try row.text("region")
-                    return change
-                }
-                try await self.merge(changes, regions: regions, in: db)
+                try await self.merge(try rows.map { row in
+                    (try self.change(fromBody: try row.text("body"), dot: Dot(ReplicaID(try row.text("replica")), UInt64(try row.int("counter")))),
+                     try row.text("region"))
+                }, in: db)
             }
             try await db.execute("INSERT INTO server_meta (name, value) VALUES ('merged', '1') ON CONFLICT (name) DO NOTHING")
         }

@@ -8,8 +8,8 @@ extension ServerStore {
     /// index searches (`writersQuery`), never a read of the area's changes nor a query per
     /// replica, so a pull costs the same in a full kelurahan as in an empty one and the same
     /// with 500 replicas in the city as with 5. Every record's area is a region of the table
-    /// (`checkArea`).
-    static func writers(in scope: SyncScope, among vector: VersionVector, in db: any SQLConnection) async throws -> Set<ReplicaID> {
+    /// (`checkArea`). `regions`: the scope's (`regions(of:)`), as the pull computed them.
+    static func writers(in scope: SyncScope, regions: [String]?, among vector: VersionVector, in db: any SQLConnection) async throws -> Set<ReplicaID> {
         let replicas = Set(vector.counters.keys).union(vector.beyond.map(\.replica))
         switch scope.kind {
         case .all:
@@ -23,7 +23,7 @@ extension ServerStore {
         case .families:
             // The writers of its families (by index), and of the kota, where city-wide records lie.
             let list = Array(repeating: "?", count: scope.families.count).joined(separator: ", ")
-            let (inRegions, regionBinds) = regionCondition(try await regions(of: scope, in: db))
+            let (inRegions, regionBinds) = regionCondition(regions)
             let writers = try await db.query("""
                 SELECT replica FROM changes WHERE family IN (\(scope.families.isEmpty ? "NULL" : list))\(inRegions)
                 UNION SELECT replica FROM replica_areas WHERE area IN (SELECT id FROM regions WHERE level IN ('kota', 'kecamatan'))

@@ -123,7 +123,7 @@ extension ServerStore {
                                      .text(region(change))]
                                 }, "ON CONFLICT DO NOTHING")
             try await self.index(fresh.map(\.0), in: db)
-            try await self.merge(fresh.map(\.0), regions: places.mapValues(\.region), in: db)
+            try await self.merge(fresh.map { ($0.0, region($0.0)) }, in: db)
             try await Self.storeAttachmentReferences(fresh.map(\.0), in: db)
             let filed = Set(fresh.map { WriterArea(area: filedArea($0.0), replica: $0.0.dot.replica.rawValue) })
             try await db.insert(into: "replica_areas", columns: ["area", "replica"],
@@ -230,14 +230,15 @@ extension ServerStore {
     func pull(_ request: PullRequest, scope: SyncScope) async throws -> PullResponse {
         let limit = min(max(request.maxChanges ?? WireProtocol.batchChanges, 1), WireProtocol.maxBatchChanges)
         return try await database.transaction { db in
-            let (page, pageBinds) = Self.pageQuery(scope, regions: try await Self.regions(of: scope, in: db))
+            let regions = try await Self.regions(of: scope, in: db)
+            let (page, pageBinds) = Self.pageQuery(scope, regions: regions)
             let upTo: VersionVector
             if let given = request.upTo {
                 upTo = given
             } else {
                 // Only what the caller may learn: replicas with changes in its scope.
                 let vector = try await self.vector(in: db)
-                upTo = Self.restricted(vector, to: try await Self.writers(in: scope, among: vector, in: db))
+                upTo = Self.restricted(vector, to: try await Self.writers(in: scope, regions: regions, among: vector, in: db))
             }
             var out: [Change] = []
             let replicas = Set(upTo.counters.keys).union(upTo.beyond.map(\.replica)).sorted()
